@@ -1,0 +1,78 @@
+// Loads live article summaries by id (the list item shape every module shares). "Live" is the one
+// delivery invariant: status = 'published' and published_at <= now; callers cannot widen it
+// except by passing preview = true for a content:preview request.
+import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../db/connection.js'
+import { articles, sections } from '../db/schema.js'
+import type { ArticleSummary, HeroImage } from './schemas.js'
+
+export const iso = (ms: number) => new Date(ms).toISOString()
+
+export function liveArticle (now: number): SQL {
+  return and(eq(articles.status, 'published'), lte(articles.publishedAt, now))!
+}
+
+export const summaryColumns = {
+  id: articles.id,
+  slug: articles.slug,
+  headline: articles.headline,
+  standfirst: articles.standfirst,
+  byline: articles.byline,
+  heroImage: articles.heroImage,
+  publishedAt: articles.publishedAt,
+  createdAt: articles.createdAt,
+  updatedAt: articles.updatedAt,
+  sectionSlug: sections.slug,
+  sectionName: sections.name,
+  sectionPath: sections.path,
+}
+
+export type SummaryRow = {
+  id: number
+  slug: string
+  headline: string
+  standfirst: string | null
+  byline: string | null
+  heroImage: string | null
+  publishedAt: number | null
+  createdAt: number
+  updatedAt: number
+  sectionSlug: string
+  sectionName: string
+  sectionPath: string
+}
+
+export function toSummary (row: SummaryRow): ArticleSummary {
+  return {
+    id: row.id,
+    slug: row.slug,
+    url: `/${row.sectionPath}/${row.slug}`,
+    headline: row.headline,
+    standfirst: row.standfirst,
+    byline: row.byline,
+    section: { slug: row.sectionSlug, name: row.sectionName, path: row.sectionPath },
+    heroImage: row.heroImage ? JSON.parse(row.heroImage) as HeroImage : null,
+    // a draft seen in preview has no publication time yet: it shows its creation time
+    publishedAt: iso(row.publishedAt ?? row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  }
+}
+
+export interface Visibility {
+  now: number
+  preview?: boolean
+}
+
+// Summaries for the given ids, in the order of `ids`; ids that are not live are left out.
+export function findSummariesByIds (db: Db, ids: readonly number[], { now, preview = false }: Visibility): ArticleSummary[] {
+  if (ids.length === 0) return []
+  const where = preview ? inArray(articles.id, [...ids]) : and(inArray(articles.id, [...ids]), liveArticle(now))
+  const rows = db.select(summaryColumns).from(articles)
+    .innerJoin(sections, eq(sections.id, articles.sectionId))
+    .where(where)
+    .all()
+  const byId = new Map(rows.map((row) => [row.id, toSummary(row)]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}
+
+export const publishedOrder = sql`${articles.publishedAt} desc, ${articles.id} desc`

@@ -1,0 +1,51 @@
+// `npm run cli -- <command>`: the command-line tool. Reads the same environment as the server and
+// applies pending migrations before any command.
+import { loadConfig, ConfigError } from '../config.js'
+import { closeDb, openDb } from '../db/connection.js'
+import { runMigrations } from '../db/migrate.js'
+import { writeOpenapi } from './openapi.js'
+import { seed } from './seed.js'
+
+type Command = (args: string[], ctx: { config: ReturnType<typeof loadConfig> }) => Promise<void> | void
+
+const commands: Record<string, { summary: string, run: Command }> = {
+  migrate: {
+    summary: 'apply pending database migrations',
+    run: (_args, { config }) => {
+      const db = openDb({ path: config.databasePath })
+      try { runMigrations(db) } finally { closeDb(db) }
+      console.log(`migrations applied to ${config.databasePath}`)
+    },
+  },
+  seed: { summary: 'load the demo content (on a database without articles)', run: seed },
+  openapi: { summary: 'regenerate openapi/openapi.json from the routes', run: writeOpenapi },
+}
+
+function usage (): string {
+  return ['usage: npm run cli -- <command> [args]', '', 'commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`)].join('\n')
+}
+
+async function main (argv: string[]) {
+  const [name, ...args] = argv
+  const command = name ? commands[name] : undefined
+  if (!command) {
+    console.error(name ? `unknown command "${name}"\n\n${usage()}` : usage())
+    process.exitCode = 2
+    return
+  }
+  let config
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exitCode = 1
+      return
+    }
+    throw error
+  }
+  await command.run(args, { config })
+}
+
+await main(process.argv.slice(2))

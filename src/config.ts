@@ -1,0 +1,52 @@
+// Every environment variable Dateline reads, in one zod schema. loadConfig is pure and fails fast.
+import { z } from 'zod'
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_PATH: z.string().min(1).default('./data/dateline.db'),
+  DEMO_CONTENT: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
+  CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(300),
+})
+
+export type Config = {
+  host: string
+  port: number
+  databasePath: string
+  demoContent: boolean
+  logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL']
+  publicBaseUrl: string | undefined
+  bodyLimit: number
+  cacheMaxAge: number
+  cacheStaleWhileRevalidate: number
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig (env: NodeJS.ProcessEnv): Config {
+  const result = ConfigSchema.safeParse(Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in ConfigSchema.shape && value !== '')
+  ))
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const c = result.data
+  return {
+    host: c.HOST,
+    port: c.PORT,
+    databasePath: c.DATABASE_PATH,
+    demoContent: c.DEMO_CONTENT,
+    logLevel: c.LOG_LEVEL,
+    publicBaseUrl: c.PUBLIC_BASE_URL,
+    bodyLimit: c.BODY_LIMIT,
+    cacheMaxAge: c.CACHE_MAX_AGE,
+    cacheStaleWhileRevalidate: c.CACHE_STALE_WHILE_REVALIDATE,
+  }
+}

@@ -1,0 +1,162 @@
+// Drizzle tables: the one place where snake_case SQL columns map to camelCase TypeScript.
+// Timestamps are integer milliseconds since the epoch (UTC); JSON documents are text columns.
+
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+const timestamps = {
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}
+
+export const sections = sqliteTable('sections', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  path: text('path').notNull(),
+  parentId: integer('parent_id').references((): any => sections.id, { onDelete: 'restrict' }),
+  position: integer('position').notNull().default(0),
+  description: text('description'),
+  // JSON object of front settings, e.g. { "selectedCollection": "selected" }
+  settings: text('settings').notNull().default('{}'),
+  ...timestamps,
+}, (t) => [
+  uniqueIndex('sections_path_unique').on(t.path),
+  index('sections_parent_position_idx').on(t.parentId, t.position),
+])
+
+export const tags = sqliteTable('tags', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  type: text('type', { enum: ['topic', 'place', 'person', 'organisation'] }).notNull(),
+  description: text('description'),
+  ...timestamps,
+}, (t) => [uniqueIndex('tags_slug_unique').on(t.slug)])
+
+export const authors = sqliteTable('authors', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['staff', 'contributor', 'agency'] }).notNull(),
+  bio: text('bio'),
+  avatarUrl: text('avatar_url'),
+  ...timestamps,
+}, (t) => [uniqueIndex('authors_slug_unique').on(t.slug)])
+
+// status is 'draft' or 'published'; a published article whose published_at is still in the future
+// is "scheduled": delivery only ever shows status = 'published' AND published_at <= now, so a
+// scheduled article goes live at its second without any job running.
+export const articles = sqliteTable('articles', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  externalId: text('external_id'),
+  headline: text('headline').notNull(),
+  standfirst: text('standfirst'),
+  body: text('body').notNull().default('[]'),
+  byline: text('byline'),
+  sectionId: integer('section_id').notNull().references(() => sections.id, { onDelete: 'restrict' }),
+  heroImage: text('hero_image'),
+  status: text('status', { enum: ['draft', 'published'] }).notNull().default('draft'),
+  publishedAt: integer('published_at'),
+  firstPublishedAt: integer('first_published_at'),
+  wordCount: integer('word_count').notNull().default(0),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps,
+}, (t) => [
+  uniqueIndex('articles_slug_unique').on(t.slug),
+  uniqueIndex('articles_external_id_unique').on(t.externalId),
+  index('articles_live_idx').on(t.status, t.publishedAt, t.id),
+  index('articles_section_idx').on(t.sectionId, t.status, t.publishedAt, t.id),
+])
+
+// One row per (section or ancestor section, live article): lets "section=news" with all its
+// descendants be one index range scan ordered by publication time. Kept in step by
+// articles/listing.ts on every write; holds only status = 'published' articles.
+export const articleListings = sqliteTable('article_listings', {
+  sectionId: integer('section_id').notNull().references(() => sections.id, { onDelete: 'cascade' }),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  publishedAt: integer('published_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.sectionId, t.publishedAt, t.articleId] }),
+  index('article_listings_article_idx').on(t.articleId),
+])
+
+export const articleTags = sqliteTable('article_tags', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  tagId: integer('tag_id').notNull().references(() => tags.id, { onDelete: 'restrict' }),
+  position: integer('position').notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.tagId] }),
+  index('article_tags_tag_idx').on(t.tagId, t.articleId),
+])
+
+export const articleAuthors = sqliteTable('article_authors', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  authorId: integer('author_id').notNull().references(() => authors.id, { onDelete: 'restrict' }),
+  position: integer('position').notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.authorId] }),
+  index('article_authors_author_idx').on(t.authorId, t.articleId),
+])
+
+export const articleRelated = sqliteTable('article_related', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  relatedId: integer('related_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.relatedId] }),
+  index('article_related_related_idx').on(t.relatedId),
+])
+
+// The complete previous state of an article (management representation as JSON) at each save.
+export const revisions = sqliteTable('revisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  revision: integer('revision').notNull(),
+  snapshot: text('snapshot').notNull(),
+  keyName: text('key_name'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('revisions_article_revision_unique').on(t.articleId, t.revision)])
+
+export const collections = sqliteTable('collections', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  description: text('description'),
+  ...timestamps,
+}, (t) => [uniqueIndex('collections_slug_unique').on(t.slug)])
+
+export const collectionItems = sqliteTable('collection_items', {
+  collectionId: integer('collection_id').notNull().references(() => collections.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  expiresAt: integer('expires_at'),
+}, (t) => [
+  primaryKey({ columns: [t.collectionId, t.position] }),
+  index('collection_items_article_idx').on(t.articleId),
+])
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  // first characters of the key, shown in listings so a person can tell keys apart
+  prefix: text('prefix').notNull(),
+  hash: text('hash').notNull(),
+  scopes: text('scopes').notNull().default('[]'),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+}, (t) => [
+  uniqueIndex('api_keys_name_unique').on(t.name),
+  uniqueIndex('api_keys_hash_unique').on(t.hash),
+])
+
+// Page views aggregated per article per hour (hour = floor(ms / 3_600_000)).
+export const pageViews = sqliteTable('page_views', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  hour: integer('hour').notNull(),
+  views: integer('views').notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.hour] }),
+  index('page_views_hour_idx').on(t.hour, t.articleId, t.views),
+])

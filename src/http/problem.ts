@@ -1,0 +1,116 @@
+// RFC 9457 problem responses: the Problem schema, typed problems, and the one error handler.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { STATUS_CODES } from 'node:http'
+import { z } from 'zod'
+
+export const ProblemFieldError = z.object({
+  path: z.string().describe('The bad field: a query or path parameter name, a header name, or a dotted path into the JSON body (e.g. `body.3.text`).'),
+  in: z.enum(['query', 'path', 'header', 'body']).describe('Where the bad field was sent.'),
+  message: z.string(),
+}).meta({ id: 'ProblemFieldError' })
+
+export const Problem = z.object({
+  type: z.string().describe('A URI reference naming the kind of problem.'),
+  title: z.string().describe('A short summary of the kind of problem.'),
+  status: z.number().int().describe('The HTTP status code.'),
+  detail: z.string().describe('What went wrong with this request.'),
+  instance: z.string().describe('The request path, or for a server error a reference to the request id.'),
+  requestId: z.string().optional().describe('The request id (also sent as `X-Request-Id`).'),
+  errors: z.array(ProblemFieldError).optional().describe('Each bad field, for validation problems.'),
+}).meta({
+  id: 'Problem',
+  description: 'An RFC 9457 problem details object, served as `application/problem+json`.',
+  example: { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'No article with slug "no-such-story".', instance: '/v1/articles/no-such-story' },
+})
+export type Problem = z.infer<typeof Problem>
+export type ProblemFieldError = z.infer<typeof ProblemFieldError>
+
+export class HttpProblem extends Error {
+  constructor (
+    readonly status: number,
+    readonly kind: string,
+    detail: string,
+    readonly extra: { errors?: ProblemFieldError[], headers?: Record<string, string> } = {}
+  ) {
+    super(detail)
+  }
+}
+
+export const badRequest = (detail: string, errors?: ProblemFieldError[]) =>
+  new HttpProblem(400, 'validation-error', detail, { errors })
+export const invalidField = (where: ProblemFieldError['in'], path: string, message: string) =>
+  badRequest(`Invalid ${where === 'body' ? 'field' : 'parameter'} "${path}": ${message}`, [{ path, in: where, message }])
+export const notFound = (what: string, key: string | number) =>
+  new HttpProblem(404, 'not-found', `No ${what} with ${typeof key === 'number' ? 'id' : 'key'} "${key}".`)
+export const conflict = (detail: string) => new HttpProblem(409, 'conflict', detail)
+export const preconditionFailed = (detail: string) => new HttpProblem(412, 'precondition-failed', detail)
+export const unauthorized = (detail: string) =>
+  new HttpProblem(401, 'unauthorized', detail, { headers: { 'www-authenticate': 'Bearer realm="dateline"' } })
+export const forbidden = (detail: string) =>
+  new HttpProblem(403, 'forbidden', detail, { headers: { 'www-authenticate': 'Bearer realm="dateline", error="insufficient_scope"' } })
+
+const LOCATIONS: Record<string, ProblemFieldError['in']> = {
+  querystring: 'query', params: 'path', headers: 'header', body: 'body',
+}
+
+function problemBody (request: FastifyRequest, status: number, kind: string, detail: string, errors?: ProblemFieldError[]): Problem {
+  return {
+    type: status >= 500 ? 'about:blank' : `/problems/${kind}`,
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    instance: status >= 500 ? `urn:dateline:request:${request.id}` : request.url.split('?')[0] ?? '/',
+    requestId: String(request.id),
+    ...(errors ? { errors } : {}),
+  }
+}
+
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, status: number, kind: string, detail: string, errors?: ProblemFieldError[]) {
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .header('cache-control', 'no-store')
+    .serializer(JSON.stringify)
+    .send(problemBody(request, status, kind, detail, errors))
+}
+
+function validationErrors (error: FastifyError): ProblemFieldError[] {
+  const where = LOCATIONS[error.validationContext ?? 'body'] ?? 'body'
+  return (error.validation ?? []).map((v) => {
+    const segments = v.instancePath.split('/').filter(Boolean)
+    const missingKey = (v.params as { issue?: { path?: unknown[] } } | undefined)?.issue?.path
+    const path = segments.length > 0
+      ? segments.join('.')
+      : Array.isArray(missingKey) && missingKey.length > 0 ? missingKey.join('.') : where
+    return { path: where === 'body' && path !== 'body' ? `body.${path}` : path, in: where, message: v.message ?? 'is invalid' }
+  })
+}
+
+async function problemPlugin (app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpProblem) {
+      for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value)
+      return sendProblem(request, reply, error.status, error.kind, error.message, error.extra.errors)
+    }
+    if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+      const errors = validationErrors(error)
+      const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
+      return sendProblem(request, reply, 400, 'validation-error', `The request is invalid. ${detail}`, errors)
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      for (const [name, value] of Object.entries((error as { headers?: Record<string, unknown> }).headers ?? {})) reply.header(name, String(value))
+      const kind = (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '-')
+      return sendProblem(request, reply, status, kind, error.message)
+    }
+    request.log.error({ err: error, method: request.method, url: request.url, params: request.params, query: request.query }, 'unhandled error')
+    return sendProblem(request, reply, 500, 'internal', 'The server could not complete the request.')
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, 404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`))
+}
+
+export default fp(problemPlugin, { name: 'problem' })

@@ -1,0 +1,43 @@
+// The only entry point that listens: config from the environment, database, migrations, demo
+// content, then buildApp and listen; SIGTERM/SIGINT close gracefully.
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { closeDb, openDb } from './db/connection.js'
+import { runMigrations } from './db/migrate.js'
+import { seedDemoContentIfEmpty } from './demo/seed.js'
+
+async function main () {
+  let config
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+  const db = openDb({ path: config.databasePath })
+  runMigrations(db)
+  if (config.demoContent) seedDemoContentIfEmpty(db)
+
+  const app = await buildApp({
+    db,
+    config,
+    logger: process.stdout.isTTY && process.env.NODE_ENV !== 'production'
+      ? { level: config.logLevel, transport: { target: 'pino-pretty' } }
+      : { level: config.logLevel },
+  })
+  app.addHook('onClose', async () => closeDb(db))
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an error')
+    else app.log.info({ signal }, 'closing')
+    await app.close()
+  })
+
+  await app.listen({ host: config.host, port: config.port })
+}
+
+await main()
