@@ -31,6 +31,31 @@ export const apiTags = [
   { name: 'Operations', description: 'Health, readiness and metrics.' },
 ]
 
+// The zod provider emits an input and an output variant of every registered schema; keep only the
+// components that the document actually references, so clients see each shape once.
+function pruneUnusedComponents (document: Record<string, any>) {
+  const schemas: Record<string, unknown> = document.components?.schemas ?? {}
+  const used = new Set<string>()
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(visit)
+    if (!node || typeof node !== 'object') return
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
+        const name = value.slice('#/components/schemas/'.length)
+        if (!used.has(name)) {
+          used.add(name)
+          visit(schemas[name])
+        }
+      } else {
+        visit(value)
+      }
+    }
+  }
+  visit({ ...document, components: { ...document.components, schemas: {} } })
+  document.components.schemas = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)))
+  return document
+}
+
 export function addSharedErrorResponses (route: RouteOptions) {
   if (!route.schema || (route.schema as { hide?: boolean }).hide) return
   const response = (route.schema.response ?? {}) as Record<string | number, unknown>
@@ -67,7 +92,7 @@ async function openapiPlugin (app: FastifyInstance) {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (documentObject) => pruneUnusedComponents(jsonSchemaTransformObject(documentObject) as Record<string, any>),
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
