@@ -5,7 +5,7 @@ import { syncArticleListing } from '../articles/listing.js'
 import type { Db } from '../db/connection.js'
 import {
   articleAuthors, articleRelated, articles, articleTags, authors, collectionItems, collections,
-  pageViews, sections, tags,
+  sections, tags,
 } from '../db/schema.js'
 import { demoAuthors, demoTags } from './people.js'
 import { demoPageViews } from './page-views.js'
@@ -154,9 +154,11 @@ export function seedDemoContentIfEmpty (db: Db, now = Date.now()): boolean {
       }))).run()
     }
 
-    const views = demoPageViews(content.stories, articleIds, referenceStorySlug, now)
-    // well under SQLite's limit of bound parameters per statement
-    for (let i = 0; i < views.length; i += 2000) tx.insert(pageViews).values(views.slice(i, i + 2000)).run()
+    // thousands of rows: one prepared statement is ~50 times faster than drizzle's multi-row insert
+    const insertView = db.$client.prepare('insert into page_views (article_id, hour, views) values (?, ?, ?)')
+    for (const view of demoPageViews(content.stories, articleIds, referenceStorySlug, now)) {
+      insertView.run(view.articleId, view.hour, view.views)
+    }
     return true
   }, { behavior: 'immediate' })
 }
