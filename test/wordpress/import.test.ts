@@ -1,0 +1,185 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { and, count, eq, isNotNull, lte } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { Body, HeroImage } from '../../src/articles/schemas.js'
+import type { Db } from '../../src/db/connection.js'
+import { articleAuthors, articles, articleTags, authors, sections, tags } from '../../src/db/schema.js'
+import { importWordpress } from '../../src/wordpress/importer.js'
+import { WxrError } from '../../src/wordpress/wxr-reader.js'
+import { makeApp } from '../helpers.js'
+
+const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/wordpress/themeunittestdata.wordpress.xml', import.meta.url))
+const NOW = Date.parse('2026-11-24T12:00:00.000Z')
+
+// Counted from the raw file with regular expressions, independently of the importer.
+const raw = readFileSync(FIXTURE, 'utf8')
+const field = (item: string, name: string) => new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([^<\\]]*)`).exec(item)?.[1] ?? ''
+const fixturePosts = raw.split('<item>').slice(1).filter((item) => field(item, 'wp:post_type') === 'post')
+const publishedOpen = fixturePosts.filter((item) => field(item, 'wp:status') === 'publish' && !field(item, 'wp:post_password'))
+const declaredCategories = (raw.match(/<wp:category>/g) ?? []).length
+
+async function importFixture (db: Db) {
+  return importWordpress(db, FIXTURE, { now: () => NOW })
+}
+
+function rowCounts (db: Db) {
+  return Object.fromEntries(Object.entries({ sections, tags, authors, articles, articleTags, articleAuthors })
+    .map(([name, table]) => [name, db.select({ n: count() }).from(table).get()!.n]))
+}
+
+describe('WordPress import of the theme unit test data', () => {
+  it('imports every published post as a live article, with its section, tags and author', async () => {
+    const { db } = await makeApp()
+    const summary = await importFixture(db)
+    expect(publishedOpen.length).toBe(55)
+    const live = db.select({ id: articles.id, externalId: articles.externalId }).from(articles)
+      .where(and(eq(articles.status, 'published'), isNotNull(articles.publishedAt), lte(articles.publishedAt, NOW))).all()
+    const expectedIds = publishedOpen.map((item) => `wp:${field(item, 'wp:post_id')}`).sort()
+    expect(live.map((a) => a.externalId).sort()).toEqual(expectedIds)
+    expect(summary.articleStatuses).toEqual({ published: 55, scheduled: 1, draft: 2 })
+    expect(summary.articles).toEqual({ created: 58, updated: 0, skipped: 0 })
+
+    const caption = db.select().from(articles).where(eq(articles.externalId, 'wp:1163')).get()!
+    expect(caption.publishedAt).toBe(Date.parse('2010-08-07T13:00:19Z'))
+    expect(JSON.parse(caption.body)[0]).toMatchObject({ type: 'image', caption: expect.stringContaining('wharf') })
+    expect(HeroImage.parse(JSON.parse(caption.heroImage!)).src).toMatch(/^https:\/\//)
+    expect(db.select().from(articleAuthors).where(eq(articleAuthors.articleId, caption.id)).all()).toHaveLength(1)
+    expect(db.select().from(articleTags).where(eq(articleTags.articleId, caption.id)).all()).toHaveLength(3)
+    for (const article of db.select({ body: articles.body }).from(articles).all()) {
+      expect(Body.safeParse(JSON.parse(article.body)).success).toBe(true)
+    }
+  })
+
+  it('keeps the category tree: nested sections with their parents and paths', async () => {
+    const { db } = await makeApp()
+    const summary = await importFixture(db)
+    expect(summary.sections.created).toBe(declaredCategories)
+    const grandchild = db.select().from(sections).where(eq(sections.path, 'parent-category/child-category-03/grandchild-category')).get()!
+    const child = db.select().from(sections).where(eq(sections.id, grandchild.parentId!)).get()!
+    const top = db.select().from(sections).where(eq(sections.id, child.parentId!)).get()!
+    expect([top.name, child.name, grandchild.name]).toEqual(['Parent Category', 'Child Category 03', 'Grandchild Category'])
+    expect(top.parentId).toBeNull()
+    expect(db.select().from(sections).where(eq(sections.path, 'uncategorized')).get()).toBeDefined()
+  })
+
+  it('imports tags as topics, authors as staff, and counts captions and embeds', async () => {
+    const { db } = await makeApp()
+    const summary = await importFixture(db)
+    expect(db.select({ n: count() }).from(tags).where(eq(tags.type, 'topic')).get()!.n).toBe(summary.tags.created)
+    expect(summary.tags.created).toBeGreaterThanOrEqual((raw.match(/<wp:tag>/g) ?? []).length)
+    expect(db.select().from(tags).where(eq(tags.slug, 'content-2')).get()!.name).toBe('content περιεχόμενο')
+    expect(db.select({ slug: authors.slug, name: authors.name, kind: authors.kind }).from(authors).orderBy(authors.slug).all()).toEqual([
+      { slug: 'themedemos', name: 'Theme Buster', kind: 'staff' },
+      { slug: 'themereviewteam', name: 'Theme Reviewer', kind: 'staff' },
+    ])
+    expect(summary.blocks.captions).toBeGreaterThanOrEqual(7)
+    expect(summary.blocks.embeds).toBeGreaterThanOrEqual(6)
+    expect(summary.droppedShortcodes).toEqual({ audio: 1 })
+  })
+
+  it('imports the tricky posts without error: no title, long title, markup in title, scheduled, draft, password', async () => {
+    const { db } = await makeApp()
+    await importFixture(db)
+    const get = (id: number) => db.select().from(articles).where(eq(articles.externalId, `wp:${id}`)).get()!
+    expect(get(1169)).toMatchObject({ slug: 'edge-case-no-title', status: 'published' })
+    expect(get(1169).headline.length).toBeGreaterThan(0)
+    expect(get(1175).headline).toMatch(/^Taumatawhakatangihanga/)
+    expect(get(1173).headline).toBe('Markup: Title With Markup')
+    expect(get(1170)).toMatchObject({ body: '[]', status: 'published' })
+    expect(get(1153)).toMatchObject({ status: 'published', publishedAt: Date.parse('2030-01-01T19:00:18Z') })
+    expect(get(1164)).toMatchObject({ status: 'draft', publishedAt: null, slug: 'draft' })
+    expect(get(1168)).toMatchObject({ status: 'draft' })
+  })
+
+  it('updates instead of duplicating when the same export is imported again', async () => {
+    const { db } = await makeApp()
+    const first = await importFixture(db)
+    const before = rowCounts(db)
+    const revisions = db.select({ id: articles.id, revision: articles.revision, slug: articles.slug }).from(articles).all()
+    const second = await importFixture(db)
+    expect(rowCounts(db)).toEqual(before)
+    for (const kind of ['sections', 'tags', 'authors', 'articles'] as const) {
+      expect(second[kind]).toEqual({ created: 0, updated: first[kind].created, skipped: 0 })
+    }
+    expect(db.select({ id: articles.id, revision: articles.revision, slug: articles.slug }).from(articles).all()).toEqual(revisions)
+  })
+})
+
+function wxr (channel: string, items: string[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Test</title><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://old.example.com/</wp:base_site_url>
+<wp:author><wp:author_login>jane</wp:author_login><wp:author_display_name><![CDATA[Jane Doe]]></wp:author_display_name></wp:author>
+${channel}
+${items.join('\n')}
+</channel></rss>`
+}
+
+function post (id: number, status: string, title: string, content = '<p>Text.</p>', extra = ''): string {
+  return `<item><title><![CDATA[${title}]]></title><dc:creator><![CDATA[jane]]></dc:creator>
+<content:encoded><![CDATA[${content}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>${id}</wp:post_id><wp:post_date>2024-05-01 10:00:00</wp:post_date><wp:post_date_gmt>2024-05-01 08:00:00</wp:post_date_gmt>
+<wp:post_name><![CDATA[]]></wp:post_name><wp:status><![CDATA[${status}]]></wp:status><wp:post_type><![CDATA[post]]></wp:post_type>${extra}</item>`
+}
+
+describe('WordPress import of edge cases', () => {
+  async function run (xml: string) {
+    const { db, dir } = await makeApp()
+    const path = join(dir, 'export.xml')
+    writeFileSync(path, xml)
+    return { db, summary: await importWordpress(db, path, { now: () => NOW }), path }
+  }
+
+  it('skips private and trashed posts and reports why; pending becomes a draft', async () => {
+    const { db, summary } = await run(wxr('', [post(1, 'private', 'Secret'), post(2, 'trash', 'Gone'), post(3, 'pending', 'Waiting'), post(4, 'publish', 'Live')]))
+    expect(summary.skipped).toEqual({ private: 1, trash: 1 })
+    expect(summary.articles).toEqual({ created: 2, updated: 0, skipped: 2 })
+    expect(db.select({ e: articles.externalId, s: articles.status }).from(articles).orderBy(articles.externalId).all())
+      .toEqual([{ e: 'wp:3', s: 'draft' }, { e: 'wp:4', s: 'published' }])
+  })
+
+  it('attaches categories with a missing parent at the top level, resolving parents declared later', async () => {
+    const channel = [
+      '<wp:category><wp:category_nicename>child</wp:category_nicename><wp:category_parent>parent</wp:category_parent><wp:cat_name>Child</wp:cat_name></wp:category>',
+      '<wp:category><wp:category_nicename>parent</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>Parent</wp:cat_name></wp:category>',
+      '<wp:category><wp:category_nicename>orphan</wp:category_nicename><wp:category_parent>ghost</wp:category_parent><wp:cat_name>Orphan</wp:cat_name></wp:category>',
+    ].join('\n')
+    const { db, summary } = await run(wxr(channel, [post(1, 'publish', 'In child', '<p>x</p>', '<category domain="category" nicename="child"><![CDATA[Child]]></category>')]))
+    expect(db.select({ path: sections.path }).from(sections).orderBy(sections.path).all().map((s) => s.path))
+      .toEqual(['orphan', 'parent', 'parent/child', 'uncategorized'])
+    expect(summary.warnings.join('\n')).toMatch(/"orphan": parent "ghost" not in the export/)
+    const article = db.select({ sectionId: articles.sectionId }).from(articles).get()!
+    expect(db.select({ path: sections.path }).from(sections).where(eq(sections.id, article.sectionId)).get()!.path).toBe('parent/child')
+  })
+
+  it('gives non-Latin, very long and duplicate titles valid unique slugs and headlines of at most 300 characters', async () => {
+    const long = 'Very long title '.repeat(40)
+    const { db, summary } = await run(wxr('', [
+      post(1, 'publish', 'Привет, мир'), post(2, 'publish', '北京新闻'), post(3, 'publish', long),
+      post(4, 'publish', 'Same'), post(5, 'publish', 'Same'), post(6, 'publish', ''),
+      post(7, 'publish', 'Broken <b>markup', '<p>Unclosed <b>bold <div><p>para</span></i>'),
+    ]))
+    const rows = db.select({ e: articles.externalId, slug: articles.slug, headline: articles.headline }).from(articles).orderBy(articles.id).all()
+    expect(rows.map((r) => r.slug)).toEqual(['privet-mir', 'post-2', expect.stringMatching(/^very-long-title/), 'same', 'same-2', 'text', 'broken-markup'])
+    expect(rows[1]!.headline).toBe('北京新闻')
+    expect(rows[2]!.headline.length).toBeLessThanOrEqual(300)
+    expect(rows[2]!.headline.endsWith('…')).toBe(true)
+    expect(rows[5]!.headline).toBe('Text.')
+    expect(summary.warnings.join('\n')).toMatch(/post 3: headline cut to 300/)
+  })
+
+  it('refuses a missing file and a file that is not a WordPress export with a clear error', async () => {
+    const { dir } = await makeApp()
+    const { db } = await makeApp()
+    await expect(importWordpress(db, join(dir, 'missing.xml'), { now: () => NOW })).rejects.toThrow(/no such file/)
+    const notWxr = join(dir, 'feed.xml')
+    writeFileSync(notWxr, '<rss><channel><item><title>x</title></item></channel></rss>')
+    await expect(importWordpress(db, notWxr, { now: () => NOW })).rejects.toThrow(WxrError)
+    const broken = join(dir, 'broken.xml')
+    writeFileSync(broken, '<rss><channel><wp:wxr_version>1.2</wp:wxr_version><item></channel>')
+    await expect(importWordpress(db, broken, { now: () => NOW })).rejects.toThrow(/invalid XML/)
+    expect(db.select({ n: count() }).from(articles).get()!.n).toBe(0)
+  })
+})
