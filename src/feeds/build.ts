@@ -1,11 +1,11 @@
 // Turns a feed scope and its entries into RSS 2.0, Atom 1.0 or JSON Feed 1.1 text. XML is built
-// with xmlbuilder2, which escapes every text and attribute; characters XML cannot carry are dropped.
+// with xmlbuilder2 through xml.ts, which escapes every text and attribute value.
 import escapeHtml from 'escape-html'
-import { create } from 'xmlbuilder2'
 import type { Config } from '../config.js'
 import { renderBodyHtml, safeHttpUrl } from './render.js'
 import type { FeedEntry, FeedScope } from './repository.js'
 import { FEED_CONTENT_TYPES, type FeedFormat, type JsonFeed } from './schemas.js'
+import { add, newXmlDocument, serialize } from './xml.js'
 
 interface FeedItem {
   guid: string
@@ -93,69 +93,68 @@ export function toFeedDocument (scope: FeedScope, entries: FeedEntry[], { base, 
   }
 }
 
-const newXml = () => create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '' })
 const rfc822 = (ms: number) => new Date(ms).toUTCString()
 const rfc3339 = (ms: number) => new Date(ms).toISOString()
 
 export function buildRss (feed: FeedDocument): string {
-  const doc = newXml()
-  const channel = doc.ele('rss', {
+  const doc = newXmlDocument()
+  const channel = add(add(doc, 'rss', null, {
     version: '2.0',
     'xmlns:atom': 'http://www.w3.org/2005/Atom',
     'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
     'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
-  }).ele('channel')
-  channel.ele('title').txt(feed.title)
-  channel.ele('link').txt(feed.homeUrl)
-  channel.ele('description').txt(feed.description)
-  channel.ele('language').txt(feed.language)
-  channel.ele('lastBuildDate').txt(rfc822(feed.updated))
-  channel.ele('generator').txt('Dateline')
-  channel.ele('atom:link', { href: feed.selfUrl.rss, rel: 'self', type: FEED_CONTENT_TYPES.rss })
+  }), 'channel')
+  add(channel, 'title', feed.title)
+  add(channel, 'link', feed.homeUrl)
+  add(channel, 'description', feed.description)
+  add(channel, 'language', feed.language)
+  add(channel, 'lastBuildDate', rfc822(feed.updated))
+  add(channel, 'generator', 'Dateline')
+  add(channel, 'atom:link', null, { href: feed.selfUrl.rss, rel: 'self', type: FEED_CONTENT_TYPES.rss })
   for (const item of feed.items) {
-    const el = channel.ele('item')
-    el.ele('title').txt(item.title)
-    el.ele('link').txt(item.url)
-    el.ele('guid', { isPermaLink: 'false' }).txt(item.guid)
-    el.ele('pubDate').txt(rfc822(item.published))
+    const el = add(channel, 'item')
+    add(el, 'title', item.title)
+    add(el, 'link', item.url)
+    add(el, 'guid', item.guid, { isPermaLink: 'false' })
+    add(el, 'pubDate', rfc822(item.published))
     // description is HTML in RSS: the plain standfirst is escaped once for HTML, then for XML
-    if (item.standfirst) el.ele('description').txt(escapeHtml(item.standfirst))
-    if (item.contentHtml !== null) el.ele('content:encoded').txt(item.contentHtml)
+    if (item.standfirst) add(el, 'description', escapeHtml(item.standfirst))
+    if (item.contentHtml !== null) add(el, 'content:encoded', item.contentHtml)
     const creator = item.byline ?? (item.authors.length > 0 ? item.authors.join(', ') : null)
-    if (creator) el.ele('dc:creator').txt(creator)
-    for (const category of item.categories) el.ele('category').txt(category.label)
+    if (creator) add(el, 'dc:creator', creator)
+    for (const category of item.categories) add(el, 'category', category.label)
     // the image size is not stored; RSS readers accept length="0" for unknown
-    if (item.image) el.ele('enclosure', { url: item.image.url, length: '0', type: item.image.type })
+    if (item.image) add(el, 'enclosure', null, { url: item.image.url, length: '0', type: item.image.type })
   }
-  return doc.end({ prettyPrint: true })
+  return serialize(doc)
 }
 
 export function buildAtom (feed: FeedDocument): string {
-  const doc = newXml()
-  const root = doc.ele('feed', { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': feed.language })
-  root.ele('id').txt(feed.selfUrl.atom)
-  root.ele('title').txt(feed.title)
-  root.ele('subtitle').txt(feed.description)
-  root.ele('updated').txt(rfc3339(feed.updated))
-  root.ele('link', { rel: 'alternate', type: 'text/html', href: feed.homeUrl })
-  root.ele('link', { rel: 'self', type: FEED_CONTENT_TYPES.atom, href: feed.selfUrl.atom })
-  root.ele('author').ele('name').txt(feed.publisher)
-  root.ele('generator').txt('Dateline')
+  const doc = newXmlDocument()
+  const root = add(doc, 'feed', null, { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': feed.language })
+  add(root, 'id', feed.selfUrl.atom)
+  add(root, 'title', feed.title)
+  add(root, 'subtitle', feed.description)
+  add(root, 'updated', rfc3339(feed.updated))
+  add(root, 'link', null, { rel: 'alternate', type: 'text/html', href: feed.homeUrl })
+  add(root, 'link', null, { rel: 'self', type: FEED_CONTENT_TYPES.atom, href: feed.selfUrl.atom })
+  add(add(root, 'author'), 'name', feed.publisher)
+  add(root, 'generator', 'Dateline')
   for (const item of feed.items) {
-    const entry = root.ele('entry')
-    entry.ele('id').txt(item.guid)
-    entry.ele('title', { type: 'text' }).txt(item.title)
-    entry.ele('link', { rel: 'alternate', type: 'text/html', href: item.url })
-    entry.ele('published').txt(rfc3339(item.published))
-    entry.ele('updated').txt(rfc3339(item.updated))
+    const entry = add(root, 'entry')
+    add(entry, 'id', item.guid)
+    add(entry, 'title', item.title, { type: 'text' })
+    add(entry, 'link', null, { rel: 'alternate', type: 'text/html', href: item.url })
+    add(entry, 'published', rfc3339(item.published))
+    add(entry, 'updated', rfc3339(item.updated))
     const names = item.authors.length > 0 ? item.authors : item.byline ? [item.byline] : []
-    for (const name of names) entry.ele('author').ele('name').txt(name)
-    for (const category of item.categories) entry.ele('category', { term: category.term, label: category.label })
-    if (item.standfirst) entry.ele('summary', { type: 'text' }).txt(item.standfirst)
-    if (item.contentHtml !== null) entry.ele('content', { type: 'html' }).txt(item.contentHtml)
-    if (item.image) entry.ele('link', { rel: 'enclosure', type: item.image.type, href: item.image.url, length: '0' })
+    for (const name of names) add(add(entry, 'author'), 'name', name)
+    for (const category of item.categories) add(entry, 'category', null, { term: category.term, label: category.label })
+    if (item.standfirst) add(entry, 'summary', item.standfirst, { type: 'text' })
+    if (item.contentHtml !== null) add(entry, 'content', item.contentHtml, { type: 'html' })
+    if (item.image) add(entry, 'link', null, { rel: 'enclosure', type: item.image.type, href: item.image.url, length: '0' })
   }
-  return doc.end({ prettyPrint: true })
+  return serialize(doc)
 }
 
 export function buildJsonFeed (feed: FeedDocument): JsonFeed {

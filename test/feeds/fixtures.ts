@@ -81,8 +81,13 @@ export function insertArticles (db: Db, inputs: ArticleInput[]): number[] {
 }
 
 // Keeps every element that may repeat as an array, so assertions need no special cases.
-const repeating = new Set(['item', 'entry', 'url', 'sitemap', 'category', 'link', 'author', 'enclosure'])
-export const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => repeating.has(name), parseTagValue: false })
+const repeating = new Set(['item', 'entry', 'url', 'sitemap', 'category', 'author', 'enclosure', 'feed.link', 'feed.entry.link'])
+export const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  isArray: (name, jpath) => repeating.has(name) || repeating.has(String(jpath)),
+})
 
 export function parseXml (text: string): any {
   return xml.parse(text, true)
