@@ -6,7 +6,9 @@ import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
 import openapi from './http/openapi.js'
 import problem from './http/problem.js'
+import feedsRoutes from './feeds/routes.js'
 import operationsRoutes from './operations/routes.js'
+import sitemapsRoutes from './sitemaps/routes.js'
 
 export type Clock = () => number
 
@@ -44,6 +46,8 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(openapi)
 
   await app.register(operationsRoutes)
+  await app.register(feedsRoutes, { prefix: '/v1/feeds' })
+  await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
 
   return app
 }

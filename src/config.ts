@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
   CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(300),
+  PUBLICATION_NAME: z.string().trim().min(1).max(200).default('Dateline'),
+  PUBLICATION_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be a language code such as en or zh-cn').default('en'),
 })
 
 export type Config = {
@@ -25,6 +27,8 @@ export type Config = {
   bodyLimit: number
   cacheMaxAge: number
   cacheStaleWhileRevalidate: number
+  publicationName: string
+  publicationLanguage: string
 }
 
 export class ConfigError extends Error {}
@@ -48,5 +52,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     bodyLimit: c.BODY_LIMIT,
     cacheMaxAge: c.CACHE_MAX_AGE,
     cacheStaleWhileRevalidate: c.CACHE_STALE_WHILE_REVALIDATE,
+    publicationName: c.PUBLICATION_NAME,
+    publicationLanguage: c.PUBLICATION_LANGUAGE.toLowerCase(),
   }
 }
