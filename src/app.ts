@@ -4,6 +4,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
+import auth from './http/auth.js'
 import openapi from './http/openapi.js'
 import problem from './http/problem.js'
 import operationsRoutes from './operations/routes.js'
@@ -42,6 +43,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
 
   await app.register(problem)
   await app.register(openapi)
+  await app.register(auth)
 
   await app.register(operationsRoutes)
 

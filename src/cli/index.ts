@@ -3,6 +3,7 @@
 import { loadConfig, ConfigError } from '../config.js'
 import { closeDb, openDb } from '../db/connection.js'
 import { runMigrations } from '../db/migrate.js'
+import { keys } from './keys.js'
 import { writeOpenapi } from './openapi.js'
 import { seed } from './seed.js'
 
@@ -18,6 +19,7 @@ const commands: Record<string, { summary: string, run: Command }> = {
     },
   },
   seed: { summary: 'load the demo content (on a database without articles)', run: seed },
+  keys: { summary: 'manage API keys: keys create --name NAME --scopes a,b | keys list | keys revoke NAME', run: keys },
   openapi: { summary: 'regenerate openapi/openapi.json from the routes', run: writeOpenapi },
 }
 
