@@ -76,7 +76,7 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
       security,
       params: IdParams,
       headers: IfMatch,
-      body: PublishOptions.optional(),
+      body: PublishOptions.nullish().describe('Optional: `{ at }` to schedule; no body or `{}` publishes now.'),
       response: { 200: ArticleManagement, ...writeErrors, 409: problem('The article is live: unpublish it before scheduling it.') },
     },
   }, async (request, reply) =>

@@ -61,7 +61,7 @@ describe('POST /v1/articles', () => {
 
   it('answers 400 naming the field for an unknown section, tag, author or related id', async () => {
     const { request, auth, db } = await newsroom()
-    const cases: Array<[object, string]> = [
+    const cases: Array<[Record<string, unknown>, string]> = [
       [{ section: 'news/nowhere' }, 'body.section'],
       [{ tags: ['climate', 'no-such-tag'] }, 'body.tags.1'],
       [{ authors: ['nobody'] }, 'body.authors.0'],
