@@ -4,11 +4,17 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
+import managementArticleRoutes from './articles/management-routes.js'
+import managementAuthorRoutes from './authors/management-routes.js'
+import managementCollectionRoutes from './collections/management-routes.js'
+import auth from './http/auth.js'
 import openapi from './http/openapi.js'
 import problem from './http/problem.js'
 import feedsRoutes from './feeds/routes.js'
 import operationsRoutes from './operations/routes.js'
 import sitemapsRoutes from './sitemaps/routes.js'
+import managementSectionRoutes from './sections/management-routes.js'
+import managementTagRoutes from './tags/management-routes.js'
 
 export type Clock = () => number
 
@@ -44,10 +50,16 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
 
   await app.register(problem)
   await app.register(openapi)
+  await app.register(auth)
 
   await app.register(operationsRoutes)
   await app.register(feedsRoutes, { prefix: '/v1/feeds' })
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
+  await app.register(managementArticleRoutes, { prefix: '/v1/articles' })
+  await app.register(managementSectionRoutes, { prefix: '/v1/sections' })
+  await app.register(managementTagRoutes, { prefix: '/v1/tags' })
+  await app.register(managementAuthorRoutes, { prefix: '/v1/authors' })
+  await app.register(managementCollectionRoutes, { prefix: '/v1/collections' })
 
   return app
 }

@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from '../config.js'
 import { closeDb, openDb } from '../db/connection.js'
 import { runMigrations } from '../db/migrate.js'
 import { importCommand } from './import.js'
+import { keys } from './keys.js'
 import { writeOpenapi } from './openapi.js'
 import { seed } from './seed.js'
 
@@ -20,6 +21,7 @@ const commands: Record<string, { summary: string, run: Command }> = {
   },
   seed: { summary: 'load the demo content (on a database without articles)', run: seed },
   import: { summary: 'import wordpress FILE.xml: import a WordPress export (WXR)', run: importCommand },
+  keys: { summary: 'manage API keys: keys create --name NAME --scopes a,b | keys list | keys revoke NAME', run: keys },
   openapi: { summary: 'regenerate openapi/openapi.json from the routes', run: writeOpenapi },
 }
 

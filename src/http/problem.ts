@@ -6,7 +6,7 @@ import { STATUS_CODES } from 'node:http'
 import { z } from 'zod'
 
 export const ProblemFieldError = z.object({
-  path: z.string().describe('The bad field: a query or path parameter name, a header name, or a dotted path into the JSON body (e.g. `body.3.text`).'),
+  path: z.string().describe('The bad field: a query or path parameter name, a header name, or `body.` and the dotted path into the JSON body (e.g. `body.headline`, `body.body.3.text`).'),
   in: z.enum(['query', 'path', 'header', 'body']).describe('Where the bad field was sent.'),
   message: z.string(),
 }).meta({ id: 'ProblemFieldError' })
@@ -78,13 +78,18 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, statu
 
 function validationErrors (error: FastifyError): ProblemFieldError[] {
   const where = LOCATIONS[error.validationContext ?? 'body'] ?? 'body'
-  return (error.validation ?? []).map((v) => {
+  const named = (segments: unknown[], fallback: string) => {
+    const path = segments.length > 0 ? segments.join('.') : fallback
+    return where === 'body' && path !== 'body' ? `body.${path}` : path
+  }
+  return (error.validation ?? []).flatMap((v) => {
     const segments = v.instancePath.split('/').filter(Boolean)
-    const missingKey = (v.params as { issue?: { path?: unknown[] } } | undefined)?.issue?.path
-    const path = segments.length > 0
-      ? segments.join('.')
-      : Array.isArray(missingKey) && missingKey.length > 0 ? missingKey.join('.') : where
-    return { path: where === 'body' && path !== 'body' ? `body.${path}` : path, in: where, message: v.message ?? 'is invalid' }
+    // zod's unrecognized_keys issue sits on the object: name each unknown key (`body.id`, `body.body.2.html`)
+    const keys = (v.params as { keys?: unknown } | undefined)?.keys
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys) && keys.length > 0) {
+      return keys.map((key) => ({ path: named([...segments, key], where), in: where, message: 'is not an accepted field' }))
+    }
+    return [{ path: named(segments, where), in: where, message: v.message ?? 'is invalid' }]
   })
 }
 

@@ -1,0 +1,65 @@
+// Management endpoints for authors (need a content:write key).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
+import { Problem } from '../http/problem.js'
+import { createAuthor, deleteAuthor, updateAuthor } from './management-repository.js'
+import { AuthorCreate, AuthorPatch, AuthorSlugParams } from './management-schemas.js'
+import { Author } from './schemas.js'
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } })
+const { security, response: authErrors } = secured('content:write')
+const WRITE = scopeNote('content:write')
+
+const managementAuthorRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', requireScope('content:write'))
+
+  app.post('/', {
+    schema: {
+      operationId: 'createAuthor',
+      tags: ['Authors'],
+      summary: 'Create an author',
+      description: `Creates a staff writer, contributor or wire agency (kind \`agency\`). ${WRITE}`,
+      security,
+      body: AuthorCreate,
+      response: { 201: Author, ...authErrors, 409: problem('The slug is taken.') },
+    },
+  }, async (request, reply) => {
+    const author = createAuthor(app.db, request.body, app.clock())
+    markPrivate(reply).code(201).header('location', `/v1/authors/${author.slug}`)
+    return author
+  })
+
+  app.patch('/:slug', {
+    schema: {
+      operationId: 'updateAuthor',
+      tags: ['Authors'],
+      summary: 'Edit an author',
+      description: `Changes an author (a new slug must be unused). ${WRITE}`,
+      security,
+      params: AuthorSlugParams,
+      body: AuthorPatch,
+      response: { 200: Author, ...authErrors, 409: problem('The new slug is taken.') },
+    },
+  }, async (request, reply) => {
+    markPrivate(reply)
+    return updateAuthor(app.db, request.params.slug, request.body, app.clock())
+  })
+
+  app.delete('/:slug', {
+    schema: {
+      operationId: 'deleteAuthor',
+      tags: ['Authors'],
+      summary: 'Delete an author',
+      description: `Deletes an author that no article (drafts included) credits; otherwise 409. ${WRITE}`,
+      security,
+      params: AuthorSlugParams,
+      response: { 204: z.null().describe('Deleted.'), ...authErrors, 409: problem('Articles still credit the author.') },
+    },
+  }, async (request, reply) => {
+    deleteAuthor(app.db, request.params.slug)
+    return reply.code(204).send(null)
+  })
+}
+
+export default managementAuthorRoutes

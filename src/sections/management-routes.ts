@@ -1,0 +1,64 @@
+// Management endpoints for the section tree (need a content:write key).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
+import { Problem } from '../http/problem.js'
+import { ManagedSection, SectionCreate, SectionPatch, SectionPathParams } from './management-schemas.js'
+import { createSection, deleteSection, updateSection } from './management-repository.js'
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } })
+const { security, response: authErrors } = secured('content:write')
+const WRITE = scopeNote('content:write')
+
+const managementSectionRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', requireScope('content:write'))
+
+  app.post('/', {
+    schema: {
+      operationId: 'createSection',
+      tags: ['Sections'],
+      summary: 'Create a section',
+      description: `Creates a section under \`parent\` (a path) or at the top. ${WRITE}`,
+      security,
+      body: SectionCreate,
+      response: { 201: ManagedSection, ...authErrors, 409: problem('A section with that path exists.') },
+    },
+  }, async (request, reply) => {
+    const section = createSection(app.db, request.body, app.clock())
+    markPrivate(reply).code(201).header('location', `/v1/sections/${section.path}`)
+    return section
+  })
+
+  app.patch('/*', {
+    schema: {
+      operationId: 'updateSection',
+      tags: ['Sections'],
+      summary: 'Edit or move a section',
+      description: `Changing \`slug\` or \`parent\` changes the path of the section and of every section under it; article URLs follow. ${WRITE}`,
+      security,
+      params: SectionPathParams,
+      body: SectionPatch,
+      response: { 200: ManagedSection, ...authErrors, 409: problem('The new path is taken.') },
+    },
+  }, async (request, reply) => {
+    markPrivate(reply)
+    return updateSection(app.db, request.params['*'], request.body, app.clock())
+  })
+
+  app.delete('/*', {
+    schema: {
+      operationId: 'deleteSection',
+      tags: ['Sections'],
+      summary: 'Delete a section',
+      description: `Deletes an empty section: one that still has articles (drafts included) or child sections answers 409. ${WRITE}`,
+      security,
+      params: SectionPathParams,
+      response: { 204: z.null().describe('Deleted.'), ...authErrors, 409: problem('The section still has articles or children.') },
+    },
+  }, async (request, reply) => {
+    deleteSection(app.db, request.params['*'])
+    return reply.code(204).send(null)
+  })
+}
+
+export default managementSectionRoutes
