@@ -7,6 +7,10 @@ import type { Db } from './db/connection.js'
 import openapi from './http/openapi.js'
 import problem from './http/problem.js'
 import operationsRoutes from './operations/routes.js'
+import articleRoutes from './articles/routes.js'
+import authorRoutes from './authors/routes.js'
+import sectionRoutes from './sections/routes.js'
+import tagRoutes from './tags/routes.js'
 
 export type Clock = () => number
 
@@ -44,6 +48,10 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(openapi)
 
   await app.register(operationsRoutes)
+  await app.register(articleRoutes, { prefix: '/v1/articles' })
+  await app.register(sectionRoutes, { prefix: '/v1/sections' })
+  await app.register(tagRoutes, { prefix: '/v1/tags' })
+  await app.register(authorRoutes, { prefix: '/v1/authors' })
 
   return app
 }
