@@ -5,6 +5,7 @@ import { PreviewQuery } from '../http/auth.js'
 import { nextPageUrl } from '../http/cursor.js'
 import { previewFor } from '../http/preview.js'
 import { notFound } from '../http/problem.js'
+import { jsonResponse } from '../http/responses.js'
 import { Slug } from '../tags/schemas.js'
 import {
   ArticleFilterQuery, articleListScope, decodeListCursor, encodeListCursor, listArticles as selectArticlePage,
@@ -31,7 +32,9 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         'header carries the same URL. A cursor used with other filters, or altered, is a 400 problem naming `cursor`; ' +
         'an unknown section, tag or author is a 400 problem naming the parameter.',
       querystring: ArticleFilterQuery.extend(PageQuery.shape).extend(PreviewQuery.shape),
-      response: { 200: ArticleList },
+      response: {
+        200: jsonResponse('One page of articles, latest first. When there is a next page, the `Link: <url>; rel="next"` header carries its URL.', ArticleList),
+      },
     },
   }, async function listArticles (request, reply) {
     const preview = previewFor(request, reply)
@@ -57,7 +60,7 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.object({
         format: z.enum(['html', 'text']).optional().describe('Add the body rendered as `bodyHtml` (`html`) or `bodyText` (`text`).'),
       }).extend(PreviewQuery.shape),
-      response: { 200: Article },
+      response: { 200: jsonResponse('The full article.', Article) },
     },
   }, async function getArticle (request, reply) {
     const preview = previewFor(request, reply)

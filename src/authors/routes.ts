@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { PreviewQuery } from '../http/auth.js'
 import { previewFor } from '../http/preview.js'
 import { notFound } from '../http/problem.js'
+import { jsonResponse } from '../http/responses.js'
 import { Slug } from '../tags/schemas.js'
 import { AUTHOR_LIST_CAP, findAuthorBySlug, listAuthors as selectAuthors } from './repository.js'
 import { Author, AuthorKind } from './schemas.js'
@@ -22,7 +23,7 @@ const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.object({
         kind: AuthorKind.optional().describe('Only authors of this kind: `staff`, `contributor` or `agency`.'),
       }).extend(PreviewQuery.shape),
-      response: { 200: AuthorList },
+      response: { 200: jsonResponse('The authors, ordered by name.', AuthorList) },
     },
   }, async function listAuthors (request, reply) {
     previewFor(request, reply)
@@ -37,7 +38,7 @@ const authorRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'The author (or wire agency) with this slug; an unknown slug is a 404 problem.',
       params: z.object({ slug: Slug.describe('The author slug.').meta({ example: 'afp' }) }),
       querystring: PreviewQuery,
-      response: { 200: Author },
+      response: { 200: jsonResponse('The author.', Author) },
     },
   }, async function getAuthor (request, reply) {
     previewFor(request, reply)

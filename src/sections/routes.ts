@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { PreviewQuery } from '../http/auth.js'
 import { previewFor } from '../http/preview.js'
 import { notFound } from '../http/problem.js'
+import { jsonResponse } from '../http/responses.js'
 import { wildcardAsPath } from '../http/wildcard-path.js'
 import { findSectionByPath, loadSectionTree } from './repository.js'
 import { Section, SectionPath } from './schemas.js'
@@ -21,7 +22,7 @@ const sectionRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Every section as a tree: the top-level sections in `position` order, each with its `children` ' +
         '(recursively) and its `breadcrumbs` from the top of the tree.',
       querystring: PreviewQuery,
-      response: { 200: SectionList },
+      response: { 200: jsonResponse('The section tree.', SectionList) },
     },
   }, async function listSections (request, reply) {
     previewFor(request, reply)
@@ -38,7 +39,7 @@ const sectionRoutes: FastifyPluginAsyncZod = async (app) => {
         'An unknown path is a 404 problem; a malformed one a 400 problem naming `path`.',
       params: z.object({ path: SectionPath.meta({ example: 'news/world-news' }) }),
       querystring: PreviewQuery,
-      response: { 200: Section },
+      response: { 200: jsonResponse('The section, with its children and breadcrumbs.', Section) },
     },
   }, async function getSection (request, reply) {
     previewFor(request, reply)

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { PreviewQuery } from '../http/auth.js'
 import { previewFor } from '../http/preview.js'
 import { notFound } from '../http/problem.js'
+import { jsonResponse } from '../http/responses.js'
 import { findTagBySlug, listTags as selectTags, TAG_LIST_CAP } from './repository.js'
 import { Slug, Tag, TagType } from './schemas.js'
 
@@ -21,7 +22,7 @@ const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.object({
         type: TagType.optional().describe('Only tags of this type: `topic`, `place`, `person` or `organisation`.'),
       }).extend(PreviewQuery.shape),
-      response: { 200: TagList },
+      response: { 200: jsonResponse('The tags, ordered by name.', TagList) },
     },
   }, async function listTags (request, reply) {
     previewFor(request, reply)
@@ -36,7 +37,7 @@ const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'The tag with this slug; an unknown slug is a 404 problem.',
       params: z.object({ slug: Slug.describe('The tag slug.').meta({ example: 'climate' }) }),
       querystring: PreviewQuery,
-      response: { 200: Tag },
+      response: { 200: jsonResponse('The tag.', Tag) },
     },
   }, async function getTag (request, reply) {
     previewFor(request, reply)

@@ -151,3 +151,23 @@ describe('GET /v1/articles: bad parameters', () => {
     expect(JSON.stringify(res.body)).not.toContain('draft-story')
   })
 })
+
+describe('delivery endpoints never answer 500 to odd input', () => {
+  const urls = [
+    '/v1/articles?limit=', '/v1/articles?limit=1e1', '/v1/articles?limit=-1', '/v1/articles?limit=1&limit=2',
+    '/v1/articles?section=', '/v1/articles?section=%00', '/v1/articles?tag=gaza&tag=climate', `/v1/articles?tag=${'a,'.repeat(1200)}a`,
+    '/v1/articles?since=', '/v1/articles?since=9999-12-31T23:59:59Z', '/v1/articles?until=0000-01-01T00:00:00Z',
+    '/v1/articles?cursor=', `/v1/articles?cursor=${'x'.repeat(2000)}`, '/v1/articles?cursor=.', '/v1/articles?cursor=%FF.%FF',
+    `/v1/articles?cursor=${Buffer.from('null').toString('base64url')}.AAAA`, '/v1/articles?unknown=1',
+    `/v1/articles/${'a'.repeat(300)}`, '/v1/articles/%E2%80%AE', '/v1/articles/a%2Fb',
+    `/v1/sections/${'a/'.repeat(300)}a`, '/v1/sections/%2e%2e', '/v1/tags/%00', '/v1/authors/..',
+  ]
+  for (const url of urls) {
+    it(`answers ${url.slice(0, 60)} without a 500`, async () => {
+      const { request } = await makeApp({ seed })
+      const res = await request.get(url)
+      expect(res.status, url).toBeLessThan(500)
+      if (res.status >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
+    })
+  }
+})
