@@ -15,6 +15,10 @@ import operationsRoutes from './operations/routes.js'
 import sitemapsRoutes from './sitemaps/routes.js'
 import managementSectionRoutes from './sections/management-routes.js'
 import managementTagRoutes from './tags/management-routes.js'
+import articleRoutes from './articles/routes.js'
+import authorRoutes from './authors/routes.js'
+import sectionRoutes from './sections/routes.js'
+import tagRoutes from './tags/routes.js'
 
 export type Clock = () => number
 
@@ -60,6 +64,10 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(managementTagRoutes, { prefix: '/v1/tags' })
   await app.register(managementAuthorRoutes, { prefix: '/v1/authors' })
   await app.register(managementCollectionRoutes, { prefix: '/v1/collections' })
+  await app.register(articleRoutes, { prefix: '/v1/articles' })
+  await app.register(sectionRoutes, { prefix: '/v1/sections' })
+  await app.register(tagRoutes, { prefix: '/v1/tags' })
+  await app.register(authorRoutes, { prefix: '/v1/authors' })
 
   return app
 }

@@ -143,3 +143,17 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
 export function encodeListCursor (position: Position, scope: string): string {
   return encodeCursor(position, scope)
 }
+
+// The scope a list cursor is signed for: the kind of list, its normalised filters and visibility,
+// so a cursor from another query (or from preview) is a 400. Tag order and repeats do not matter.
+export function articleListScope (kind: string, filters: ArticleFilters, preview: boolean): string {
+  return JSON.stringify([
+    kind,
+    filters.sectionIds?.root ?? null,
+    [...(filters.tagIds ?? [])].sort((a, b) => a - b),
+    filters.authorId ?? null,
+    filters.since ?? null,
+    filters.until ?? null,
+    preview,
+  ])
+}

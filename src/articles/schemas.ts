@@ -120,6 +120,8 @@ export const Article = z.object({
   readingTimeMinutes: z.number().int().describe('At 230 words a minute, at least 1.'),
   relatedIds: z.array(z.number().int()).describe('Editor-chosen related article ids, in order.'),
   bodyHtml: z.string().optional().describe('Present with `format=html`: safe, escaped HTML rendered from the blocks.'),
-  bodyText: z.string().optional().describe('Present with `format=text`: the body as plain text.'),
+  bodyText: z.string().optional().describe('Present with `format=text`: the body as plain text. Blocks are separated by a blank line; ' +
+    'a heading is a line of its own; list items start with `- ` or `1. `; a quote is `“text”` then a line `— attribution`; ' +
+    'an image is `[Image: caption (credit)]` (the alt text when there is no caption); an embed is `[Embed: title] url`.'),
 }).meta({ id: 'Article', description: 'A full article.' })
 export type Article = z.infer<typeof Article>
