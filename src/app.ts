@@ -4,9 +4,15 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
+import collectionRoutes from './collections/routes.js'
+import frontRoutes from './fronts/routes.js'
 import openapi from './http/openapi.js'
 import problem from './http/problem.js'
 import operationsRoutes from './operations/routes.js'
+import relatedRoutes from './related/routes.js'
+import searchRoutes from './search/routes.js'
+import viewBuffer from './views/buffer.js'
+import viewRoutes from './views/routes.js'
 
 export type Clock = () => number
 
@@ -44,6 +50,12 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(openapi)
 
   await app.register(operationsRoutes)
+  await app.register(viewBuffer)
+  await app.register(relatedRoutes, { prefix: '/v1/articles' })
+  await app.register(collectionRoutes, { prefix: '/v1/collections' })
+  await app.register(searchRoutes, { prefix: '/v1/search' })
+  await app.register(viewRoutes, { prefix: '/v1' })
+  await app.register(frontRoutes, { prefix: '/v1/fronts' })
 
   return app
 }

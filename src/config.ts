@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
   CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(300),
+  VIEWS_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  VIEWS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
 })
 
 export type Config = {
@@ -25,6 +27,8 @@ export type Config = {
   bodyLimit: number
   cacheMaxAge: number
   cacheStaleWhileRevalidate: number
+  viewsRateLimit: number
+  viewsFlushIntervalMs: number
 }
 
 export class ConfigError extends Error {}
@@ -48,5 +52,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     bodyLimit: c.BODY_LIMIT,
     cacheMaxAge: c.CACHE_MAX_AGE,
     cacheStaleWhileRevalidate: c.CACHE_STALE_WHILE_REVALIDATE,
+    viewsRateLimit: c.VIEWS_RATE_LIMIT,
+    viewsFlushIntervalMs: c.VIEWS_FLUSH_INTERVAL_MS,
   }
 }
