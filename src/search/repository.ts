@@ -19,7 +19,7 @@ const BM25 = sql`bm25(articles_fts, 10.0, 4.0, 1.0)`
 // rank level with it. Age is taken at the cursor's reference time so that later pages of one
 // search rank with the same formula as the first.
 const score = (at: number, recencyKey: SQL) =>
-  sql`(-${BM25}) / (1.0 + max(0, ${at} - ${recencyKey}) / ${DAY_MS * 30}.0)`
+  sql`(-${BM25}) / (1.0 + max(0, ${at} - ${recencyKey}) / ${sql.raw(`${DAY_MS * 30}.0`)})`
 
 // Private markers around matches inside snippet(): they cannot be typed into HTML, and are turned
 // into <mark> only after the text has been escaped.
@@ -79,7 +79,7 @@ export function searchArticleIndex (db: Db, fts: string, filters: ArticleFilters
   const results = findSummariesByIds(db, ids, visibility).map((summary) => ({
     ...summary,
     snippet: markSnippet(snippets.get(summary.id) ?? ''),
-    score: Math.round((scores.get(summary.id) ?? 0) * 1e6) / 1e6,
+    score: Number((scores.get(summary.id) ?? 0).toPrecision(6)),
   }))
   const last = shown.at(-1)
   return { results, next: more && last ? { s: last.score, i: last.id, t: at } : null }

@@ -79,5 +79,5 @@ export function insertCollection (db: Db, slug: string, items: Array<{ articleId
 
 export function insertViews (db: Db, articleId: number, at: number | string, views: number): void {
   db.insert(pageViews).values({ articleId, hour: Math.floor(time(at) / HOUR), views })
-    .onConflictDoUpdate({ target: [pageViews.articleId, pageViews.hour], set: { views: views } }).run()
+    .onConflictDoUpdate({ target: [pageViews.articleId, pageViews.hour], set: { views } }).run()
 }
