@@ -8,6 +8,8 @@ import managementArticleRoutes from './articles/management-routes.js'
 import managementAuthorRoutes from './authors/management-routes.js'
 import managementCollectionRoutes from './collections/management-routes.js'
 import auth from './http/auth.js'
+import collectionRoutes from './collections/routes.js'
+import frontRoutes from './fronts/routes.js'
 import openapi from './http/openapi.js'
 import problem from './http/problem.js'
 import feedsRoutes from './feeds/routes.js'
@@ -19,6 +21,10 @@ import articleRoutes from './articles/routes.js'
 import authorRoutes from './authors/routes.js'
 import sectionRoutes from './sections/routes.js'
 import tagRoutes from './tags/routes.js'
+import relatedRoutes from './related/routes.js'
+import searchRoutes from './search/routes.js'
+import viewBuffer from './views/buffer.js'
+import viewRoutes from './views/routes.js'
 
 export type Clock = () => number
 
@@ -68,6 +74,12 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(sectionRoutes, { prefix: '/v1/sections' })
   await app.register(tagRoutes, { prefix: '/v1/tags' })
   await app.register(authorRoutes, { prefix: '/v1/authors' })
+  await app.register(viewBuffer)
+  await app.register(relatedRoutes, { prefix: '/v1/articles' })
+  await app.register(collectionRoutes, { prefix: '/v1/collections' })
+  await app.register(searchRoutes, { prefix: '/v1/search' })
+  await app.register(viewRoutes, { prefix: '/v1' })
+  await app.register(frontRoutes, { prefix: '/v1/fronts' })
 
   return app
 }

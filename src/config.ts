@@ -15,6 +15,8 @@ export const ConfigSchema = z.object({
   CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(300),
   PUBLICATION_NAME: z.string().trim().min(1).max(200).default('Dateline'),
   PUBLICATION_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be a language code such as en or zh-cn').default('en'),
+  VIEWS_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  VIEWS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
 })
 
 export type Config = {
@@ -29,6 +31,8 @@ export type Config = {
   cacheStaleWhileRevalidate: number
   publicationName: string
   publicationLanguage: string
+  viewsRateLimit: number
+  viewsFlushIntervalMs: number
 }
 
 export class ConfigError extends Error {}
@@ -54,5 +58,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     cacheStaleWhileRevalidate: c.CACHE_STALE_WHILE_REVALIDATE,
     publicationName: c.PUBLICATION_NAME,
     publicationLanguage: c.PUBLICATION_LANGUAGE.toLowerCase(),
+    viewsRateLimit: c.VIEWS_RATE_LIMIT,
+    viewsFlushIntervalMs: c.VIEWS_FLUSH_INTERVAL_MS,
   }
 }

@@ -29,12 +29,13 @@ async function main () {
       ? { level: config.logLevel, transport: { target: 'pino-pretty' } }
       : { level: config.logLevel },
   })
-  app.addHook('onClose', async () => closeDb(db))
-
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
     else app.log.info({ signal }, 'closing')
     await app.close()
+    // after app.close(): onClose hooks run last-registered first, and the page-view buffer's final
+    // flush (an onClose hook) must still find the database open
+    closeDb(db)
   })
 
   await app.listen({ host: config.host, port: config.port })

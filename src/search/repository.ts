@@ -1,0 +1,86 @@
+// Full-text search over articles_fts (see migrations/0001_search.sql), ranked by relevance blended
+// with recency, with the /v1/articles filters and a (score, id) keyset cursor.
+import escapeHtml from 'escape-html'
+import { and, inArray, sql, type SQL } from 'drizzle-orm'
+import { z } from 'zod'
+import { articleFilterConditions, type ArticleFilters } from '../articles/list-query.js'
+import { findSummariesByIds, liveArticle, type Visibility } from '../articles/summaries.js'
+import type { Db } from '../db/connection.js'
+import { articles } from '../db/schema.js'
+import { decodeCursor, encodeCursor } from '../http/cursor.js'
+import { invalidField } from '../http/problem.js'
+import type { SearchResults } from './schemas.js'
+
+const DAY_MS = 86_400_000
+// Column weights for bm25: a headline match counts 10x a body match, a standfirst match 4x.
+const BM25 = sql`bm25(articles_fts, 10.0, 4.0, 1.0)`
+// score = relevance * freshness, where relevance = -bm25 (bm25 is negative, lower is better) and
+// freshness = 1 / (1 + ageDays / 30): a month-old story needs twice the relevance of today's to
+// rank level with it. Age is taken at the cursor's reference time so that later pages of one
+// search rank with the same formula as the first.
+const score = (at: number, recencyKey: SQL) =>
+  sql`(-${BM25}) / (1.0 + max(0, ${at} - ${recencyKey}) / ${sql.raw(`${DAY_MS * 30}.0`)})`
+
+// Private markers around matches inside snippet(): they cannot be typed into HTML, and are turned
+// into <mark> only after the text has been escaped.
+const OPEN = '\u0002'
+const CLOSE = '\u0003'
+
+export function markSnippet (raw: string): string {
+  const [head = '', ...rest] = escapeHtml(raw).split(OPEN)
+  return head.replaceAll(CLOSE, '') + rest.map((part) => {
+    const end = part.indexOf(CLOSE)
+    return end < 0 ? part : `<mark>${part.slice(0, end)}</mark>${part.slice(end + 1).replaceAll(CLOSE, '')}`
+  }).join('')
+}
+
+const SearchCursor = z.object({ s: z.number(), i: z.number().int(), t: z.number().int() })
+type SearchPosition = z.infer<typeof SearchCursor>
+
+export function decodeSearchCursor (raw: string | undefined, scope: string): SearchPosition | undefined {
+  if (raw === undefined) return undefined
+  const parsed = SearchCursor.safeParse(decodeCursor(raw, scope))
+  if (!parsed.success) throw invalidField('query', 'cursor', 'is malformed')
+  return parsed.data
+}
+
+export const encodeSearchCursor = (position: SearchPosition, scope: string) => encodeCursor(position, scope)
+
+export interface SearchPage {
+  results: SearchResults['data']
+  next: SearchPosition | null
+}
+
+export function searchArticleIndex (db: Db, fts: string, filters: ArticleFilters, page: { limit: number, after?: SearchPosition }, visibility: Visibility): SearchPage {
+  const preview = visibility.preview === true
+  const at = page.after?.t ?? visibility.now
+  const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`
+  const conditions = articleFilterConditions(filters, recencyKey)
+  if (filters.sectionIds) conditions.push(inArray(articles.sectionId, filters.sectionIds.all))
+  if (!preview) conditions.push(liveArticle(visibility.now))
+  const after = page.after ? sql`where score < ${page.after.s} or (score = ${page.after.s} and id < ${page.after.i})` : sql``
+  // materialized: bm25() may only run inside the full-text query, not in the keyset's WHERE
+  const rows = db.all<{ id: number, score: number }>(sql`
+    with hits as materialized (
+      select ${articles.id} as id, ${score(at, recencyKey)} as score
+      from articles_fts join ${articles} on ${articles.id} = articles_fts.rowid
+      where ${and(sql`articles_fts match ${fts}`, ...conditions)}
+    )
+    select id, score from hits ${after} order by score desc, id desc limit ${page.limit + 1}`)
+  const more = rows.length > page.limit
+  const shown = more ? rows.slice(0, page.limit) : rows
+  const ids = shown.map((row) => row.id)
+  const snippets = new Map(ids.length === 0
+    ? []
+    : db.all<{ id: number, snippet: string }>(sql`
+      select rowid as id, snippet(articles_fts, -1, ${OPEN}, ${CLOSE}, '…', 24) as snippet
+      from articles_fts where articles_fts match ${fts} and rowid in ${ids}`).map((row) => [row.id, row.snippet]))
+  const scores = new Map(shown.map((row) => [row.id, row.score]))
+  const results = findSummariesByIds(db, ids, visibility).map((summary) => ({
+    ...summary,
+    snippet: markSnippet(snippets.get(summary.id) ?? ''),
+    score: Number((scores.get(summary.id) ?? 0).toPrecision(6)),
+  }))
+  const last = shown.at(-1)
+  return { results, next: more && last ? { s: last.score, i: last.id, t: at } : null }
+}

@@ -1,0 +1,37 @@
+// Site search: GET /v1/search?q= over headline, standfirst and body.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { resolveArticleFilters } from '../articles/list-query.js'
+import { isPreview } from '../http/auth.js'
+import { nextPageUrl } from '../http/cursor.js'
+import { parseSearchQuery } from './query.js'
+import { decodeSearchCursor, encodeSearchCursor, searchArticleIndex } from './repository.js'
+import { SearchQuery, SearchResults } from './schemas.js'
+
+const searchRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/', {
+    schema: {
+      operationId: 'searchArticles',
+      tags: ['Search'],
+      summary: 'Search articles',
+      description: 'Full-text search over headline, standfirst and body, with diacritics folded (`Raqqa` finds `Raqqā`) and English stemming (`running` finds `run`). ' +
+        'Every word must match; "double-quoted words" must match as a phrase. Ranked by relevance (headline above standfirst above body) blended with recency. ' +
+        'Takes the same filters and cursor paging as `GET /v1/articles`; the next page is also in a `Link: <...>; rel="next"` header.',
+      querystring: SearchQuery,
+      response: { 200: SearchResults },
+    },
+  }, async function searchArticles (request, reply) {
+    const preview = isPreview(request)
+    if (preview) reply.header('cache-control', 'private, no-store')
+    const { q, limit, cursor, preview: _preview, ...filterQuery } = request.query
+    const parsed = parseSearchQuery(q)
+    const filters = resolveArticleFilters(app.db, filterQuery)
+    const scope = `search:${parsed.fts}:${JSON.stringify(filterQuery)}:${preview}`
+    const after = decodeSearchCursor(cursor, scope)
+    const page = searchArticleIndex(app.db, parsed.fts, filters, { limit, after }, { now: app.clock(), preview })
+    const nextCursor = page.next ? encodeSearchCursor(page.next, scope) : null
+    if (nextCursor) reply.header('link', `<${nextPageUrl(request.url, nextCursor)}>; rel="next"`)
+    return { data: page.results, page: { limit, nextCursor } }
+  })
+}
+
+export default searchRoutes

@@ -1,0 +1,54 @@
+// page_views: hourly per-article counters, and the most-viewed ranking over a window of hours.
+import { sql } from 'drizzle-orm'
+import { findSummariesByIds } from '../articles/summaries.js'
+import type { Db } from '../db/connection.js'
+import { HOUR_MS } from './buffer.js'
+import { PERIOD_HOURS, type MostViewedItem } from './schemas.js'
+
+type Tx = Pick<Db, 'run'>
+
+// An article deleted since its views were buffered is skipped (no foreign-key failure).
+export function addPageViews (tx: Tx, rows: Array<{ articleId: number, hour: number, views: number }>): void {
+  for (const row of rows) {
+    tx.run(sql`
+      insert into page_views (article_id, hour, views)
+      select ${row.articleId}, ${row.hour}, ${row.views} where exists (select 1 from articles where id = ${row.articleId})
+      on conflict (article_id, hour) do update set views = views + excluded.views`)
+  }
+}
+
+export function prunePageViews (tx: Tx, beforeHour: number): void {
+  tx.run(sql`delete from page_views where hour < ${beforeHour}`)
+}
+
+export interface ViewCount { articleId: number, views: number }
+
+// Views since `fromHour` (inclusive), highest first; ties: newest publication, then highest id.
+// Reads the window from the covering index page_views_hour_idx (hour, article_id, views); INDEXED BY
+// because when the window covers most rows the planner prefers the primary key to skip a sort.
+export function mostViewedArticles (db: Db, options: { fromHour: number, sectionId?: number, limit: number, now: number, preview?: boolean }): ViewCount[] {
+  const { fromHour, sectionId, limit, now, preview = false } = options
+  return db.all<ViewCount>(sql`
+    with counts as (
+      select article_id, sum(views) as views from page_views indexed by page_views_hour_idx where hour >= ${fromHour} group by article_id
+    )
+    select c.article_id as articleId, c.views as views
+    from counts c join articles a on a.id = c.article_id
+    ${sectionId !== undefined ? sql`join article_listings l on l.article_id = c.article_id and l.section_id = ${sectionId}` : sql``}
+    ${preview ? sql`` : sql`where a.status = 'published' and a.published_at <= ${now}`}
+    order by c.views desc, coalesce(a.published_at, a.created_at) desc, a.id desc
+    limit ${limit}`)
+}
+
+// Ranked summaries; `exclude` (articles shown elsewhere on a front) are skipped and the list filled up.
+export function rankMostViewed (db: Db, options: Parameters<typeof mostViewedArticles>[1], exclude: ReadonlySet<number> = new Set()): MostViewedItem[] {
+  const counts = mostViewedArticles(db, { ...options, limit: options.limit + exclude.size }).filter((c) => !exclude.has(c.articleId))
+  const views = new Map(counts.map((c) => [c.articleId, c.views]))
+  return findSummariesByIds(db, counts.map((c) => c.articleId), options).slice(0, options.limit)
+    .map((article, index) => ({ rank: index + 1, views: views.get(article.id)!, article }))
+}
+
+// The window starts at the clock hour that contains now - period, so "24h" is the current hour and
+// the 24 full hours before it.
+export const windowStartHour = (now: number, period: keyof typeof PERIOD_HOURS) =>
+  Math.floor((now - PERIOD_HOURS[period] * HOUR_MS) / HOUR_MS)

@@ -1,0 +1,69 @@
+// Page-view beacons (POST /v1/articles/{slug}/views) and the most-viewed ranking (GET /v1/most-viewed).
+import rateLimit from '@fastify/rate-limit'
+import { and, eq } from 'drizzle-orm'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { isbot } from 'isbot'
+import { z } from 'zod'
+import { resolveArticleFilters } from '../articles/list-query.js'
+import { iso, liveArticle } from '../articles/summaries.js'
+import { articles } from '../db/schema.js'
+import { isPreview } from '../http/auth.js'
+import { HttpProblem, notFound, Problem } from '../http/problem.js'
+import { Slug } from '../tags/schemas.js'
+import { rankMostViewed, windowStartHour } from './repository.js'
+import { MostViewed, MostViewedQuery } from './schemas.js'
+
+const viewRoutes: FastifyPluginAsyncZod = async (app) => {
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new HttpProblem(429, 'too-many-requests',
+      `Too many page views from this address: at most ${context.max} a minute. Retry in ${context.after}.`),
+  })
+
+  app.post('/articles/:slug/views', {
+    config: { rateLimit: { max: app.config.viewsRateLimit, timeWindow: 60_000 } },
+    schema: {
+      operationId: 'recordPageView',
+      tags: ['Most viewed'],
+      summary: 'Record a page view',
+      description: 'Counts one view of a published story (a beacon sent by the page). Answers 202 with an empty body; known bots and crawlers (by `User-Agent`) are answered 202 but not counted. ' +
+        'Rate-limited per client address (`VIEWS_RATE_LIMIT` a minute): over the limit the answer is 429 with `Retry-After`. An unknown or unpublished story is 404 and nothing is counted. ' +
+        'Counts reach the most-viewed lists within about a second.',
+      params: z.object({ slug: Slug.describe('The story\'s slug.') }),
+      response: {
+        202: z.void().describe('Accepted; no body.'),
+        429: Problem.describe('Too many views from this client address; see `Retry-After`.'),
+      },
+    },
+  }, async function recordPageView (request, reply) {
+    const now = app.clock()
+    const story = app.db.select({ id: articles.id }).from(articles)
+      .where(and(eq(articles.slug, request.params.slug), liveArticle(now))).get()
+    if (!story) throw notFound('article', request.params.slug)
+    if (!isbot(request.headers['user-agent'] ?? '')) app.views.record(story.id, now)
+    reply.header('cache-control', 'no-store')
+    return reply.code(202).send()
+  })
+
+  app.get('/most-viewed', {
+    schema: {
+      operationId: 'listMostViewed',
+      tags: ['Most viewed'],
+      summary: 'Most viewed articles',
+      description: 'Published articles ranked by page views over a sliding window of whole clock hours (`1h`, `24h`, `7d` or `30d`, default `24h`); ' +
+        'optionally only one section with its descendants. Ties: newest publication first, then highest id.',
+      querystring: MostViewedQuery,
+      response: { 200: MostViewed },
+    },
+  }, async function listMostViewed (request, reply) {
+    const preview = isPreview(request)
+    if (preview) reply.header('cache-control', 'private, no-store')
+    const { period, section, limit } = request.query
+    const now = app.clock()
+    const filters = resolveArticleFilters(app.db, { section })
+    const data = rankMostViewed(app.db, { fromHour: windowStartHour(now, period), sectionId: filters.sectionIds?.root, limit, now, preview })
+    return { period, section: section ?? null, generatedAt: iso(now), data }
+  })
+}
+
+export default viewRoutes

@@ -1,0 +1,50 @@
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { collectionArticleIds } from '../../src/collections/repository.js'
+import { articles } from '../../src/db/schema.js'
+import { makeApp, makeClock } from '../helpers.js'
+import { insertArticle, insertCollection, insertSection, setStatus } from './fixtures.js'
+
+describe('GET /v1/collections/{slug}', () => {
+  it('lists items in the editors\' order, leaving out expired, unpublished, scheduled and deleted articles and renumbering positions', async () => {
+    const clock = makeClock('2026-11-24T12:00:00.000Z')
+    const ids: Record<string, number> = {}
+    const { request, db } = await makeApp({
+      clock,
+      seed: (db) => {
+        insertSection(db, 'news')
+        for (const slug of ['first', 'expired', 'expires-later', 'unpublished', 'deleted', 'last']) ids[slug] = insertArticle(db, { slug, section: 'news' })
+        ids.scheduled = insertArticle(db, { slug: 'scheduled', section: 'news', publishedAt: '2026-11-25T00:00:00.000Z' })
+        insertCollection(db, 'selected', [
+          { articleId: ids.first! },
+          { articleId: ids.expired!, expiresAt: '2026-11-24T12:00:00.000Z' },
+          { articleId: ids['expires-later']!, expiresAt: '2026-11-24T13:00:00.000Z' },
+          { articleId: ids.unpublished! },
+          { articleId: ids.scheduled! },
+          { articleId: ids.deleted! },
+          { articleId: ids.last! },
+        ])
+      },
+    })
+    setStatus(db, ids.unpublished!, 'draft')
+    db.delete(articles).where(eq(articles.id, ids.deleted!)).run()
+
+    const res = await request.get('/v1/collections/selected').expect(200)
+    expect(res.body).toMatchObject({ slug: 'selected', name: 'The selected', description: null })
+    expect(res.body.items.map((i: { position: number, article: { slug: string } }) => [i.position, i.article.slug]))
+      .toEqual([[0, 'first'], [1, 'expires-later'], [2, 'last']])
+    expect(res.body.items[0].article).toMatchObject({ id: ids.first, url: '/news/first', section: { path: 'news' } })
+
+    clock.set('2026-11-25T00:00:00.000Z')
+    const later = await request.get('/v1/collections/selected').expect(200)
+    expect(later.body.items.map((i: { article: { slug: string } }) => i.article.slug)).toEqual(['first', 'scheduled', 'last'])
+    expect(collectionArticleIds(db, 'selected', clock())).toEqual([ids.first, ids.scheduled, ids.last])
+  })
+
+  it('answers 404 for an unknown collection and 400 for a malformed slug', async () => {
+    const { request, db } = await makeApp()
+    await request.get('/v1/collections/nope').expect(404).expect('content-type', /problem\+json/)
+    await request.get('/v1/collections/Bad%20Slug').expect(400)
+    expect(collectionArticleIds(db, 'nope', Date.now())).toBeUndefined()
+  })
+})

@@ -1,0 +1,147 @@
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { articles } from '../../src/db/schema.js'
+import { makeApp } from '../helpers.js'
+import { insertArticle, insertSection, setStatus } from './fixtures.js'
+
+const slugs = (res: { body: { data: Array<{ slug: string }> } }) => res.body.data.map((hit) => hit.slug)
+const para = (text: string) => [{ type: 'paragraph', text }]
+
+describe('GET /v1/search', () => {
+  it('ranks a headline match above a body match, and a fresh story above an equally relevant old one', async () => {
+    const { request } = await makeApp({
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertArticle(db, { slug: 'body-match', section: 'news', headline: 'Council meets', body: para('The harbour will be dredged next year.'), publishedAt: '2026-11-20T00:00:00.000Z' })
+        insertArticle(db, { slug: 'headline-match', section: 'news', headline: 'Harbour to be dredged', body: para('The council met on Monday.'), publishedAt: '2026-11-20T00:00:00.000Z' })
+        insertArticle(db, { slug: 'old-twin', section: 'news', headline: 'Lighthouse reopens', body: para('Visitors return.'), publishedAt: '2025-11-20T00:00:00.000Z' })
+        insertArticle(db, { slug: 'fresh-twin', section: 'news', headline: 'Lighthouse reopens', body: para('Visitors return.'), publishedAt: '2026-11-23T00:00:00.000Z' })
+      },
+    })
+    expect(slugs(await request.get('/v1/search?q=harbour').expect(200))).toEqual(['headline-match', 'body-match'])
+    const twins = await request.get('/v1/search?q=lighthouse').expect(200)
+    expect(slugs(twins)).toEqual(['fresh-twin', 'old-twin'])
+    expect(twins.body.data[0].score).toBeGreaterThan(twins.body.data[1].score)
+    expect(twins.body.data[0]).toMatchObject({ url: '/news/fresh-twin', section: { path: 'news' }, snippet: '<mark>Lighthouse</mark> reopens' })
+  })
+
+  it('folds diacritics both ways and stems English words', async () => {
+    const { request } = await makeApp({
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertArticle(db, { slug: 'raqqa', section: 'news', headline: 'Return to Raqqā', body: para('Families were running back to São Paulo street.') })
+        insertArticle(db, { slug: 'plain', section: 'news', headline: 'Raqqa rebuilds' })
+      },
+    })
+    expect(slugs(await request.get('/v1/search?q=Raqqa').expect(200)).sort()).toEqual(['plain', 'raqqa'])
+    expect(slugs(await request.get(`/v1/search?q=${encodeURIComponent('RAQQĀ')}`).expect(200)).sort()).toEqual(['plain', 'raqqa'])
+    expect(slugs(await request.get('/v1/search?q=runs').expect(200))).toEqual(['raqqa'])
+    expect(slugs(await request.get('/v1/search?q=sao%20paulo').expect(200))).toEqual(['raqqa'])
+  })
+
+  it('matches "exact phrases" in order and treats an unbalanced quote as text', async () => {
+    const { request } = await makeApp({
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertArticle(db, { slug: 'in-order', section: 'news', headline: 'Water shortage hits the north' })
+        insertArticle(db, { slug: 'reversed', section: 'news', headline: 'A shortage of clean water' })
+      },
+    })
+    expect(slugs(await request.get('/v1/search?q=water%20shortage').expect(200)).sort()).toEqual(['in-order', 'reversed'])
+    expect(slugs(await request.get(`/v1/search?q=${encodeURIComponent('"water shortage"')}`).expect(200))).toEqual(['in-order'])
+    expect(slugs(await request.get(`/v1/search?q=${encodeURIComponent('"water shortage')}`).expect(200)).sort()).toEqual(['in-order', 'reversed'])
+  })
+
+  it('never answers 500 to hostile query strings', async () => {
+    const { request } = await makeApp({
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertArticle(db, { slug: 'near', section: 'news', headline: 'Near and far: AND or NOT', body: para('a b c (x) y* z^ "quoted"') })
+      },
+    })
+    const hostile = ['"', '""', '"""', '*', '(', ')', '()', 'NEAR', 'NEAR(a b)', 'AND', 'OR', 'NOT', 'a AND', 'AND a', '-', '-near', 'a:b', 'headline:near',
+      '^', '^near', 'near*', '{headline standfirst}: near', 'near + far', "'", '\\', '\u0000', '%', 'a"b"c"', '" near', 'NEAR/2', 'x'.repeat(500), 'a '.repeat(250)]
+    for (const q of hostile) {
+      const res = await request.get(`/v1/search?q=${encodeURIComponent(q)}`)
+      expect([200, 400], q).toContain(res.status)
+      if (res.status === 400) expect(res.body.errors[0].path, q).toBe('q')
+    }
+    expect(slugs(await request.get('/v1/search?q=NEAR').expect(200))).toEqual(['near'])
+    expect(slugs(await request.get('/v1/search?q=AND%20far').expect(200))).toEqual(['near'])
+    expect(slugs(await request.get('/v1/search?q=-near').expect(200))).toEqual(['near'])
+    expect(slugs(await request.get('/v1/search?q=headline:far').expect(200))).toEqual([])
+  })
+
+  it('answers 400 naming q when q is missing, empty after cleaning or longer than 500 characters', async () => {
+    const { request } = await makeApp()
+    for (const q of [undefined, '', '   ', '*', '"()"', '-:^', 'x'.repeat(501), 'a '.repeat(40)]) {
+      const res = await request.get('/v1/search').query(q === undefined ? {} : { q }).expect(400)
+      expect(res.body.errors[0].path).toBe('q')
+    }
+  })
+
+  it('escapes article text in snippets and leaves only <mark> unescaped', async () => {
+    const { request } = await makeApp({
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertArticle(db, { slug: 'xss', section: 'news', headline: 'Quiet day', body: para('Someone wrote <script>alert("hacked")</script> & left \u0002 a marker.') })
+      },
+    })
+    const res = await request.get('/v1/search?q=hacked').expect(200)
+    const snippet: string = res.body.data[0].snippet
+    expect(snippet).toContain('&lt;script&gt;alert(&quot;<mark>hacked</mark>&quot;)&lt;/script&gt; &amp; left')
+    expect(snippet.replaceAll('<mark>', '').replaceAll('</mark>', '')).not.toMatch(/[<>]/)
+    expect(snippet).not.toContain('\u0002')
+  })
+
+  it('never returns drafts or scheduled stories, and stays in step after UPDATE and DELETE', async () => {
+    const ids: Record<string, number> = {}
+    const { request, db } = await makeApp({
+      seed: (db) => {
+        insertSection(db, 'news')
+        ids.draft = insertArticle(db, { slug: 'draft', section: 'news', headline: 'Volcano draft', status: 'draft', publishedAt: null })
+        ids.scheduled = insertArticle(db, { slug: 'scheduled', section: 'news', headline: 'Volcano tomorrow', publishedAt: '2026-12-01T00:00:00.000Z' })
+        ids.live = insertArticle(db, { slug: 'live', section: 'news', headline: 'Volcano erupts' })
+        ids.other = insertArticle(db, { slug: 'other', section: 'news', headline: 'Glacier melts' })
+      },
+    })
+    expect(slugs(await request.get('/v1/search?q=volcano').expect(200))).toEqual(['live'])
+    setStatus(db, ids.live!, 'draft')
+    expect(slugs(await request.get('/v1/search?q=volcano').expect(200))).toEqual([])
+    db.update(articles).set({ headline: 'Volcano quiet again', body: JSON.stringify(para('Ash settles.')) }).where(eq(articles.id, ids.other!)).run()
+    expect(slugs(await request.get('/v1/search?q=volcano').expect(200))).toEqual(['other'])
+    expect(slugs(await request.get('/v1/search?q=glacier').expect(200))).toEqual([])
+    expect(slugs(await request.get('/v1/search?q=ash').expect(200))).toEqual(['other'])
+    db.delete(articles).where(eq(articles.id, ids.other!)).run()
+    expect(slugs(await request.get('/v1/search?q=volcano').expect(200))).toEqual([])
+    expect(db.$client.prepare('select count(*) as n from articles_fts').get()).toEqual({ n: 3 })
+  })
+
+  it('takes the /v1/articles filters and pages with a cursor and a Link header', async () => {
+    const { request } = await makeApp({
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertSection(db, 'news/world')
+        insertSection(db, 'sport')
+        for (let i = 0; i < 5; i++) insertArticle(db, { slug: `world-${i}`, section: 'news/world', headline: `Storm report ${i}`, tags: ['weather'], publishedAt: Date.parse('2026-11-20T00:00:00.000Z') + i * 60_000 })
+        insertArticle(db, { slug: 'sport-storm', section: 'sport', headline: 'Storm stops the match' })
+      },
+    })
+    expect(slugs(await request.get('/v1/search?q=storm&section=sport').expect(200))).toEqual(['sport-storm'])
+    expect(slugs(await request.get('/v1/search?q=storm&tag=weather&limit=100').expect(200))).toHaveLength(5)
+    await request.get('/v1/search?q=storm&section=nope').expect(400)
+    const seen: string[] = []
+    let url: string | null = '/v1/search?q=storm&section=news&limit=2'
+    while (url) {
+      const res: { body: any, headers: Record<string, string> } = await request.get(url).expect(200)
+      seen.push(...slugs(res))
+      const next: string | null = res.body.page.nextCursor
+      if (next) expect(res.headers.link).toContain('rel="next"')
+      url = next ? `/v1/search?q=storm&section=news&limit=2&cursor=${encodeURIComponent(next)}` : null
+    }
+    expect(seen).toEqual(['world-4', 'world-3', 'world-2', 'world-1', 'world-0'])
+    const first = await request.get('/v1/search?q=storm&section=news&limit=2').expect(200)
+    const reused = await request.get(`/v1/search?q=report&section=news&limit=2&cursor=${encodeURIComponent(first.body.page.nextCursor)}`).expect(400)
+    expect(reused.body.errors[0].path).toBe('cursor')
+  })
+})

@@ -1,0 +1,151 @@
+import { sql } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import type { Db } from '../../src/db/connection.js'
+import { makeApp, makeClock } from '../helpers.js'
+import { DAY, HOUR, insertArticle, insertSection, insertViews } from './fixtures.js'
+
+const totalViews = (db: Db) => db.get<{ n: number | null }>(sql`select sum(views) as n from page_views`)?.n ?? 0
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
+
+describe('POST /v1/articles/{slug}/views', () => {
+  it('counts every one of 500 concurrent beacons exactly once', async () => {
+    const { app, db, request } = await makeApp({
+      env: { VIEWS_RATE_LIMIT: '100000' },
+      seed: (db) => { insertSection(db, 'news'); insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    const replies = await Promise.all(Array.from({ length: 500 }, () =>
+      app.inject({ method: 'POST', url: '/v1/articles/story/views', headers: { 'user-agent': BROWSER } })))
+    expect(replies.map((r) => r.statusCode)).toEqual(Array(500).fill(202))
+    expect(replies.every((r) => r.body === '')).toBe(true)
+    expect(app.views.flush()).toBe(500)
+    expect(totalViews(db)).toBe(500)
+    const ranking = await request.get('/v1/most-viewed').expect(200)
+    expect(ranking.body.data).toMatchObject([{ rank: 1, views: 500, article: { slug: 'story' } }])
+  })
+
+  it('answers known bots 202 without counting them', async () => {
+    const { app, db, request } = await makeApp({
+      seed: (db) => { insertSection(db, 'news'); insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    for (const agent of ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'curl/8.5.0', 'python-requests/2.32.3']) {
+      await request.post('/v1/articles/story/views').set('user-agent', agent).expect(202)
+    }
+    await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(202)
+    app.views.flush()
+    expect(totalViews(db)).toBe(1)
+  })
+
+  it('answers 404 and counts nothing for an unknown, draft or scheduled story', async () => {
+    const { app, db, request } = await makeApp({
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertArticle(db, { slug: 'draft', section: 'news', status: 'draft', publishedAt: null })
+        insertArticle(db, { slug: 'scheduled', section: 'news', publishedAt: '2027-01-01T00:00:00.000Z' })
+      },
+    })
+    for (const slug of ['nope', 'draft', 'scheduled']) {
+      const res = await request.post(`/v1/articles/${slug}/views`).set('user-agent', BROWSER).expect(404)
+      expect(res.headers['content-type']).toMatch(/problem\+json/)
+    }
+    app.views.flush()
+    expect(totalViews(db)).toBe(0)
+  })
+
+  it('limits beacons per client address with 429 and Retry-After', async () => {
+    const { app, db, request } = await makeApp({
+      env: { VIEWS_RATE_LIMIT: '3' },
+      seed: (db) => { insertSection(db, 'news'); insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    for (let i = 0; i < 3; i++) await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(202)
+    const res = await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(429)
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0)
+    expect(res.body).toMatchObject({ status: 429, title: 'Too Many Requests' })
+    await request.get('/v1/most-viewed').expect(200)
+    app.views.flush()
+    expect(totalViews(db)).toBe(3)
+  })
+
+  it('prunes hourly buckets older than 30 days and an hour when it flushes', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    const { app, db } = await makeApp({
+      clock,
+      seed: (db) => {
+        insertSection(db, 'news')
+        const id = insertArticle(db, { slug: 'story', section: 'news' })
+        insertViews(db, id, Date.parse('2026-10-25T10:59:59.999Z'), 7)
+        insertViews(db, id, Date.parse('2026-10-25T11:00:00.000Z'), 5)
+      },
+    })
+    app.views.flush()
+    expect(totalViews(db)).toBe(5)
+  })
+})
+
+describe('GET /v1/most-viewed', () => {
+  it('ranks live articles by views in the window, ties by publication time then id, with the section\'s descendants', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    const { request } = await makeApp({
+      clock,
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertSection(db, 'news/world')
+        insertSection(db, 'sport')
+        const now = clock()
+        const world = insertArticle(db, { slug: 'world', section: 'news/world', publishedAt: '2026-11-20T00:00:00.000Z' })
+        const tieOld = insertArticle(db, { slug: 'tie-old', section: 'news', publishedAt: '2026-11-19T00:00:00.000Z' })
+        const tieNewA = insertArticle(db, { slug: 'tie-new-a', section: 'sport', publishedAt: '2026-11-21T00:00:00.000Z' })
+        const tieNewB = insertArticle(db, { slug: 'tie-new-b', section: 'sport', publishedAt: '2026-11-21T00:00:00.000Z' })
+        const draft = insertArticle(db, { slug: 'draft', section: 'news', status: 'draft', publishedAt: null })
+        insertViews(db, world, now, 50)
+        insertViews(db, world, now - 2 * HOUR, 50)
+        for (const id of [tieOld, tieNewA, tieNewB]) insertViews(db, id, now, 30)
+        insertViews(db, draft, now, 1000)
+      },
+    })
+    const all = await request.get('/v1/most-viewed').expect(200)
+    expect(all.body).toMatchObject({ period: '24h', section: null, generatedAt: '2026-11-24T12:30:00.000Z' })
+    expect(all.body.data.map((d: any) => [d.rank, d.article.slug, d.views])).toEqual([
+      [1, 'world', 100], [2, 'tie-new-b', 30], [3, 'tie-new-a', 30], [4, 'tie-old', 30],
+    ])
+    const news = await request.get('/v1/most-viewed?section=news&limit=5').expect(200)
+    expect(news.body.section).toBe('news')
+    expect(news.body.data.map((d: any) => d.article.slug)).toEqual(['world', 'tie-old'])
+    expect((await request.get('/v1/most-viewed?limit=1').expect(200)).body.data).toHaveLength(1)
+  })
+
+  it('slides each window over whole clock hours with the injected clock', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    const { request } = await makeApp({
+      clock,
+      seed: (db) => {
+        insertSection(db, 'news')
+        const id = insertArticle(db, { slug: 'story', section: 'news' })
+        insertViews(db, id, '2026-11-24T12:10:00.000Z', 1) // this hour
+        insertViews(db, id, '2026-11-24T11:00:00.000Z', 2) // the hour containing now - 1h
+        insertViews(db, id, '2026-11-24T10:59:00.000Z', 4) // before it
+        insertViews(db, id, '2026-11-23T12:00:00.000Z', 8) // the hour containing now - 24h
+        insertViews(db, id, '2026-11-17T12:00:00.000Z', 16) // now - 7d
+        insertViews(db, id, '2026-11-17T11:00:00.000Z', 32)
+        insertViews(db, id, '2026-10-25T12:00:00.000Z', 64) // now - 30d
+        insertViews(db, id, '2026-10-25T11:00:00.000Z', 128)
+      },
+    })
+    const views = async (period: string) => (await request.get(`/v1/most-viewed?period=${period}`).expect(200)).body.data[0]?.views
+    expect(await views('1h')).toBe(3)
+    expect(await views('24h')).toBe(15)
+    expect(await views('7d')).toBe(31)
+    expect(await views('30d')).toBe(127)
+    clock.advance(30 * 60_000) // 13:00: the 11:00 bucket leaves the 1h window
+    expect(await views('1h')).toBe(1)
+    clock.advance(31 * DAY)
+    expect((await request.get('/v1/most-viewed?period=30d').expect(200)).body.data).toEqual([])
+  })
+
+  it('answers 400 naming the parameter for a bad period, limit or unknown section', async () => {
+    const { request } = await makeApp()
+    for (const [query, field] of [['period=2h', 'period'], ['limit=51', 'limit'], ['limit=0', 'limit'], ['section=nope', 'section']]) {
+      const res = await request.get(`/v1/most-viewed?${query}`).expect(400)
+      expect(res.body.errors[0].path).toBe(field)
+    }
+  })
+})
