@@ -4,7 +4,9 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
+import { serverLimits } from './http/limits.js'
 import openapi from './http/openapi.js'
+import overload from './http/overload.js'
 import problem from './http/problem.js'
 import operationsRoutes from './operations/routes.js'
 
@@ -28,7 +30,7 @@ declare module 'fastify' {
 export async function buildApp ({ db, config, clock = Date.now, logger = false }: AppDeps) {
   const app = Fastify({
     logger,
-    bodyLimit: config.bodyLimit,
+    ...serverLimits(config),
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     requestIdHeader: 'x-request-id',
@@ -41,6 +43,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   app.decorate('clock', clock)
 
   await app.register(problem)
+  await app.register(overload)
   await app.register(openapi)
 
   await app.register(operationsRoutes)

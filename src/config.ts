@@ -13,6 +13,15 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
   CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(300),
+  CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).default(72_000),
+  MAX_HEADER_SIZE: z.coerce.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  OVERLOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(1024 * 1024 * 1024),
+  OVERLOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(1536 * 1024 * 1024),
+  OVERLOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(10),
 })
 
 export type Config = {
@@ -25,6 +34,17 @@ export type Config = {
   bodyLimit: number
   cacheMaxAge: number
   cacheStaleWhileRevalidate: number
+  connectionTimeout: number
+  requestTimeout: number
+  keepAliveTimeout: number
+  maxHeaderSize: number
+  overload: {
+    maxEventLoopDelay: number
+    maxHeapUsedBytes: number
+    maxRssBytes: number
+    sampleInterval: number
+    retryAfter: number
+  }
 }
 
 export class ConfigError extends Error {}
@@ -48,5 +68,16 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     bodyLimit: c.BODY_LIMIT,
     cacheMaxAge: c.CACHE_MAX_AGE,
     cacheStaleWhileRevalidate: c.CACHE_STALE_WHILE_REVALIDATE,
+    connectionTimeout: c.CONNECTION_TIMEOUT_MS,
+    requestTimeout: c.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT_MS,
+    maxHeaderSize: c.MAX_HEADER_SIZE,
+    overload: {
+      maxEventLoopDelay: c.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: c.OVERLOAD_MAX_HEAP_USED_BYTES,
+      maxRssBytes: c.OVERLOAD_MAX_RSS_BYTES,
+      sampleInterval: c.OVERLOAD_SAMPLE_INTERVAL_MS,
+      retryAfter: c.OVERLOAD_RETRY_AFTER_SECONDS,
+    },
   }
 }

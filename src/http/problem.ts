@@ -57,7 +57,7 @@ const LOCATIONS: Record<string, ProblemFieldError['in']> = {
 
 function problemBody (request: FastifyRequest, status: number, kind: string, detail: string, errors?: ProblemFieldError[]): Problem {
   return {
-    type: status >= 500 ? 'about:blank' : `/problems/${kind}`,
+    type: status === 500 ? 'about:blank' : `/problems/${kind}`,
     title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
