@@ -3,6 +3,7 @@
 import { loadConfig, ConfigError } from '../config.js'
 import { closeDb, openDb } from '../db/connection.js'
 import { runMigrations } from '../db/migrate.js'
+import { backup, BackupError, restore } from './backup.js'
 import { writeOpenapi } from './openapi.js'
 import { seed } from './seed.js'
 
@@ -19,6 +20,8 @@ const commands: Record<string, { summary: string, run: Command }> = {
   },
   seed: { summary: 'load the demo content (on a database without articles)', run: seed },
   openapi: { summary: 'regenerate openapi/openapi.json from the routes', run: writeOpenapi },
+  backup: { summary: 'backup PATH: consistent copy of the live database, integrity-checked', run: backup },
+  restore: { summary: 'restore PATH: replace the (stopped) database with a verified backup', run: restore },
 }
 
 function usage (): string {
@@ -45,7 +48,13 @@ async function main (argv: string[]) {
     }
     throw error
   }
-  await command.run(args, { config })
+  try {
+    await command.run(args, { config })
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error
+    console.error(error.message)
+    process.exitCode = 1
+  }
 }
 
 await main(process.argv.slice(2))
