@@ -7,7 +7,7 @@ import type { Db } from './db/connection.js'
 import { serverLimits } from './http/limits.js'
 import openapi from './http/openapi.js'
 import overload from './http/overload.js'
-import problem from './http/problem.js'
+import problem, { answerFrameworkError } from './http/problem.js'
 import operationsRoutes from './operations/routes.js'
 
 export type Clock = () => number
@@ -34,6 +34,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     requestIdHeader: 'x-request-id',
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
