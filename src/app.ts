@@ -4,25 +4,27 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
-import managementArticleRoutes from './articles/management-routes.js'
-import managementAuthorRoutes from './authors/management-routes.js'
-import managementCollectionRoutes from './collections/management-routes.js'
-import auth from './http/auth.js'
-import collectionRoutes from './collections/routes.js'
-import frontRoutes from './fronts/routes.js'
-import openapi from './http/openapi.js'
-import problem from './http/problem.js'
-import feedsRoutes from './feeds/routes.js'
-import operationsRoutes from './operations/routes.js'
-import sitemapsRoutes from './sitemaps/routes.js'
-import managementSectionRoutes from './sections/management-routes.js'
-import managementTagRoutes from './tags/management-routes.js'
 import articleRoutes from './articles/routes.js'
+import managementArticleRoutes from './articles/management-routes.js'
 import authorRoutes from './authors/routes.js'
-import sectionRoutes from './sections/routes.js'
-import tagRoutes from './tags/routes.js'
+import managementAuthorRoutes from './authors/management-routes.js'
+import collectionRoutes from './collections/routes.js'
+import managementCollectionRoutes from './collections/management-routes.js'
+import feedsRoutes from './feeds/routes.js'
+import frontRoutes from './fronts/routes.js'
+import auth from './http/auth.js'
+import { serverLimits } from './http/limits.js'
+import openapi from './http/openapi.js'
+import overload from './http/overload.js'
+import problem, { answerFrameworkError } from './http/problem.js'
+import operationsRoutes from './operations/routes.js'
 import relatedRoutes from './related/routes.js'
 import searchRoutes from './search/routes.js'
+import sectionRoutes from './sections/routes.js'
+import managementSectionRoutes from './sections/management-routes.js'
+import sitemapsRoutes from './sitemaps/routes.js'
+import tagRoutes from './tags/routes.js'
+import managementTagRoutes from './tags/management-routes.js'
 import viewBuffer from './views/buffer.js'
 import viewRoutes from './views/routes.js'
 
@@ -46,10 +48,11 @@ declare module 'fastify' {
 export async function buildApp ({ db, config, clock = Date.now, logger = false }: AppDeps) {
   const app = Fastify({
     logger,
-    bodyLimit: config.bodyLimit,
+    ...serverLimits(config),
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     requestIdHeader: 'x-request-id',
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -59,27 +62,29 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   app.decorate('clock', clock)
 
   await app.register(problem)
+  await app.register(overload)
   await app.register(openapi)
   await app.register(auth)
 
   await app.register(operationsRoutes)
-  await app.register(feedsRoutes, { prefix: '/v1/feeds' })
-  await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
-  await app.register(managementArticleRoutes, { prefix: '/v1/articles' })
-  await app.register(managementSectionRoutes, { prefix: '/v1/sections' })
-  await app.register(managementTagRoutes, { prefix: '/v1/tags' })
-  await app.register(managementAuthorRoutes, { prefix: '/v1/authors' })
-  await app.register(managementCollectionRoutes, { prefix: '/v1/collections' })
-  await app.register(articleRoutes, { prefix: '/v1/articles' })
-  await app.register(sectionRoutes, { prefix: '/v1/sections' })
-  await app.register(tagRoutes, { prefix: '/v1/tags' })
-  await app.register(authorRoutes, { prefix: '/v1/authors' })
   await app.register(viewBuffer)
+
+  await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(relatedRoutes, { prefix: '/v1/articles' })
+  await app.register(managementArticleRoutes, { prefix: '/v1/articles' })
+  await app.register(sectionRoutes, { prefix: '/v1/sections' })
+  await app.register(managementSectionRoutes, { prefix: '/v1/sections' })
+  await app.register(tagRoutes, { prefix: '/v1/tags' })
+  await app.register(managementTagRoutes, { prefix: '/v1/tags' })
+  await app.register(authorRoutes, { prefix: '/v1/authors' })
+  await app.register(managementAuthorRoutes, { prefix: '/v1/authors' })
   await app.register(collectionRoutes, { prefix: '/v1/collections' })
+  await app.register(managementCollectionRoutes, { prefix: '/v1/collections' })
+  await app.register(frontRoutes, { prefix: '/v1/fronts' })
   await app.register(searchRoutes, { prefix: '/v1/search' })
   await app.register(viewRoutes, { prefix: '/v1' })
-  await app.register(frontRoutes, { prefix: '/v1/fronts' })
+  await app.register(feedsRoutes, { prefix: '/v1/feeds' })
+  await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
 
   return app
 }

@@ -17,6 +17,15 @@ export const ConfigSchema = z.object({
   PUBLICATION_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'must be a language code such as en or zh-cn').default('en'),
   VIEWS_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   VIEWS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).default(72_000),
+  MAX_HEADER_SIZE: z.coerce.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  OVERLOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(1024 * 1024 * 1024),
+  OVERLOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(1536 * 1024 * 1024),
+  OVERLOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(10),
 })
 
 export type Config = {
@@ -33,6 +42,17 @@ export type Config = {
   publicationLanguage: string
   viewsRateLimit: number
   viewsFlushIntervalMs: number
+  connectionTimeout: number
+  requestTimeout: number
+  keepAliveTimeout: number
+  maxHeaderSize: number
+  overload: {
+    maxEventLoopDelay: number
+    maxHeapUsedBytes: number
+    maxRssBytes: number
+    sampleInterval: number
+    retryAfter: number
+  }
 }
 
 export class ConfigError extends Error {}
@@ -60,5 +80,16 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     publicationLanguage: c.PUBLICATION_LANGUAGE.toLowerCase(),
     viewsRateLimit: c.VIEWS_RATE_LIMIT,
     viewsFlushIntervalMs: c.VIEWS_FLUSH_INTERVAL_MS,
+    connectionTimeout: c.CONNECTION_TIMEOUT_MS,
+    requestTimeout: c.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT_MS,
+    maxHeaderSize: c.MAX_HEADER_SIZE,
+    overload: {
+      maxEventLoopDelay: c.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: c.OVERLOAD_MAX_HEAP_USED_BYTES,
+      maxRssBytes: c.OVERLOAD_MAX_RSS_BYTES,
+      sampleInterval: c.OVERLOAD_SAMPLE_INTERVAL_MS,
+      retryAfter: c.OVERLOAD_RETRY_AFTER_SECONDS,
+    },
   }
 }

@@ -5,6 +5,7 @@ import { closeDb, openDb } from '../db/connection.js'
 import { runMigrations } from '../db/migrate.js'
 import { importCommand } from './import.js'
 import { keys } from './keys.js'
+import { backup, BackupError, restore } from './backup.js'
 import { writeOpenapi } from './openapi.js'
 import { seed } from './seed.js'
 
@@ -23,6 +24,8 @@ const commands: Record<string, { summary: string, run: Command }> = {
   import: { summary: 'import wordpress FILE.xml: import a WordPress export (WXR)', run: importCommand },
   keys: { summary: 'manage API keys: keys create --name NAME --scopes a,b | keys list | keys revoke NAME', run: keys },
   openapi: { summary: 'regenerate openapi/openapi.json from the routes', run: writeOpenapi },
+  backup: { summary: 'backup PATH: consistent copy of the live database, integrity-checked', run: backup },
+  restore: { summary: 'restore PATH: replace the (stopped) database with a verified backup', run: restore },
 }
 
 function usage (): string {
@@ -49,7 +52,13 @@ async function main (argv: string[]) {
     }
     throw error
   }
-  await command.run(args, { config })
+  try {
+    await command.run(args, { config })
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error
+    console.error(error.message)
+    process.exitCode = 1
+  }
 }
 
 await main(process.argv.slice(2))

@@ -6,8 +6,9 @@ import fp from 'fastify-plugin'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
 import { Problem } from './problem.js'
 
-const problemResponse = (description: string) => ({
+const problemResponse = (description: string, headers?: Record<string, { description: string, type: string, minimum?: number, maximum?: number }>) => ({
   description,
+  ...(headers ? { headers } : {}),
   content: { 'application/problem+json': { schema: Problem } },
 })
 
@@ -16,6 +17,15 @@ const sharedErrors: Record<number, ReturnType<typeof problemResponse>> = {
   400: problemResponse('The request is invalid: `errors` names each bad parameter or field.'),
   404: problemResponse('No such record or route.'),
   500: problemResponse('The server failed; the body carries only the request id.'),
+  503: problemResponse('The server is overloaded and shed this request; retry after `Retry-After` seconds.', {
+    'Retry-After': { description: 'Seconds to wait before retrying.', type: 'integer', minimum: 1, maximum: 86400 },
+  }),
+}
+
+// Routes that declare `security` also answer these.
+const securedErrors: Record<number, ReturnType<typeof problemResponse>> = {
+  401: problemResponse('No API key, or the key is malformed, unknown or revoked.'),
+  403: problemResponse('The API key lacks the scope this operation needs.'),
 }
 
 export const apiTags = [
@@ -56,10 +66,23 @@ function pruneUnusedComponents (document: Record<string, any>) {
   return document
 }
 
+// jsonSchemaTransform drops `headers` from `{ description, content }` responses; put them back so
+// routes can document response headers (Retry-After, ETag, Link) next to their content.
+const transformKeepingHeaders: typeof jsonSchemaTransform = (input) => {
+  const output = jsonSchemaTransform(input)
+  const original = (input.schema as { response?: Record<string, { headers?: unknown }> } | undefined)?.response ?? {}
+  const transformed = (output.schema as { response?: Record<string, Record<string, unknown>> }).response ?? {}
+  for (const [status, response] of Object.entries(original)) {
+    if (response?.headers && transformed[status] && !transformed[status].headers) transformed[status].headers = response.headers
+  }
+  return output
+}
+
 export function addSharedErrorResponses (route: RouteOptions) {
   if (!route.schema || (route.schema as { hide?: boolean }).hide) return
   const response = (route.schema.response ?? {}) as Record<string | number, unknown>
-  for (const [status, schema] of Object.entries(sharedErrors)) {
+  const secured = ((route.schema as { security?: unknown[] }).security ?? []).length > 0
+  for (const [status, schema] of Object.entries({ ...sharedErrors, ...(secured ? securedErrors : {}) })) {
     if (!(status in response)) response[status] = schema
   }
   route.schema.response = response
@@ -79,7 +102,8 @@ async function openapiPlugin (app: FastifyInstance) {
           'management endpoints need `Authorization: Bearer <api key>`. Errors are RFC 9457 problem documents.',
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
-      servers: [{ url: '/', description: 'This server' }],
+      // x-internal and an environment word in the description: OWASP API9 (inventory) asks for both
+      servers: [{ url: '/', description: 'This server (production, or local under npm start)', 'x-internal': false } as { url: string, description: string }],
       tags: apiTags,
       components: {
         securitySchemes: {
@@ -91,7 +115,7 @@ async function openapiPlugin (app: FastifyInstance) {
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: transformKeepingHeaders,
     transformObject: (documentObject) => pruneUnusedComponents(jsonSchemaTransformObject(documentObject) as Record<string, any>),
   })
   await app.register(swaggerUi, {

@@ -57,7 +57,7 @@ const LOCATIONS: Record<string, ProblemFieldError['in']> = {
 
 function problemBody (request: FastifyRequest, status: number, kind: string, detail: string, errors?: ProblemFieldError[]): Problem {
   return {
-    type: status >= 500 ? 'about:blank' : `/problems/${kind}`,
+    type: status === 500 ? 'about:blank' : `/problems/${kind}`,
     title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
@@ -91,6 +91,19 @@ function validationErrors (error: FastifyError): ProblemFieldError[] {
     }
     return [{ path: named(segments, where), in: where, message: v.message ?? 'is invalid' }]
   })
+}
+
+const FRAMEWORK_ERRORS: Record<string, { status: number, kind: string, detail: string }> = {
+  FST_ERR_BAD_URL: { status: 400, kind: 'bad-url', detail: 'The URL is not validly percent-encoded.' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, kind: 'uri-too-long', detail: 'A path parameter is longer than the server accepts.' },
+}
+
+// Fastify's `frameworkErrors` option: errors raised by the router before any route or hook runs.
+export function answerFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const known = FRAMEWORK_ERRORS[error.code]
+  if (known) return sendProblem(request, reply, known.status, known.kind, known.detail)
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
+  return sendProblem(request, reply, status, 'bad-request', 'The request could not be routed.')
 }
 
 async function problemPlugin (app: FastifyInstance) {
