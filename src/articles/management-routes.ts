@@ -12,6 +12,8 @@ import {
 import { createArticle, deleteArticle, patchArticle, publishArticle, unpublishArticle, type Actor } from './service.js'
 
 const IdParams = z.object({ id: ArticleIdParam })
+// PATCH and DELETE share the `/v1/articles/{article}` template with the delivery GET (by slug)
+const ArticleParams = z.object({ article: ArticleIdParam.describe('The article id (a positive integer).') })
 const IfMatch = z.object({
   'if-match': z.string().max(1000).optional()
     .describe('The ETag the change is based on (`"<id>-<revision>"`); a stale one gets 412 and changes nothing. `*` or absent: no check.'),
@@ -52,19 +54,19 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
     return withEtag(reply, article)
   })
 
-  app.patch('/:id', {
+  app.patch('/:article', {
     schema: {
       operationId: 'updateArticle',
       tags: ['Articles'],
       summary: 'Edit an article',
       description: `Partial update: fields left out keep their value; a list replaces the whole list. Publication state and time are unchanged (use publish/unpublish); \`updatedAt\` moves. ${WRITE}`,
       security,
-      params: IdParams,
+      params: ArticleParams,
       headers: IfMatch,
       body: ArticlePatch,
       response: { 200: ArticleManagement, ...writeErrors, 409: problem('The slug is taken.') },
     },
-  }, async (request, reply) => withEtag(reply, patchArticle(app.db, request.params.id, request.body, actor(request, request.headers['if-match']))))
+  }, async (request, reply) => withEtag(reply, patchArticle(app.db, request.params.article, request.body, actor(request, request.headers['if-match']))))
 
   app.post('/:id/publish', {
     schema: {
@@ -95,19 +97,19 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => withEtag(reply, unpublishArticle(app.db, request.params.id, actor(request, request.headers['if-match']))))
 
-  app.delete('/:id', {
+  app.delete('/:article', {
     schema: {
       operationId: 'deleteArticle',
       tags: ['Articles'],
       summary: 'Delete an article',
       description: `Deletes the article, its revisions and its places in collections. ${WRITE}`,
       security,
-      params: IdParams,
+      params: ArticleParams,
       headers: IfMatch,
       response: { 204: z.null().describe('Deleted.'), ...writeErrors },
     },
   }, async (request, reply) => {
-    deleteArticle(app.db, request.params.id, actor(request, request.headers['if-match']))
+    deleteArticle(app.db, request.params.article, actor(request, request.headers['if-match']))
     return reply.code(204).send(null)
   })
 

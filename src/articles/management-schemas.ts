@@ -7,9 +7,9 @@ import { Slug, Tag } from '../tags/schemas.js'
 import { Body, HeroImage } from './schemas.js'
 
 const Timestamp = z.iso.datetime().describe('RFC 3339 UTC timestamp.')
-const ArticleId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+const ArticleId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
 
-export const ArticleIdParam = z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a positive integer article id')
+export const ArticleIdParam = z.string().max(15).regex(/^[1-9][0-9]{0,14}$/, 'must be a positive integer article id')
   .transform(Number).describe('The article id (a positive integer).')
 
 const STRICT_NOTE = 'Unknown fields, and fields the server owns (`id`, `status`, `revision`, `createdAt`, ' +

@@ -47,7 +47,7 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     return { data: page.data, page: { limit, nextCursor } }
   })
 
-  app.get('/:slug', {
+  app.get('/:article', {
     schema: {
       operationId: 'getArticle',
       tags: ['Articles'],
@@ -56,7 +56,9 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         'section and breadcrumbs, site `url`, word count and reading time, and editor-chosen related ids. ' +
         '`format=html` adds `bodyHtml` (escaped, semantic HTML; embeds are plain links, never third-party scripts) and ' +
         '`format=text` adds `bodyText`. Drafts, scheduled articles and unknown slugs are 404 problems.',
-      params: z.object({ slug: Slug.describe('The article slug.').meta({ example: 'ceasefire-talks-resume' }) }),
+      // `article` (not `slug`): PATCH and DELETE share this path template with the numeric id, and OpenAPI
+      // requires one parameter name per template
+      params: z.object({ article: Slug.describe('The article slug.').meta({ example: 'ceasefire-talks-resume' }) }),
       querystring: z.object({
         format: z.enum(['html', 'text']).optional().describe('Add the body rendered as `bodyHtml` (`html`) or `bodyText` (`text`).'),
       }).extend(PreviewQuery.shape),
@@ -64,8 +66,8 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getArticle (request, reply) {
     const preview = previewFor(request, reply)
-    const article = findArticleBySlug(app.db, request.params.slug, { now: app.clock(), preview })
-    if (!article) throw notFound('article', request.params.slug)
+    const article = findArticleBySlug(app.db, request.params.article, { now: app.clock(), preview })
+    if (!article) throw notFound('article', request.params.article)
     if (request.query.format === 'html') return { ...article, bodyHtml: renderBodyHtml(article.body) }
     if (request.query.format === 'text') return { ...article, bodyText: renderBodyText(article.body) }
     return article

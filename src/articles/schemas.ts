@@ -29,8 +29,8 @@ export const ImageBlock = z.strictObject({
   alt: z.string().trim().max(1000).describe('Text alternative for screen readers; empty only for decorative images.'),
   caption: z.string().trim().max(2000).nullable().default(null),
   credit: z.string().trim().max(300).nullable().default(null),
-  width: z.number().int().positive().max(100_000).optional(),
-  height: z.number().int().positive().max(100_000).optional(),
+  width: z.number().int().min(1).max(100_000).optional(),
+  height: z.number().int().min(1).max(100_000).optional(),
 }).meta({ id: 'ImageBlock', example: { type: 'image', src: 'https://media.dateline.example/2026/maps/raqqa.png', alt: 'Map of the region', caption: 'The front line as of Monday.', credit: 'Dateline graphics', width: 1200, height: 800 } })
 
 export const QuoteBlock = z.strictObject({
@@ -65,8 +65,8 @@ export const HeroImage = z.strictObject({
   alt: z.string().trim().max(1000),
   caption: z.string().trim().max(2000).nullable().default(null),
   credit: z.string().trim().max(300).nullable().default(null),
-  width: z.number().int().positive().max(100_000).optional(),
-  height: z.number().int().positive().max(100_000).optional(),
+  width: z.number().int().min(1).max(100_000).optional(),
+  height: z.number().int().min(1).max(100_000).optional(),
 }).meta({ id: 'HeroImage', description: 'The lead picture of an article.' })
 export type HeroImage = z.infer<typeof HeroImage>
 

@@ -14,7 +14,7 @@ const CollectionPut = z.strictObject({
   name: z.string().trim().min(1).max(200),
   description: z.string().trim().max(2000).nullable().optional(),
   items: z.array(z.strictObject({
-    articleId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('An existing article (drafts may be listed; delivery leaves them out until live).'),
+    articleId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('An existing article (drafts may be listed; delivery leaves them out until live).'),
     expiresAt: z.iso.datetime().nullable().optional().describe('From this time on, delivery leaves the item out.'),
   })).max(200).describe('The items in order; replaces the whole list.'),
 }).meta({

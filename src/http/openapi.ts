@@ -75,7 +75,20 @@ const transformKeepingHeaders: typeof jsonSchemaTransform = (input) => {
   for (const [status, response] of Object.entries(original)) {
     if (response?.headers && transformed[status] && !transformed[status].headers) transformed[status].headers = response.headers
   }
-  return output
+  return wildcardAsPathParam(output)
+}
+
+// Routes ending in a slash-joined section path are Fastify wildcards (`/v1/fronts/*`); OpenAPI sees
+// them as a `{path}` parameter (Swagger UI sends it percent-encoded, which Fastify decodes).
+function wildcardAsPathParam<T extends { url: string, schema: unknown }> (output: T): T {
+  if (!output.url.includes('*')) return output
+  const params = (output.schema as { params?: { properties?: Record<string, unknown>, required?: string[] } }).params
+  if (params?.properties?.['*']) {
+    const { '*': wildcard, ...rest } = params.properties
+    params.properties = { ...rest, path: wildcard }
+    params.required = (params.required ?? []).map((name) => (name === '*' ? 'path' : name))
+  }
+  return { ...output, url: output.url.replace('*', '{path}') }
 }
 
 export function addSharedErrorResponses (route: RouteOptions) {

@@ -14,7 +14,7 @@ const xmlResponses = (description: string) => ({
   304: z.null().describe('Not Modified: the `If-None-Match` ETag still matches; no body.'),
 })
 
-const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM (01 to 12)')
+const Month = z.string().max(7).regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM (01 to 12)')
   .describe('The calendar month (UTC) as `YYYY-MM`, e.g. `2026-11`.')
 
 const sitemapsRoutes: FastifyPluginAsyncZod = async (app) => {

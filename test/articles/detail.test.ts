@@ -177,7 +177,7 @@ describe('GET /v1/articles/{slug}', () => {
   it('answers a malformed slug or format with a 400 problem naming it', async () => {
     const { request } = await makeApp({ seed })
     const slug = await request.get('/v1/articles/Bad_Slug').expect(400)
-    expect(slug.body.errors).toEqual([expect.objectContaining({ path: 'slug', in: 'path' })])
+    expect(slug.body.errors).toEqual([expect.objectContaining({ path: 'article', in: 'path' })])
     const format = await request.get('/v1/articles/ceasefire-talks?format=pdf').expect(400)
     expect(format.body.errors).toEqual([expect.objectContaining({ path: 'format', in: 'query' })])
   })

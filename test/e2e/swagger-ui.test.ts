@@ -1,5 +1,5 @@
 // Swagger UI as a developer uses it: the real server process, /docs in headless Chromium,
-// "Try it out" on GET /v1/articles/{slug}, and the 200 response with the article on the page.
+// "Try it out" on GET /v1/articles/{article}, and the 200 response with the article on the page.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)(title, () => {
     rmSync(dir, { recursive: true, force: true })
   }, TIMEOUT)
 
-  it('runs "Try it out" on GET /v1/articles/{slug} and shows the 200 response with the article', async () => {
+  it('runs "Try it out" on GET /v1/articles/{article} and shows the 200 response with the article', async () => {
     const page = await browser!.newPage()
     page.setDefaultTimeout(TIMEOUT)
     await page.goto(`${server!.base}/docs`)
@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium)(title, () => {
     const operation = page.locator('#operations-Articles-getArticle')
     await operation.locator('.opblock-summary').click()
     await operation.getByRole('button', { name: 'Try it out' }).click()
-    await operation.locator('tr[data-param-name="slug"] input').fill('harbour-reopens')
+    await operation.locator('tr[data-param-name="article"] input').fill('harbour-reopens')
     await operation.getByRole('button', { name: 'Execute' }).click()
 
     const response = operation.locator('.live-responses-table .response').first()

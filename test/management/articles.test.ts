@@ -126,7 +126,7 @@ describe('PATCH /v1/articles/{id}', () => {
     const { request, auth } = await newsroom()
     for (const id of ['abc', '1.5', '-1', '0', '1e3']) {
       const res = await request.patch(`/v1/articles/${id}`).set(auth).send({}).expect(400)
-      expect(res.body.errors[0]).toMatchObject({ path: 'id', in: 'path' })
+      expect(res.body.errors[0]).toMatchObject({ path: 'article', in: 'path' })
     }
     await request.patch('/v1/articles/12345').set(auth).send({ headline: 'X' }).expect(404)
     await request.delete('/v1/articles/12345').set(auth).expect(404)
