@@ -4,7 +4,7 @@
 import escapeHtml from 'escape-html'
 import type { Block } from './schemas.js'
 
-function safeUrl (raw: string): string | undefined {
+export function safeHttpUrl (raw: string): string | undefined {
   try {
     const url = new URL(raw)
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined
@@ -16,7 +16,7 @@ function safeUrl (raw: string): string | undefined {
 const esc = (value: string | number) => escapeHtml(String(value))
 
 function imageHtml (block: Extract<Block, { type: 'image' }>): string {
-  const src = safeUrl(block.src)
+  const src = safeHttpUrl(block.src)
   if (!src) return ''
   const size = (block.width ? ` width="${esc(block.width)}"` : '') + (block.height ? ` height="${esc(block.height)}"` : '')
   const caption = [block.caption ? esc(block.caption) : '', block.credit ? `<small>${esc(block.credit)}</small>` : '']
@@ -26,7 +26,7 @@ function imageHtml (block: Extract<Block, { type: 'image' }>): string {
 }
 
 function embedHtml (block: Extract<Block, { type: 'embed' }>): string {
-  const href = safeUrl(block.url)
+  const href = safeHttpUrl(block.url)
   const label = esc(block.title ?? block.url)
   const inner = href ? `<a href="${esc(href)}" rel="noopener noreferrer nofollow">${label}</a>` : label
   return `<figure class="embed embed-${esc(block.provider)}">${inner}</figure>`

@@ -2,7 +2,7 @@
 // with xmlbuilder2 through xml.ts, which escapes every text and attribute value.
 import escapeHtml from 'escape-html'
 import type { Config } from '../config.js'
-import { renderBodyHtml, safeHttpUrl } from './render.js'
+import { renderBodyHtml, safeHttpUrl } from '../articles/render.js'
 import type { FeedEntry, FeedScope } from './repository.js'
 import { FEED_CONTENT_TYPES, type FeedFormat, type JsonFeed } from './schemas.js'
 import { add, newXmlDocument, serialize } from './xml.js'
@@ -75,7 +75,7 @@ export function toFeedDocument (scope: FeedScope, entries: FeedEntry[], { base, 
     publisher,
     updated: Math.max(scopeUpdated, ...entries.map((e) => changedAt(e.summary))),
     items: entries.map(({ summary, createdAt, authors, tags, body }) => {
-      const image = summary.heroImage ? safeHttpUrl(summary.heroImage.src) : null
+      const image = summary.heroImage ? (safeHttpUrl(summary.heroImage.src) ?? null) : null
       return {
         guid: articleGuid(base, summary.id, createdAt),
         url: `${base}${summary.url}`,

@@ -1,7 +1,7 @@
 // Plain-text helpers for the WordPress import: markup stripping, truncation, slugs and URLs.
 import { parseDocument } from 'htmlparser2'
 import type { ChildNode } from 'domhandler'
-import slugify from 'slugify'
+import slugify from '@sindresorhus/slugify'
 
 const SKIPPED_TEXT = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'head', 'object', 'iframe'])
 
@@ -55,8 +55,7 @@ export function splitLong (text: string, max: number): string[] {
 export function toSlug (value: string, max = 200): string {
   let decoded = value
   try { decoded = decodeURIComponent(value) } catch { /* not percent-encoded */ }
-  const slug = slugify(decoded.replace(/[<>$%|#@*^~`]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, ''), { lower: true, strict: true })
-    .replace(/-+/g, '-').replace(/^-|-$/g, '')
+  const slug = slugify(decoded)
   return slug.slice(0, max).replace(/-$/, '')
 }
 
