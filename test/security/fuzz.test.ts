@@ -8,7 +8,7 @@ import { checkResponse, fillPath, loadOperations, makeValidators, managementToke
 import { arbitraryFromSchema } from './schema-arbitrary.js'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_124)
-const RUNS = Number(process.env.FUZZ_RUNS ?? 50)
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100)
 console.log(`fuzz: seed ${SEED} (FUZZ_SEED), ${RUNS} runs per property (FUZZ_RUNS)`)
 
 const { doc, operations } = await loadOperations()
@@ -104,10 +104,11 @@ const cases = operations.flatMap((op) => [
   ...(withKey(op) ? [[`${op.method} ${op.path} (${op.operationId}) with an admin key`, op, true] as const] : []),
 ])
 let requestsSent = 0
+let slowest = 0
 
 describe('fuzzing every documented operation', () => {
   afterAll(() => {
-    console.log(`fuzz: ${operations.length} operations, ${cases.length} properties (${cases.length - operations.length} with an admin key), ${RUNS} cases each, ${requestsSent} requests`)
+    console.log(`fuzz: ${operations.length} operations, ${cases.length} properties (${cases.length - operations.length} with an admin key), ${RUNS} cases each, ${requestsSent} requests, slowest answer ${slowest.toFixed(0)} ms`)
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
@@ -122,7 +123,9 @@ describe('fuzzing every documented operation', () => {
     await fc.assert(fc.asyncProperty(requestFor(op, token), async (req) => {
       const url = fillPath(op.path, req.path) + (req.query.length > 0 ? `?${req.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '')
       const headers = { ...req.headers, ...(req.body != null && !req.headers['content-type'] ? { 'content-type': 'application/json' } : {}) }
+      const started = performance.now()
       const res = await app.inject({ method: op.method as 'GET', url, headers, payload: req.body ?? undefined })
+      slowest = Math.max(slowest, performance.now() - started)
       requestsSent++
       const what = `${op.method} ${url.slice(0, 200)}`
       const sent = { url, body: req.body ?? undefined }
