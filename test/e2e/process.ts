@@ -2,7 +2,11 @@
 // for its listen line, kill it with a signal, inspect the database file afterwards.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
+import { closeDb, openDb } from '../../src/db/connection.js'
+import { runMigrations } from '../../src/db/migrate.js'
+import { createApiKey } from '../../src/keys/repository.js'
 
 export interface ServerProcess {
   child: ChildProcessWithoutNullStreams
@@ -16,7 +20,7 @@ export interface ServerProcess {
 export async function startServer (databasePath: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   // one process (no tsx CLI wrapper), so a signal reaches the server itself
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath, DEMO_CONTENT: 'false', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath, DEMO_CONTENT: 'false', LOG_LEVEL: 'info', VIEWS_RATE_LIMIT: '1000000', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   const logs: Array<Record<string, unknown>> = []
@@ -60,21 +64,114 @@ export function integrityCheck (databasePath: string): string {
   }
 }
 
-export interface AcknowledgedWrite { kind: 'article' | 'view', key: string }
-
-// TODO(management API): create articles concurrently with POST /v1/articles (and publish some, and
-// send POST /v1/articles/{slug}/views beacons) using `token`, returning every write that was
-// answered 2xx; verifyWrites below must then find each of them after the crash.
-export async function driveWrites (_baseUrl: string, _token: string | undefined): Promise<AcknowledgedWrite[]> {
-  return []
+export interface AcknowledgedWrite {
+  kind: 'article' | 'publish' | 'view'
+  // the article slug
+  key: string
+  // a word only this article's body contains, for the FTS check
+  word?: string
 }
 
-// Returns the acknowledged writes missing from the database (must be empty).
+// Prepares a database file the way the CLI does (migrations, one section) and creates an admin key
+// in it through the keys repository, before any server opens it.
+export function prepareDatabase (databasePath: string): string {
+  const db = openDb({ path: databasePath })
+  try {
+    runMigrations(db)
+    db.$client.prepare("insert or ignore into sections (slug, name, path, position, created_at, updated_at) values ('news', 'News', 'news', 0, 0, 0)").run()
+    return createApiKey(db, { name: `e2e-${randomBytes(4).toString('hex')}`, scopes: ['admin'], now: Date.now() })
+  } finally {
+    closeDb(db)
+  }
+}
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
+
+// Concurrent writers (create, publish every third) and view beacons against the real server until it
+// stops answering; returns every write that was answered 2xx. `stop` ends the load early; `live`
+// names published slugs to send beacons for from the start.
+export function driveWrites (baseUrl: string, token: string, options: { writers?: number, viewers?: number, stop?: { stopped: boolean }, live?: string[] } = {}): Promise<AcknowledgedWrite[]> {
+  const acknowledged: AcknowledgedWrite[] = []
+  const live: string[] = [...options.live ?? []]
+  const run = `r${randomBytes(3).toString('hex')}`
+  const stop = options.stop ?? { stopped: false }
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const writer = async (w: number) => {
+    for (let n = 0; !stop.stopped; n++) {
+      const slug = `${run}-w${w}-${n}`
+      const word = `zq${run}w${w}n${n}`
+      try {
+        const created = await fetch(`${baseUrl}/v1/articles`, {
+          method: 'POST', headers, body: JSON.stringify({ slug, headline: `Crash test ${n}`, section: 'news', body: [{ type: 'paragraph', text: `Written under load: ${word}.` }] }),
+        })
+        const body = await created.json() as { id?: number }
+        if (created.status !== 201) continue
+        acknowledged.push({ kind: 'article', key: slug, word })
+        if (n % 3 !== 0) continue
+        const published = await fetch(`${baseUrl}/v1/articles/${body.id}/publish`, { method: 'POST', headers, body: '{}' })
+        await published.arrayBuffer()
+        if (published.status === 200) { acknowledged.push({ kind: 'publish', key: slug }); live.push(slug) }
+      } catch { return }
+    }
+  }
+  const viewer = async () => {
+    while (!stop.stopped) {
+      const slug = live[Math.floor(Math.random() * live.length)]
+      try {
+        if (!slug) { await (await fetch(`${baseUrl}/readyz`)).arrayBuffer(); continue }
+        const res = await fetch(`${baseUrl}/v1/articles/${slug}/views`, { method: 'POST', headers: { 'user-agent': BROWSER } })
+        await res.arrayBuffer()
+        if (res.status === 202) acknowledged.push({ kind: 'view', key: slug })
+      } catch { return }
+    }
+  }
+  const workers = [
+    ...Array.from({ length: options.writers ?? 6 }, (_, w) => writer(w)),
+    ...Array.from({ length: options.viewers ?? 4 }, viewer),
+  ]
+  return Promise.all(workers).then(() => acknowledged)
+}
+
+// Returns the acknowledged writes missing from the database (must be empty): every created article
+// by slug, and every published one live (status published, published_at set).
 export function missingWrites (databasePath: string, writes: AcknowledgedWrite[]): AcknowledgedWrite[] {
   const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
   try {
-    const findArticle = sqlite.prepare('select 1 from articles where slug = ?')
-    return writes.filter((w) => w.kind === 'article' && findArticle.get(w.key) === undefined)
+    const findArticle = sqlite.prepare('select status, published_at from articles where slug = ?')
+    return writes.filter((w) => {
+      if (w.kind === 'view') return false
+      const row = findArticle.get(w.key) as { status: string, published_at: number | null } | undefined
+      return w.kind === 'article' ? row === undefined : row?.status !== 'published' || row.published_at === null
+    })
+  } finally {
+    sqlite.close()
+  }
+}
+
+// The FTS index agrees with the articles table: same row count, and each acknowledged article is
+// found by its unique word. Returns the disagreements (must be empty).
+export function ftsDisagreements (databasePath: string, writes: AcknowledgedWrite[]): string[] {
+  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
+  try {
+    const problems: string[] = []
+    const articles = sqlite.prepare('select count(*) from articles').pluck().get() as number
+    const indexed = sqlite.prepare('select count(*) from articles_fts').pluck().get() as number
+    if (articles !== indexed) problems.push(`articles ${articles}, articles_fts ${indexed}`)
+    const search = sqlite.prepare('select a.slug from articles_fts join articles a on a.id = articles_fts.rowid where articles_fts match ?').pluck()
+    for (const w of writes.filter((write) => write.kind === 'article')) {
+      const found = search.all(w.word) as string[]
+      if (found.length !== 1 || found[0] !== w.key) problems.push(`search for ${w.word} found [${found.join(', ')}], not ${w.key}`)
+    }
+    return problems
+  } finally {
+    sqlite.close()
+  }
+}
+
+export function countedViews (databasePath: string): number {
+  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
+  try {
+    return sqlite.prepare('select coalesce(sum(views), 0) from page_views').pluck().get() as number
   } finally {
     sqlite.close()
   }

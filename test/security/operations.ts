@@ -10,6 +10,7 @@ import { generateOpenapi } from '../../src/cli/openapi.js'
 import { loadConfig } from '../../src/config.js'
 import type { Db } from '../../src/db/connection.js'
 import { articleAuthors, articles, articleTags, authors, sections, tags } from '../../src/db/schema.js'
+import { createApiKey, type ScopeName } from '../../src/keys/repository.js'
 
 export interface Parameter { name: string, in: 'path' | 'query' | 'header' | 'cookie', required?: boolean, schema?: Record<string, unknown> }
 export interface Operation {
@@ -18,18 +19,24 @@ export interface Operation {
   operationId: string
   parameters: Parameter[]
   hasBody: boolean
+  bodySchema: object | undefined
   secured: boolean
   responses: Record<string, { content?: Record<string, { schema?: object }> }>
 }
 
-// TODO(management API): return a bearer key with every scope (e.g. created through the keys
-// repository in the seed) so secured operations are also fuzzed past authentication.
-export function managementToken (): string | undefined {
-  return undefined
+// A real API key, created through the keys repository in the test database (admin by default).
+let keyCount = 0
+export function managementToken (db: Db, scopes: ScopeName[] = ['admin']): string {
+  return createApiKey(db, { name: `security-${scopes.join('-').replace(/:/g, '.')}-${++keyCount}`, scopes, now: NOW })
 }
+
+// Load shedding is tested in overload.test.ts; here a busy shared CI machine must not turn into 503s.
+export const SECURITY_ENV = { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0' }
 
 export const NOW = Date.parse('2026-11-24T12:00:00.000Z')
 export const SECRET = { draftSlug: 'embargoed-budget-leak', draftHeadline: 'EMBARGOED draft headline', scheduledSlug: 'scheduled-election-result', scheduledHeadline: 'SCHEDULED future headline' }
+// seedNewsroom inserts the two unpublished stories third and fourth
+export const SECRET_IDS = [3, 4]
 
 // A few sections, tags, authors and articles written directly with drizzle.
 export function seedNewsroom (db: Db) {
@@ -51,6 +58,7 @@ export function seedNewsroom (db: Db) {
       tx.insert(articleTags).values({ articleId: row!.id, tagId: tag!.id }).run()
       tx.insert(articleAuthors).values({ articleId: row!.id, authorId: afp!.id }).run()
       syncArticleListing(tx, row!.id)
+      if ((story.slug === SECRET.draftSlug || story.slug === SECRET.scheduledSlug) && !SECRET_IDS.includes(row!.id)) throw new Error('seedNewsroom: unexpected id')
     }
   })
 }
@@ -68,12 +76,23 @@ export async function loadOperations (): Promise<{ doc: any, operations: Operati
         operationId: op.operationId,
         parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])],
         hasBody: Boolean(op.requestBody),
+        bodySchema: op.requestBody?.content?.['application/json']?.schema,
         secured: (op.security ?? doc.security ?? []).length > 0,
         responses: op.responses ?? {},
       })
     }
   }
   return { doc, operations }
+}
+
+// The operation the router serves a concrete URL with (an empty path parameter can make
+// `/v1/tags/{slug}` into `/v1/tags/`, which is the list), preferring static segments.
+export function servedBy (operations: Operation[], method: string, url: string): Operation | undefined {
+  const path = url.split('?')[0]!.replace(/(.)\/+$/, '$1')
+  const candidates = operations.filter((op) => op.method === method)
+    .map((op) => ({ op, params: (op.path.match(/\{/g) ?? []).length, re: new RegExp(`^${op.path.replace(/[.]/g, '\\.').replace(/\{\*\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`) }))
+    .sort((a, b) => a.params - b.params)
+  return candidates.find((c) => c.re.test(path))?.op
 }
 
 // Fills `/v1/articles/{slug}` from a map of parameter name to raw (already encoded) value.
@@ -96,14 +115,54 @@ export function makeValidators (doc: any) {
   return { problem: compile(doc.components.schemas.Problem), compile }
 }
 
-const LEAKS = /SQLITE_|sqlite3?\b|syntax error|no such (table|column)|at \w+ \(|node_modules|\/src\/|\bSELECT\b[\s\S]*\bFROM\b/i
+// Internals a response must never carry: SQLite error text, stack frames, source paths.
+const LEAKS = /SQLITE_|near "[^"]*": syntax error|syntax error|no such (table|column|function)|unrecognized token|fts5: |at \w[\w.]* \(|node_modules|\/src\/|\.ts:\d+|better-sqlite3/i
 
 export interface Response { statusCode: number, headers: Record<string, unknown>, body: string }
+// What was sent, so that the request's own strings echoed back (in a problem's `detail` or
+// `instance`, or a written record) are not mistaken for leaks.
+export interface Sent { url: string, body?: unknown }
+
+function strings (root: unknown): string[] {
+  const out: string[] = []
+  const stack = [root]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (typeof value === 'string') out.push(value)
+    else if (Array.isArray(value)) stack.push(...value)
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) { out.push(k); stack.push(v) }
+  }
+  return out
+}
+
+const decode = (text: string) => {
+  try { return decodeURIComponent(text) } catch { return text }
+}
+
+export function echoesOf (sent: Sent): string[] {
+  const [path = '', query = ''] = sent.url.split(/\?(.*)/s)
+  const parts = [path, ...path.split('/'), ...query.split('&').flatMap((pair) => pair.split('='))]
+  let body: unknown = sent.body
+  if (typeof body === 'string') {
+    try { body = JSON.parse(body) } catch { /* sent as text */ }
+  }
+  const raw = [...parts, ...parts.map(decode), ...strings(body)]
+  const all = [...raw, ...raw.map((text) => JSON.stringify(text).slice(1, -1))]
+  // longest first, so a whole echoed path goes before its segments
+  return [...new Set(all)].filter((text) => text.length >= 3).sort((a, b) => b.length - a.length)
+}
+
+export function withoutEchoes (text: string, sent: Sent | undefined): string {
+  if (!sent) return text
+  let rest = text
+  for (const echo of echoesOf(sent)) rest = rest.split(echo).join('\u0000')
+  return rest
+}
 
 // What every response to any input must satisfy.
-export function checkResponse (op: Operation | undefined, res: Response, validators: ReturnType<typeof makeValidators>, what: string) {
+export function checkResponse (op: Operation | undefined, res: Response, validators: ReturnType<typeof makeValidators>, what: string, sent?: Sent) {
   expect(res.statusCode, `${what}: ${res.body.slice(0, 300)}`).toBeLessThan(500)
-  expect(res.body, what).not.toMatch(LEAKS)
+  expect(withoutEchoes(res.body, sent), what).not.toMatch(LEAKS)
   const type = String(res.headers['content-type'] ?? '')
   if (res.statusCode >= 400) {
     expect(type, what).toMatch(/^application\/problem\+json/)
@@ -118,6 +177,16 @@ export function checkResponse (op: Operation | undefined, res: Response, validat
   }
 }
 
-export function neverLeaksUnpublished (res: Response, what: string) {
-  for (const secret of Object.values(SECRET)) expect(res.body, what).not.toContain(secret)
+// An answer to a request without a (valid) key. Anywhere: no unpublished headline or body text.
+// In a 2xx: not the slug either (unless the request itself sent it) nor the id as a record id,
+// and no Surrogate-Key naming the unpublished article.
+export function neverLeaksUnpublished (res: Response, what: string, sent?: Sent) {
+  const body = withoutEchoes(res.body, sent)
+  for (const headline of [SECRET.draftHeadline, SECRET.scheduledHeadline]) expect(body, what).not.toContain(headline)
+  if (res.statusCode < 200 || res.statusCode >= 300) return
+  for (const slug of [SECRET.draftSlug, SECRET.scheduledSlug]) expect(body, what).not.toContain(slug)
+  for (const id of SECRET_IDS) {
+    expect(body, what).not.toMatch(new RegExp(`"(id|articleId)":\\s*${id}\\b|"relatedIds":\\[[^\\]]*\\b${id}\\b`))
+    expect(String(res.headers['surrogate-key'] ?? ''), what).not.toMatch(new RegExp(`\\barticle:${id}\\b`))
+  }
 }
