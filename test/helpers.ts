@@ -39,7 +39,9 @@ afterEach(async () => {
 
 export async function makeApp (overrides: { env?: Record<string, string>, clock?: TestClock, seed?: (db: Db) => void } = {}): Promise<TestContext> {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-test-'))
-  const config = loadConfig({ DATABASE_PATH: join(dir, 'test.db'), DEMO_CONTENT: 'false', ...overrides.env })
+  // event-loop shedding off unless a test asks for it: a test's own synchronous seeding (thousands of
+  // rows in one transaction) would otherwise trip it on a loaded CI machine
+  const config = loadConfig({ DATABASE_PATH: join(dir, 'test.db'), DEMO_CONTENT: 'false', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...overrides.env })
   const db = openDb({ path: config.databasePath })
   runMigrations(db)
   overrides.seed?.(db)
