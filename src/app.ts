@@ -4,8 +4,15 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
+import caching from './http/caching.js'
+import compression from './http/compression.js'
+import cors from './http/cors.js'
+import metrics from './http/metrics.js'
 import openapi from './http/openapi.js'
 import problem from './http/problem.js'
+import rateLimitHeaders from './http/rate-limit-headers.js'
+import requestId, { genRequestId } from './http/request-id.js'
+import responseCache from './http/response-cache.js'
 import operationsRoutes from './operations/routes.js'
 
 export type Clock = () => number
@@ -31,7 +38,9 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
     bodyLimit: config.bodyLimit,
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    requestIdHeader: 'x-request-id',
+    // the client's X-Request-Id is validated by genRequestId, never taken as is
+    requestIdHeader: false,
+    genReqId: genRequestId,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -40,7 +49,14 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   app.decorate('config', config)
   app.decorate('clock', clock)
 
+  await app.register(requestId)
   await app.register(problem)
+  await app.register(metrics)
+  await app.register(cors)
+  await app.register(compression)
+  await app.register(responseCache)
+  await app.register(caching)
+  await app.register(rateLimitHeaders)
   await app.register(openapi)
 
   await app.register(operationsRoutes)

@@ -13,6 +13,12 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
   CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(300),
+  RESPONSE_CACHE: bool.default(true),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  MOST_VIEWED_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
+  COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
+  CORS_ORIGINS: z.string().min(1).default('*')
+    .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
 })
 
 export type Config = {
@@ -25,6 +31,12 @@ export type Config = {
   bodyLimit: number
   cacheMaxAge: number
   cacheStaleWhileRevalidate: number
+  responseCache: boolean
+  responseCacheMaxBytes: number
+  mostViewedCacheSeconds: number
+  compressionThreshold: number
+  // '*' or the exact origins allowed to read responses from a browser
+  corsOrigins: '*' | string[]
 }
 
 export class ConfigError extends Error {}
@@ -48,5 +60,10 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     bodyLimit: c.BODY_LIMIT,
     cacheMaxAge: c.CACHE_MAX_AGE,
     cacheStaleWhileRevalidate: c.CACHE_STALE_WHILE_REVALIDATE,
+    responseCache: c.RESPONSE_CACHE,
+    responseCacheMaxBytes: c.RESPONSE_CACHE_MAX_BYTES,
+    mostViewedCacheSeconds: c.MOST_VIEWED_CACHE_SECONDS,
+    compressionThreshold: c.COMPRESSION_THRESHOLD,
+    corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((o) => o.trim()),
   }
 }

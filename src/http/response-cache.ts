@@ -1,0 +1,256 @@
+// In-process cache of serialised public GET responses, served from an onRequest hook (a hit skips
+// routing hooks, validation, the handler and serialisation). Bounded by bytes, least recently used
+// first out. Invalidated exactly by surrogate keys: writers call app.contentChanged(keys) after
+// their commit (surrogate-keys.ts lists the keys per kind of write). An entry never outlives the
+// next scheduled publication or collection-item expiry; most-viewed data lives a short TTL.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { OutgoingHttpHeaders } from 'node:http'
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
+import { notModified } from './conditional.js'
+
+type Encoding = 'br' | 'gzip' | 'identity'
+
+interface Entry {
+  key: string
+  etag: string
+  headers: OutgoingHttpHeaders
+  identity: Buffer
+  br?: Buffer
+  gzip?: Buffer
+  compressible: boolean
+  bytes: number
+  keys: string[]
+  expiresAt: number
+}
+
+const STORED_HEADERS = ['content-type', 'etag', 'cache-control', 'surrogate-key', 'last-modified', 'link', 'vary']
+const COMPRESSIBLE = /json|xml|text|javascript/
+const MAX_KEY_LENGTH = 2048
+const ENTRY_OVERHEAD = 512
+
+// Same choice as @fastify/compress: highest q among br and gzip ("*" and x-gzip count as gzip), br on ties.
+const negotiated = new Map<string, Encoding>()
+export function negotiateEncoding (header: string | undefined): Encoding {
+  if (!header) return 'identity'
+  const known = negotiated.get(header)
+  if (known) return known
+  let br = 0
+  let gzip = 0
+  for (const part of header.toLowerCase().split(',')) {
+    const [name = '', ...params] = part.split(';').map((s) => s.trim())
+    let q = 1
+    for (const p of params) if (p.startsWith('q=')) q = Number(p.slice(2)) || 0
+    if (name === 'br') br = q
+    else if (name === 'gzip' || name === 'x-gzip' || name === '*') gzip = Math.max(gzip, q)
+  }
+  const choice: Encoding = br > 0 && br >= gzip ? 'br' : gzip > 0 ? 'gzip' : 'identity'
+  if (negotiated.size < 1000) negotiated.set(header, choice)
+  return choice
+}
+
+export interface ResponseCacheOptions {
+  maxBytes: number
+  compressionThreshold: number
+  mostViewedTtlMs: number
+  clock: () => number
+  // the soonest instant after `now` at which live content changes by itself (scheduled publication)
+  nextContentEvent: (now: number) => number
+}
+
+export class ResponseCache {
+  generation = 0
+  bytes = 0
+  private readonly entries = new Map<string, Entry>()
+  private readonly index = new Map<string, Set<string>>()
+  private nextEvent: number | undefined
+
+  constructor (private readonly options: ResponseCacheOptions) {}
+
+  get size () { return this.entries.size }
+
+  get (key: string): Entry | undefined {
+    const entry = this.entries.get(key)
+    if (!entry) return undefined
+    if (this.options.clock() >= entry.expiresAt) {
+      this.delete(entry)
+      return undefined
+    }
+    // refresh recency (Map keeps insertion order: the first entry is the least recently used)
+    this.entries.delete(key)
+    this.entries.set(key, entry)
+    return entry
+  }
+
+  body (entry: Entry, encoding: Encoding): { body: Buffer, encoding: Encoding } {
+    if (encoding === 'identity' || !entry.compressible) return { body: entry.identity, encoding: 'identity' }
+    let body = entry[encoding]
+    if (!body) {
+      body = encoding === 'br'
+        ? brotliCompressSync(entry.identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 4, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } })
+        : gzipSync(entry.identity)
+      entry[encoding] = body
+      entry.bytes += body.length
+      this.bytes += body.length
+      this.evict()
+    }
+    return { body, encoding }
+  }
+
+  store (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer, keys: Iterable<string>): void {
+    const key = request.url
+    if (key.length > MAX_KEY_LENGTH || request.cacheGeneration !== this.generation) return
+    const etag = reply.getHeader('etag')
+    if (typeof etag !== 'string') return
+    const headers: OutgoingHttpHeaders = {}
+    for (const name of STORED_HEADERS) {
+      const value = reply.getHeader(name)
+      if (value !== undefined) headers[name] = value
+    }
+    const identity = typeof payload === 'string' ? Buffer.from(payload) : payload
+    const now = this.options.clock()
+    let expiresAt = this.nextContentEvent(now)
+    if (/^\/v1\/(most-viewed|fronts)(\/|\?|$)/.test(key)) expiresAt = Math.min(expiresAt, now + this.options.mostViewedTtlMs)
+    const existing = this.entries.get(key)
+    if (existing) this.delete(existing)
+    const entry: Entry = {
+      key,
+      etag,
+      headers,
+      identity,
+      compressible: identity.length >= this.options.compressionThreshold && COMPRESSIBLE.test(String(headers['content-type'] ?? '')),
+      bytes: identity.length + key.length + ENTRY_OVERHEAD,
+      keys: [...keys],
+      expiresAt,
+    }
+    if (entry.bytes > this.options.maxBytes / 4) return
+    this.entries.set(key, entry)
+    this.bytes += entry.bytes
+    for (const k of entry.keys) {
+      let set = this.index.get(k)
+      if (!set) this.index.set(k, set = new Set())
+      set.add(key)
+    }
+    this.evict()
+  }
+
+  // Drops every entry carrying any of the keys; returns how many were dropped.
+  invalidate (keys: readonly string[]): number {
+    this.generation++
+    this.nextEvent = undefined
+    let dropped = 0
+    for (const k of keys) {
+      const set = this.index.get(k)
+      if (!set) continue
+      for (const cacheKey of [...set]) {
+        const entry = this.entries.get(cacheKey)
+        if (entry) { this.delete(entry); dropped++ }
+      }
+    }
+    return dropped
+  }
+
+  clear (): void {
+    this.generation++
+    this.nextEvent = undefined
+    this.entries.clear()
+    this.index.clear()
+    this.bytes = 0
+  }
+
+  private nextContentEvent (now: number): number {
+    if (this.nextEvent === undefined || now >= this.nextEvent) this.nextEvent = this.options.nextContentEvent(now)
+    return this.nextEvent
+  }
+
+  private evict () {
+    while (this.bytes > this.options.maxBytes) {
+      const oldest = this.entries.values().next().value
+      if (!oldest) break
+      this.delete(oldest)
+    }
+  }
+
+  private delete (entry: Entry) {
+    this.entries.delete(entry.key)
+    this.bytes -= entry.bytes
+    for (const k of entry.keys) {
+      const set = this.index.get(k)
+      if (!set) continue
+      set.delete(entry.key)
+      if (set.size === 0) this.index.delete(k)
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    responseCache: ResponseCache | null
+    // Call after every committed write with the keys it touched (see surrogate-keys.ts).
+    contentChanged: (keys: readonly string[]) => void
+  }
+  interface FastifyRequest {
+    // the cache generation when the lookup missed; -1 when the request may not be cached
+    cacheGeneration: number
+  }
+}
+
+function cacheable (request: FastifyRequest): boolean {
+  return request.method === 'GET' && request.headers.authorization === undefined
+}
+
+async function responseCachePlugin (app: FastifyInstance) {
+  const { config } = app
+  app.decorateRequest('cacheGeneration', -1)
+  if (!config.responseCache) {
+    app.decorate('responseCache', null)
+    app.decorate('contentChanged', () => {})
+    return
+  }
+  const soonestPublication = app.db.$client.prepare<[number], { t: number | null }>(
+    "select min(published_at) as t from articles where status = 'published' and published_at > ?")
+  const soonestExpiry = app.db.$client.prepare<[number], { t: number | null }>(
+    'select min(expires_at) as t from collection_items where expires_at > ?')
+  const cache = new ResponseCache({
+    maxBytes: config.responseCacheMaxBytes,
+    compressionThreshold: config.compressionThreshold,
+    mostViewedTtlMs: config.mostViewedCacheSeconds * 1000,
+    clock: app.clock,
+    nextContentEvent: (now) => Math.min(
+      soonestPublication.get(now)?.t ?? Infinity,
+      soonestExpiry.get(now)?.t ?? Infinity),
+  })
+  app.decorate('responseCache', cache)
+  app.decorate('contentChanged', (keys: readonly string[]) => { cache.invalidate(keys) })
+  app.metrics.cacheEntries(() => ({ entries: cache.size, bytes: cache.bytes }))
+
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!cacheable(request)) return done()
+    const entry = cache.get(request.url)
+    if (!entry) {
+      request.cacheGeneration = cache.generation
+      app.metrics.cacheMisses.inc()
+      return done()
+    }
+    app.metrics.cacheHits.inc()
+    const headers = { ...reply.getHeaders(), ...entry.headers, 'x-cache': 'HIT' } as OutgoingHttpHeaders
+    const res = reply.hijack().raw
+    const lastModified = entry.headers['last-modified']
+    if (notModified(request, entry.etag, typeof lastModified === 'string' ? lastModified : undefined)) {
+      delete headers['content-type']
+      headers['server-timing'] = `cache;desc=hit, total;dur=${reply.elapsedTime.toFixed(2)}`
+      res.writeHead(304, headers)
+      res.end()
+      return done()
+    }
+    const { body, encoding } = cache.body(entry, negotiateEncoding(request.headers['accept-encoding']))
+    if (encoding !== 'identity') headers['content-encoding'] = encoding
+    headers['content-length'] = body.length
+    headers['server-timing'] = `cache;desc=hit, total;dur=${reply.elapsedTime.toFixed(2)}`
+    res.writeHead(200, headers)
+    res.end(body)
+    done()
+  })
+}
+
+export default fp(responseCachePlugin, { name: 'response-cache', dependencies: ['metrics'] })
