@@ -81,8 +81,9 @@ async function metricsPlugin (app: FastifyInstance) {
     const key = `${request.method} ${reply.statusCode} ${route}`
     let pair = children.get(key)
     if (!pair) {
-      const labels = { method: request.method, route, status: String(reply.statusCode) }
-      pair = { count: requests.labels(labels), duration: durations.labels(labels) }
+      const labels = () => ({ method: request.method, route, status: String(reply.statusCode) })
+      // separate label objects: prom-client keeps a reference to the one it is given
+      pair = { count: requests.labels(labels()), duration: durations.labels(labels()) }
       children.set(key, pair)
     }
     pair.count.inc()

@@ -2,7 +2,8 @@
 // routing hooks, validation, the handler and serialisation). Bounded by bytes, least recently used
 // first out. Invalidated exactly by surrogate keys: writers call app.contentChanged(keys) after
 // their commit (surrogate-keys.ts lists the keys per kind of write). An entry never outlives the
-// next scheduled publication or collection-item expiry; most-viewed data lives a short TTL.
+// next scheduled publication or collection-item expiry; responses keyed most-viewed or fronts live
+// MOST_VIEWED_CACHE_SECONDS.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { OutgoingHttpHeaders } from 'node:http'
@@ -28,6 +29,7 @@ const STORED_HEADERS = ['content-type', 'etag', 'cache-control', 'surrogate-key'
 const COMPRESSIBLE = /json|xml|text|javascript/
 const MAX_KEY_LENGTH = 2048
 const ENTRY_OVERHEAD = 512
+const SHORT_LIVED_KEYS = new Set(['most-viewed', 'fronts'])
 
 // Same choice as @fastify/compress: highest q among br and gzip ("*" and x-gzip count as gzip), br on ties.
 const negotiated = new Map<string, Encoding>()
@@ -109,8 +111,10 @@ export class ResponseCache {
     }
     const identity = typeof payload === 'string' ? Buffer.from(payload) : payload
     const now = this.options.clock()
+    const keyList = [...keys]
     let expiresAt = this.nextContentEvent(now)
-    if (/^\/v1\/(most-viewed|fronts)(\/|\?|$)/.test(key)) expiresAt = Math.min(expiresAt, now + this.options.mostViewedTtlMs)
+    // view counts change without writes: responses showing them live a short time
+    if (keyList.some((k) => SHORT_LIVED_KEYS.has(k))) expiresAt = Math.min(expiresAt, now + this.options.mostViewedTtlMs)
     const existing = this.entries.get(key)
     if (existing) this.delete(existing)
     const entry: Entry = {
@@ -120,7 +124,7 @@ export class ResponseCache {
       identity,
       compressible: identity.length >= this.options.compressionThreshold && COMPRESSIBLE.test(String(headers['content-type'] ?? '')),
       bytes: identity.length + key.length + ENTRY_OVERHEAD,
-      keys: [...keys],
+      keys: keyList,
       expiresAt,
     }
     if (entry.bytes > this.options.maxBytes / 4) return
