@@ -50,3 +50,13 @@ export async function stopProcess (server: Server): Promise<number | null> {
   clearTimeout(timer)
   return code
 }
+
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100
+
+// CPU time (user + system) a process has used so far, in milliseconds.
+export function cpuMs (pid: number | undefined): number {
+  const file = `/proc/${pid}/stat`
+  if (pid === undefined || !existsSync(file)) return 0
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 1000 / TICKS
+}

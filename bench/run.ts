@@ -10,7 +10,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { generateDatabase, type Generated } from './generate.js'
-import { hasTaskset, peakRssMb, pinSelf, startProcess, stopProcess } from './processes.js'
+import { cpuMs, hasTaskset, peakRssMb, pinSelf, startProcess, stopProcess, type Server } from './processes.js'
 
 const { values: opts } = parseArgs({
   options: {
@@ -50,11 +50,13 @@ function scenarios (g: Generated): Scenario[] {
   ]
 }
 
-interface Load { rps: number, p50: number, p99: number, statuses: Record<string, number>, errors: number }
+interface Load { rps: number, p50: number, p99: number, cpuUsPerRequest: number, statuses: Record<string, number>, errors: number }
 
-async function load (port: number, method: 'GET' | 'POST', path: () => string, seconds: number): Promise<Load> {
+// Loads the server and measures its CPU time per request (independent of the load generator's limits).
+async function load (server: Server, method: 'GET' | 'POST', path: () => string, seconds: number): Promise<Load> {
+  const cpuBefore = cpuMs(server.child.pid)
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.port}`,
     connections,
     duration: seconds,
     requests: [{
@@ -64,7 +66,8 @@ async function load (port: number, method: 'GET' | 'POST', path: () => string, s
     headers: { 'accept-encoding': 'gzip, br', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
   })
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]))
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors + result.timeouts }
+  const cpuUsPerRequest = (cpuMs(server.child.pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerRequest, statuses, errors: result.errors + result.timeouts }
 }
 
 function migrationNames () {
@@ -96,7 +99,7 @@ const storedViews = (path: string) => {
   }
 }
 
-interface Row { scenario: string, mode: string, status: 'ok' | 'skipped (route missing)', rps?: number, p50?: number, p99?: number, ratio?: number, peakRssMb?: number | null, statuses?: Record<string, number>, note?: string }
+interface Row { scenario: string, mode: string, status: 'ok' | 'skipped (route missing)', rps?: number, p50?: number, p99?: number, cpuUsPerRequest?: number, ratio?: number, cpuRatio?: number, peakRssMb?: number | null, statuses?: Record<string, number>, note?: string }
 
 async function main () {
   pinSelf(1)
@@ -110,29 +113,40 @@ async function main () {
   const extraEnv = Object.fromEntries(opts.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
   const rows: Row[] = []
   const startups: Record<string, number> = {}
-  let ceilingBody: string | undefined
+  const bodyFile = join(dataDir, 'ceiling-article.json')
+  const ceilingRuns: Load[] = []
+  let ceiling: Server | undefined
+  const loadCeiling = async () => {
+    await load(ceiling!, 'GET', () => '/article', warmup)
+    ceilingRuns.push(await load(ceiling!, 'GET', () => '/article', duration))
+  }
 
   for (const mode of modes) {
     const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO_CONTENT: 'false', DATABASE_PATH: path, HOST: '127.0.0.1', RESPONSE_CACHE: String(mode === 'cached'), ...extraEnv }
     const server = await startProcess(['node', join(root, 'dist', 'server.js')], env, PORT, 0)
     startups[mode] = Math.round(server.startupMs)
     console.log(`${mode}: server ready in ${startups[mode]} ms`)
+    if (!ceiling) {
+      // the ceiling answers with the same article JSON as the real server (or a stand-in before that route exists)
+      const probe = await fetch(`http://127.0.0.1:${PORT}/v1/articles/${generated.hotSlugs[0]}`)
+      writeFileSync(bodyFile, probe.status === 200 ? await probe.text() : standInArticle(path, generated.hotSlugs[0]!))
+      ceiling = await startProcess(['node', '--import', 'tsx', join(root, 'bench', 'ceiling.ts')], { CEILING_BODY: bodyFile }, PORT + 1, 0)
+      await loadCeiling()
+    }
     let views: { before: number, accepted: number } | undefined
     for (const s of scenarios(generated)) {
       const method = s.method ?? 'GET'
       const probe = await fetch(`http://127.0.0.1:${PORT}${s.path()}`, { method })
-      const probeText = await probe.text()
-      if (probe.status === 404 && probeText.includes('No route')) {
+      if (probe.status === 404 && (await probe.text()).includes('No route')) {
         rows.push({ scenario: s.name, mode, status: 'skipped (route missing)' })
         continue
       }
-      if (s.name.startsWith('article by slug (hot') && probe.status === 200) ceilingBody ??= probeText
       if (method === 'POST') views = { before: storedViews(path), accepted: probe.status === 202 ? 1 : 0 }
-      if (s.warm !== false) await load(PORT, method, s.path, warmup)
-      const result = await load(PORT, method, s.path, duration)
+      if (s.warm !== false) await load(server, method, s.path, warmup)
+      const result = await load(server, method, s.path, duration)
       if (method === 'POST') views!.accepted += result.statuses['202'] ?? 0
       rows.push({ scenario: s.name, mode, status: 'ok', ...result, peakRssMb: peakRssMb(server.child.pid) })
-      console.log(`  ${s.name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms ${JSON.stringify(result.statuses)}`)
+      console.log(`  ${s.name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.cpuUsPerRequest.toFixed(1)} us CPU/req ${JSON.stringify(result.statuses)}`)
     }
     const exit = await stopProcess(server)
     if (exit !== 0) console.log(`  server exit code ${exit}: ${server.stderr().slice(-2000)}`)
@@ -142,16 +156,18 @@ async function main () {
       row.note = `${views.accepted} accepted (202), ${stored} stored${stored === views.accepted ? '' : ' - MISMATCH'}`
     }
   }
-
-  // the ceiling answers with the same article JSON as the real server (or a stand-in before that route exists)
-  const bodyFile = join(dataDir, 'ceiling-article.json')
-  writeFileSync(bodyFile, ceilingBody ?? standInArticle(path, generated.hotSlugs[0]!))
-  const ceiling = await startProcess(['node', '--import', 'tsx', join(root, 'bench', 'ceiling.ts')], { CEILING_BODY: bodyFile }, PORT + 1, 0)
-  await load(ceiling.port, 'GET', () => '/article', warmup)
-  const top = await load(ceiling.port, 'GET', () => '/article', duration)
-  const ceilingRow: Row = { scenario: 'ceiling: bare Fastify, article from memory', mode: '-', status: 'ok', ...top, peakRssMb: peakRssMb(ceiling.child.pid) }
-  await stopProcess(ceiling)
-  for (const row of rows) if (row.rps !== undefined) row.ratio = row.rps / top.rps
+  // the ceiling is loaded before and after the server runs; the mean is the reference
+  await loadCeiling()
+  const ceilingPeak = peakRssMb(ceiling!.child.pid)
+  await stopProcess(ceiling!)
+  const mean = (pick: (l: Load) => number) => ceilingRuns.reduce((sum, l) => sum + pick(l), 0) / ceilingRuns.length
+  const top: Load = { ...ceilingRuns.at(-1)!, rps: mean((l) => l.rps), cpuUsPerRequest: mean((l) => l.cpuUsPerRequest) }
+  const ceilingRow: Row = { scenario: 'ceiling: bare Fastify, article from memory', mode: '-', status: 'ok', ...top, peakRssMb: ceilingPeak, note: `runs: ${ceilingRuns.map((l) => Math.round(l.rps)).join(', ')} req/s` }
+  for (const row of rows) {
+    if (row.rps === undefined) continue
+    row.ratio = row.rps / top.rps
+    row.cpuRatio = top.cpuUsPerRequest / row.cpuUsPerRequest!
+  }
   rows.push(ceilingRow)
 
   printTable(rows)
@@ -196,10 +212,10 @@ function standInArticle (path: string, slug: string): string {
 }
 
 function printTable (rows: Row[]) {
-  const head = ['scenario', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'peak RSS MB', 'note']
+  const head = ['scenario', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling (req/s)', 'server CPU us/req', 'vs ceiling (CPU/req)', 'peak RSS MB', 'note']
   const lines = rows.map((r) => r.status !== 'ok'
-    ? [r.scenario, r.mode, '-', '-', '-', '-', '-', r.status]
-    : [r.scenario, r.mode, String(Math.round(r.rps!)), String(r.p50), String(r.p99), r.ratio === undefined ? '1.00' : r.ratio.toFixed(2), String(r.peakRssMb ?? '-'),
+    ? [r.scenario, r.mode, '-', '-', '-', '-', '-', '-', '-', r.status]
+    : [r.scenario, r.mode, String(Math.round(r.rps!)), String(r.p50), String(r.p99), (r.ratio ?? 1).toFixed(2), r.cpuUsPerRequest!.toFixed(1), (r.cpuRatio ?? 1).toFixed(2), String(r.peakRssMb ?? '-'),
         r.note ?? Object.entries(r.statuses ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n}x${code}`).join(' ')])
   console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => ' --- ').join('|')}|`)
   for (const line of lines) console.log(`| ${line.join(' | ')} |`)

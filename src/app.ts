@@ -1,9 +1,11 @@
 // buildApp wires Dateline together: cross-cutting http/ plugins first, then one line per feature.
 // It never listens and never reads the environment; server.ts and the tests call it.
 import Fastify, { type FastifyServerOptions } from 'fastify'
+import { createServer } from 'node:http'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
+import { cacheFastPath, type RawHandler } from './http/cache-fast-path.js'
 import caching from './http/caching.js'
 import compression from './http/compression.js'
 import cors from './http/cors.js'
@@ -33,7 +35,14 @@ declare module 'fastify' {
 }
 
 export async function buildApp ({ db, config, clock = Date.now, logger = false }: AppDeps) {
+  // cache hits are answered before Fastify sees the request (http/cache-fast-path.ts)
+  let fastPath: RawHandler | null = null
   const app = Fastify({
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => { if (fastPath === null || !fastPath(req, res)) handler(req, res) })
+      server.keepAliveTimeout = 72_000
+      return server
+    },
     logger,
     bodyLimit: config.bodyLimit,
     trustProxy: false,
@@ -58,6 +67,8 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(caching)
   await app.register(rateLimitHeaders)
   await app.register(openapi)
+  fastPath = cacheFastPath(app)
+  app.addHook('preClose', async () => { fastPath = null })
 
   await app.register(operationsRoutes)
 

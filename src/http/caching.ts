@@ -49,7 +49,7 @@ async function cachingPlugin (app: FastifyInstance) {
       reply.header('x-cache', 'MISS')
     }
     const lastModified = reply.getHeader('last-modified')
-    if (notModified(request, etag, typeof lastModified === 'string' ? lastModified : undefined)) {
+    if (notModified(request.headers, etag, typeof lastModified === 'string' ? lastModified : undefined)) {
       reply.code(304)
       reply.removeHeader('content-type')
       return done(null, '')

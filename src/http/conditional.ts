@@ -1,6 +1,7 @@
 // Validators: strong ETags over the serialised body, Last-Modified, and the If-None-Match /
 // If-Modified-Since comparisons that turn a GET into a 304.
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
+import type { IncomingHttpHeaders } from 'node:http'
 import { hash } from 'node:crypto'
 
 export function strongEtag (payload: string | Buffer): string {
@@ -24,10 +25,10 @@ export function setLastModified (reply: FastifyReply, ms: number): FastifyReply 
 }
 
 // True when the client's copy is current. If-None-Match wins over If-Modified-Since when both are sent.
-export function notModified (request: FastifyRequest, etag: string, lastModified: string | undefined): boolean {
-  const inm = request.headers['if-none-match']
+export function notModified (headers: IncomingHttpHeaders, etag: string, lastModified: string | undefined): boolean {
+  const inm = headers['if-none-match']
   if (inm !== undefined) return etagMatches(inm, etag)
-  const ims = request.headers['if-modified-since']
+  const ims = headers['if-modified-since']
   if (ims === undefined || lastModified === undefined) return false
   const since = Date.parse(ims)
   const modified = Date.parse(lastModified)

@@ -13,6 +13,8 @@ export interface Metrics {
   viewBufferSize: Gauge
   viewFlushDuration: Histogram
   cacheEntries: (read: () => { entries: number, bytes: number }) => void
+  // counts one answered request (also called by the response cache's fast path, outside Fastify)
+  observeRequest: (method: string, route: string, status: number, seconds: number) => void
 }
 
 declare module 'fastify' {
@@ -59,6 +61,20 @@ async function metricsPlugin (app: FastifyInstance) {
     registers: [registry],
     collect () { this.set((pageCount.get()?.page_count ?? 0) * (pageSize.get()?.page_size ?? 0)) },
   }))
+  // label children are looked up once per (method, route, status): observe() stays cheap
+  const children = new Map<string, Pair>()
+  const observeRequest = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${status} ${route}`
+    let pair = children.get(key)
+    if (!pair) {
+      const labels = () => ({ method, route, status: String(status) })
+      // separate label objects: prom-client keeps a reference to the one it is given
+      pair = { count: requests.labels(labels()), duration: durations.labels(labels()) }
+      children.set(key, pair)
+    }
+    pair.count.inc()
+    pair.duration.observe(seconds)
+  }
   const metrics: Metrics = {
     registry,
     cacheHits: new Counter({ name: 'dateline_response_cache_hits_total', help: 'GET requests answered from the response cache.', registers: [registry] }),
@@ -71,23 +87,12 @@ async function metricsPlugin (app: FastifyInstance) {
       registers: [registry],
     }),
     cacheEntries: (read) => { readCache = read },
+    observeRequest,
   }
   app.decorate('metrics', metrics)
 
-  // label children are looked up once per (method, route, status): observe() stays cheap
-  const children = new Map<string, Pair>()
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched'
-    const key = `${request.method} ${reply.statusCode} ${route}`
-    let pair = children.get(key)
-    if (!pair) {
-      const labels = () => ({ method: request.method, route, status: String(reply.statusCode) })
-      // separate label objects: prom-client keeps a reference to the one it is given
-      pair = { count: requests.labels(labels()), duration: durations.labels(labels()) }
-      children.set(key, pair)
-    }
-    pair.count.inc()
-    pair.duration.observe(reply.elapsedTime / 1000)
+    observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
     done()
   })
 }

@@ -6,19 +6,24 @@
 // MOST_VIEWED_CACHE_SECONDS.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { OutgoingHttpHeaders } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
+import { brotliParams } from './compression.js'
 import { notModified } from './conditional.js'
 
 type Encoding = 'br' | 'gzip' | 'identity'
 
-interface Entry {
+export interface Variant { body: Buffer, head: string[] }
+
+export interface Entry {
   key: string
+  // the route pattern, for metrics labels on the fast path
+  route: string
   etag: string
   headers: OutgoingHttpHeaders
   identity: Buffer
-  br?: Buffer
-  gzip?: Buffer
+  // per content coding: the body and the response head as a flat [name, value, ...] list
+  variants: Partial<Record<Encoding, Variant>>
   compressible: boolean
   bytes: number
   keys: string[]
@@ -84,19 +89,27 @@ export class ResponseCache {
     return entry
   }
 
-  body (entry: Entry, encoding: Encoding): { body: Buffer, encoding: Encoding } {
-    if (encoding === 'identity' || !entry.compressible) return { body: entry.identity, encoding: 'identity' }
-    let body = entry[encoding]
-    if (!body) {
-      body = encoding === 'br'
-        ? brotliCompressSync(entry.identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 4, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } })
-        : gzipSync(entry.identity)
-      entry[encoding] = body
-      entry.bytes += body.length
-      this.bytes += body.length
-      this.evict()
+  variant (entry: Entry, wanted: Encoding): Variant {
+    const encoding = entry.compressible ? wanted : 'identity'
+    let variant = entry.variants[encoding]
+    if (!variant) {
+      const body = encoding === 'identity'
+        ? entry.identity
+        : encoding === 'br'
+          ? brotliCompressSync(entry.identity, { params: { ...brotliParams, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } })
+          : gzipSync(entry.identity)
+      const head: string[] = []
+      for (const [name, value] of Object.entries(entry.headers)) head.push(name, String(value))
+      if (encoding !== 'identity') head.push('content-encoding', encoding)
+      head.push('content-length', String(body.length), 'x-cache', 'HIT', 'server-timing', 'cache;desc=hit')
+      variant = entry.variants[encoding] = { body, head }
+      if (encoding !== 'identity') {
+        entry.bytes += body.length
+        this.bytes += body.length
+        this.evict()
+      }
     }
-    return { body, encoding }
+    return variant
   }
 
   store (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer, keys: Iterable<string>): void {
@@ -119,9 +132,11 @@ export class ResponseCache {
     if (existing) this.delete(existing)
     const entry: Entry = {
       key,
+      route: request.routeOptions.url ?? 'unmatched',
       etag,
       headers,
       identity,
+      variants: {},
       compressible: identity.length >= this.options.compressionThreshold && COMPRESSIBLE.test(String(headers['content-type'] ?? '')),
       bytes: identity.length + key.length + ENTRY_OVERHEAD,
       keys: keyList,
@@ -199,7 +214,7 @@ declare module 'fastify' {
   }
 }
 
-function cacheable (request: FastifyRequest): boolean {
+export function cacheable (request: { method?: string, headers: IncomingMessage['headers'] }): boolean {
   return request.method === 'GET' && request.headers.authorization === undefined
 }
 
@@ -228,6 +243,7 @@ async function responseCachePlugin (app: FastifyInstance) {
   app.decorate('contentChanged', (keys: readonly string[]) => { cache.invalidate(keys) })
   app.metrics.cacheEntries(() => ({ entries: cache.size, bytes: cache.bytes }))
 
+  // Requests that reach Fastify (app.inject, or when the fast path is not installed) are answered here.
   app.addHook('onRequest', (request, reply, done) => {
     if (!cacheable(request)) return done()
     const entry = cache.get(request.url)
@@ -237,24 +253,28 @@ async function responseCachePlugin (app: FastifyInstance) {
       return done()
     }
     app.metrics.cacheHits.inc()
-    const headers = { ...reply.getHeaders(), ...entry.headers, 'x-cache': 'HIT' } as OutgoingHttpHeaders
-    const res = reply.hijack().raw
-    const lastModified = entry.headers['last-modified']
-    if (notModified(request, entry.etag, typeof lastModified === 'string' ? lastModified : undefined)) {
-      delete headers['content-type']
-      headers['server-timing'] = `cache;desc=hit, total;dur=${reply.elapsedTime.toFixed(2)}`
-      res.writeHead(304, headers)
-      res.end()
-      return done()
-    }
-    const { body, encoding } = cache.body(entry, negotiateEncoding(request.headers['accept-encoding']))
-    if (encoding !== 'identity') headers['content-encoding'] = encoding
-    headers['content-length'] = body.length
-    headers['server-timing'] = `cache;desc=hit, total;dur=${reply.elapsedTime.toFixed(2)}`
-    res.writeHead(200, headers)
-    res.end(body)
+    const extra: string[] = []
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) extra.push(name, String(value))
+    writeCached(cache, entry, request.raw, reply.hijack().raw, extra)
     done()
   })
+}
+
+// Writes a cached response (200, or 304 when the client's validators match); returns the status.
+// `extra` holds the per-request headers as a flat [name, value, ...] list (request id, CORS).
+export function writeCached (cache: ResponseCache, entry: Entry, req: IncomingMessage, res: ServerResponse, extra: string[]): number {
+  const lastModified = entry.headers['last-modified']
+  if (notModified(req.headers, entry.etag, typeof lastModified === 'string' ? lastModified : undefined)) {
+    const head = [...extra, 'x-cache', 'HIT']
+    for (const [name, value] of Object.entries(entry.headers)) if (name !== 'content-type') head.push(name, String(value))
+    res.writeHead(304, head)
+    res.end()
+    return 304
+  }
+  const { body, head } = cache.variant(entry, negotiateEncoding(req.headers['accept-encoding']))
+  res.writeHead(200, extra.length > 0 ? extra.concat(head) : head)
+  res.end(body)
+  return 200
 }
 
 export default fp(responseCachePlugin, { name: 'response-cache', dependencies: ['metrics'] })

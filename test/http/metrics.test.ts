@@ -61,6 +61,8 @@ describe('GET /metrics', () => {
     await request.get('/test/latest')
     const { value } = await scrape(request)
     expect(value('dateline_response_cache_hits_total')).toBe(2)
+    // hits answered before Fastify still count under their route pattern
+    expect(value('http_requests_total', { method: 'GET', route: '/test/latest', status: '200' })).toBe(3)
     // the scrape is a cacheable GET lookup too (and then marked no-store)
     expect(value('dateline_response_cache_misses_total')).toBe(2)
     expect(value('dateline_response_cache_entries')).toBe(1)
