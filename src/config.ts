@@ -14,7 +14,7 @@ export const ConfigSchema = z.object({
   CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
   CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(300),
   RESPONSE_CACHE: bool.default(true),
-  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
   MOST_VIEWED_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
   COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
   CORS_ORIGINS: z.string().min(1).default('*')

@@ -28,6 +28,8 @@ export interface Entry {
   bytes: number
   keys: string[]
   expiresAt: number
+  // position in recency order (higher is more recent)
+  order: number
 }
 
 const STORED_HEADERS = ['content-type', 'etag', 'cache-control', 'surrogate-key', 'last-modified', 'link', 'vary']
@@ -71,6 +73,7 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>()
   private readonly index = new Map<string, Set<string>>()
   private nextEvent: number | undefined
+  private order = 0
 
   constructor (private readonly options: ResponseCacheOptions) {}
 
@@ -83,9 +86,13 @@ export class ResponseCache {
       this.delete(entry)
       return undefined
     }
-    // refresh recency (Map keeps insertion order: the first entry is the least recently used)
-    this.entries.delete(key)
-    this.entries.set(key, entry)
+    // refresh recency (Map keeps insertion order: the first entry is the least recently used);
+    // entries in the newer half are left in place, so a hot entry is not moved on every hit
+    if (entry.order < this.order - this.entries.size / 2) {
+      this.entries.delete(key)
+      this.entries.set(key, entry)
+      entry.order = this.order++
+    }
     return entry
   }
 
@@ -141,6 +148,7 @@ export class ResponseCache {
       bytes: identity.length + key.length + ENTRY_OVERHEAD,
       keys: keyList,
       expiresAt,
+      order: this.order++,
     }
     if (entry.bytes > this.options.maxBytes / 4) return
     this.entries.set(key, entry)

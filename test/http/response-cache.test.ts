@@ -127,6 +127,20 @@ describe('response cache', () => {
     expect((await request.get('/test/text?size=3000&n=1')).headers['x-cache']).toBe('MISS')
   })
 
+  it('does not store a response built while a write committed', async () => {
+    const { request } = await makeApp({
+      routes: (app) => {
+        app.get('/test/racing', async () => {
+          const read = { slug: 'x', name: 'X', path: 'x' }
+          app.contentChanged(['section:x']) // a write commits between the read and the store
+          return read
+        })
+      },
+    })
+    expect((await request.get('/test/racing')).headers['x-cache']).toBe('MISS')
+    expect((await request.get('/test/racing')).headers['x-cache']).toBe('MISS')
+  })
+
   it('is off with RESPONSE_CACHE=false', async () => {
     const { request, app } = await setup({ RESPONSE_CACHE: 'false' })
     await request.get('/test/latest')
