@@ -52,7 +52,8 @@ async function cachingPlugin (app: FastifyInstance) {
     if (notModified(request.headers, etag, typeof lastModified === 'string' ? lastModified : undefined)) {
       reply.code(304)
       reply.removeHeader('content-type')
-      return done(null, '')
+      // no body and, unlike an empty string, no Content-Length: 0 (RFC 9110 8.6)
+      return done(null, null)
     }
     done()
   })

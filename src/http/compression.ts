@@ -13,7 +13,9 @@ async function compressionPlugin (app: FastifyInstance) {
     global: true,
     encodings: ['br', 'gzip'],
     threshold: app.config.compressionThreshold,
-    brotliOptions: { params: brotliParams },
+    // responses compressed per request use quality 3 (about 30% cheaper, a few % larger);
+    // the response cache compresses each entry once at brotliParams' quality 4
+    brotliOptions: { params: { ...brotliParams, [constants.BROTLI_PARAM_QUALITY]: 3 } },
     // compress in the request's own turn up to 64 KB (the stream path costs a thread-pool round trip)
     syncThreshold: 64 * 1024,
   })
