@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import { documentHttpHeaders } from './openapi-headers.js'
 import { Problem } from './problem.js'
 
 const problemResponse = (description: string) => ({
@@ -67,7 +68,7 @@ async function openapiPlugin (app: FastifyInstance) {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (document) => documentHttpHeaders(jsonSchemaTransformObject(document) as Parameters<typeof documentHttpHeaders>[0]) as ReturnType<typeof jsonSchemaTransformObject>,
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
