@@ -45,7 +45,7 @@ async function cachingPlugin (app: FastifyInstance) {
     if (keys && keys.size > 0) reply.header('surrogate-key', surrogateHeader(keys))
 
     if (request.cacheGeneration >= 0) {
-      if (String(reply.getHeader('cache-control')).startsWith('public')) app.responseCache?.store(request, reply, payload, keys ?? [])
+      if (String(reply.getHeader('cache-control')).startsWith('public')) request.cacheEntry = app.responseCache?.store(request, reply, payload, keys ?? []) ?? null
       reply.header('x-cache', 'MISS')
     }
     const lastModified = reply.getHeader('last-modified')

@@ -4,7 +4,7 @@
 // their commit (surrogate-keys.ts lists the keys per kind of write). An entry never outlives the
 // next scheduled publication or collection-item expiry; responses keyed most-viewed or fronts live
 // MOST_VIEWED_CACHE_SECONDS.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
@@ -98,32 +98,33 @@ export class ResponseCache {
 
   variant (entry: Entry, wanted: Encoding): Variant {
     const encoding = entry.compressible ? wanted : 'identity'
-    let variant = entry.variants[encoding]
-    if (!variant) {
-      const body = encoding === 'identity'
-        ? entry.identity
-        : encoding === 'br'
-          ? brotliCompressSync(entry.identity, { params: { ...brotliParams, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } })
-          : gzipSync(entry.identity)
-      const head: string[] = []
-      for (const [name, value] of Object.entries(entry.headers)) head.push(name, String(value))
-      if (encoding !== 'identity') head.push('content-encoding', encoding)
-      head.push('content-length', String(body.length), 'x-cache', 'HIT', 'server-timing', 'cache;desc=hit')
-      variant = entry.variants[encoding] = { body, head }
-      if (encoding !== 'identity') {
-        entry.bytes += body.length
-        this.bytes += body.length
-        this.evict()
-      }
+    return entry.variants[encoding] ?? this.addVariant(entry, encoding, encoding === 'identity'
+      ? entry.identity
+      : encoding === 'br'
+        ? brotliCompressSync(entry.identity, { params: { ...brotliParams, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } })
+        : gzipSync(entry.identity))
+  }
+
+  // Also used to keep the body @fastify/compress made for the response that filled the entry.
+  addVariant (entry: Entry, encoding: Encoding, body: Buffer): Variant {
+    const head: string[] = []
+    for (const [name, value] of Object.entries(entry.headers)) head.push(name, String(value))
+    if (encoding !== 'identity') head.push('content-encoding', encoding)
+    head.push('content-length', String(body.length), 'x-cache', 'HIT', 'server-timing', 'cache;desc=hit')
+    const variant = entry.variants[encoding] = { body, head }
+    if (encoding !== 'identity' && this.entries.get(entry.key) === entry) {
+      entry.bytes += body.length
+      this.bytes += body.length
+      this.evict()
     }
     return variant
   }
 
-  store (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer, keys: Iterable<string>): void {
+  store (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer, keys: Iterable<string>): Entry | undefined {
     const key = request.url
-    if (key.length > MAX_KEY_LENGTH || request.cacheGeneration !== this.generation) return
+    if (key.length > MAX_KEY_LENGTH || request.cacheGeneration !== this.generation) return undefined
     const etag = reply.getHeader('etag')
-    if (typeof etag !== 'string') return
+    if (typeof etag !== 'string') return undefined
     const headers: OutgoingHttpHeaders = {}
     for (const name of STORED_HEADERS) {
       const value = reply.getHeader(name)
@@ -150,7 +151,7 @@ export class ResponseCache {
       expiresAt,
       order: this.order++,
     }
-    if (entry.bytes > this.options.maxBytes / 4) return
+    if (entry.bytes > this.options.maxBytes / 4) return undefined
     this.entries.set(key, entry)
     this.bytes += entry.bytes
     for (const k of entry.keys) {
@@ -159,6 +160,7 @@ export class ResponseCache {
       set.add(key)
     }
     this.evict()
+    return entry
   }
 
   // Drops every entry carrying any of the keys; returns how many were dropped.
@@ -219,6 +221,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     // the cache generation when the lookup missed; -1 when the request may not be cached
     cacheGeneration: number
+    // the entry this response filled, if any
+    cacheEntry: Entry | null
   }
 }
 
@@ -229,6 +233,7 @@ export function cacheable (request: { method?: string, headers: IncomingMessage[
 async function responseCachePlugin (app: FastifyInstance) {
   const { config } = app
   app.decorateRequest('cacheGeneration', -1)
+  app.decorateRequest('cacheEntry', null)
   if (!config.responseCache) {
     app.decorate('responseCache', null)
     app.decorate('contentChanged', () => {})
@@ -250,6 +255,20 @@ async function responseCachePlugin (app: FastifyInstance) {
   app.decorate('responseCache', cache)
   app.decorate('contentChanged', (keys: readonly string[]) => { cache.invalidate(keys) })
   app.metrics.cacheEntries(() => ({ entries: cache.size, bytes: cache.bytes }))
+
+  // Runs after @fastify/compress (registered earlier, so its onSend comes first on every route):
+  // the compressed body of the response that filled an entry becomes that entry's variant.
+  app.addHook('onRoute', (route) => {
+    const keepCompressed: onSendHookHandler = (request, reply, payload, done) => {
+      const entry = request.cacheEntry
+      const encoding = reply.getHeader('content-encoding')
+      if (entry && (encoding === 'br' || encoding === 'gzip') && Buffer.isBuffer(payload) && !entry.variants[encoding]) {
+        cache.addVariant(entry, encoding, payload)
+      }
+      done()
+    }
+    route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), keepCompressed]
+  })
 
   // Requests that reach Fastify (app.inject, or when the fast path is not installed) are answered here.
   app.addHook('onRequest', (request, reply, done) => {

@@ -16,6 +16,7 @@ describe('compression', () => {
     ['identity without Accept-Encoding', undefined, undefined],
   ])('negotiates %s, on a miss and on a cache hit', async (_name, accept, expected) => {
     const { app } = await setup()
+    const bodies: Buffer[] = []
     for (const attempt of ['MISS', 'HIT']) {
       const res = await app.inject({ url: '/test/text?size=5000', headers: accept ? { 'accept-encoding': accept } : {} })
       expect(res.statusCode).toBe(200)
@@ -26,7 +27,10 @@ describe('compression', () => {
       const body = expected === 'br' ? brotliDecompressSync(raw) : expected === 'gzip' ? gunzipSync(raw) : raw
       expect(JSON.parse(body.toString()).text).toHaveLength(5000)
       if (expected) expect(raw.length).toBeLessThan(1000)
+      bodies.push(raw)
     }
+    // the hit reuses the bytes compressed for the miss
+    expect(bodies[1]!.equals(bodies[0]!)).toBe(true)
   })
 
   it('does not compress a body below COMPRESSION_THRESHOLD', async () => {
