@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
-import { cacheFastPath, type RawHandler } from './http/cache-fast-path.js'
+import { cacheFastPath, type RawHandler } from './http/cache-serving.js'
 import caching from './http/caching.js'
 import compression from './http/compression.js'
 import cors from './http/cors.js'
@@ -35,7 +35,7 @@ declare module 'fastify' {
 }
 
 export async function buildApp ({ db, config, clock = Date.now, logger = false }: AppDeps) {
-  // cache hits are answered before Fastify sees the request (http/cache-fast-path.ts)
+  // cache hits are answered before Fastify sees the request (http/cache-serving.ts)
   let fastPath: RawHandler | null = null
   const app = Fastify({
     serverFactory: (handler) => {

@@ -6,12 +6,12 @@
 // MOST_VIEWED_CACHE_SECONDS.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { OutgoingHttpHeaders } from 'node:http'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import { brotliParams } from './compression.js'
-import { notModified } from './conditional.js'
+import { cacheable, writeCached } from './cache-serving.js'
 
-type Encoding = 'br' | 'gzip' | 'identity'
+export type Encoding = 'br' | 'gzip' | 'identity'
 
 export interface Variant { body: Buffer, head: string[] }
 
@@ -37,26 +37,6 @@ const COMPRESSIBLE = /json|xml|text|javascript/
 const MAX_KEY_LENGTH = 2048
 const ENTRY_OVERHEAD = 512
 const SHORT_LIVED_KEYS = new Set(['most-viewed', 'fronts'])
-
-// Same choice as @fastify/compress: highest q among br and gzip ("*" and x-gzip count as gzip), br on ties.
-const negotiated = new Map<string, Encoding>()
-export function negotiateEncoding (header: string | undefined): Encoding {
-  if (!header) return 'identity'
-  const known = negotiated.get(header)
-  if (known) return known
-  let br = 0
-  let gzip = 0
-  for (const part of header.toLowerCase().split(',')) {
-    const [name = '', ...params] = part.split(';').map((s) => s.trim())
-    let q = 1
-    for (const p of params) if (p.startsWith('q=')) q = Number(p.slice(2)) || 0
-    if (name === 'br') br = q
-    else if (name === 'gzip' || name === 'x-gzip' || name === '*') gzip = Math.max(gzip, q)
-  }
-  const choice: Encoding = br > 0 && br >= gzip ? 'br' : gzip > 0 ? 'gzip' : 'identity'
-  if (negotiated.size < 1000) negotiated.set(header, choice)
-  return choice
-}
 
 export interface ResponseCacheOptions {
   maxBytes: number
@@ -226,10 +206,6 @@ declare module 'fastify' {
   }
 }
 
-export function cacheable (request: { method?: string, headers: IncomingMessage['headers'] }): boolean {
-  return request.method === 'GET' && request.headers.authorization === undefined
-}
-
 async function responseCachePlugin (app: FastifyInstance) {
   const { config } = app
   app.decorateRequest('cacheGeneration', -1)
@@ -285,23 +261,6 @@ async function responseCachePlugin (app: FastifyInstance) {
     writeCached(cache, entry, request.raw, reply.hijack().raw, extra)
     done()
   })
-}
-
-// Writes a cached response (200, or 304 when the client's validators match); returns the status.
-// `extra` holds the per-request headers as a flat [name, value, ...] list (request id, CORS).
-export function writeCached (cache: ResponseCache, entry: Entry, req: IncomingMessage, res: ServerResponse, extra: string[]): number {
-  const lastModified = entry.headers['last-modified']
-  if (notModified(req.headers, entry.etag, typeof lastModified === 'string' ? lastModified : undefined)) {
-    const head = [...extra, 'x-cache', 'HIT']
-    for (const [name, value] of Object.entries(entry.headers)) if (name !== 'content-type') head.push(name, String(value))
-    res.writeHead(304, head)
-    res.end()
-    return 304
-  }
-  const { body, head } = cache.variant(entry, negotiateEncoding(req.headers['accept-encoding']))
-  res.writeHead(200, extra.length > 0 ? extra.concat(head) : head)
-  res.end(body)
-  return 200
 }
 
 export default fp(responseCachePlugin, { name: 'response-cache', dependencies: ['metrics'] })
