@@ -1,22 +1,31 @@
 // buildApp wires Dateline together: cross-cutting http/ plugins first, then one line per feature.
 // It never listens and never reads the environment; server.ts and the tests call it.
 import Fastify, { type FastifyServerOptions } from 'fastify'
+import { createServer } from 'node:http'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
-import articleRoutes from './articles/routes.js'
 import managementArticleRoutes from './articles/management-routes.js'
-import authorRoutes from './authors/routes.js'
+import articleRoutes from './articles/routes.js'
 import managementAuthorRoutes from './authors/management-routes.js'
-import collectionRoutes from './collections/routes.js'
+import authorRoutes from './authors/routes.js'
 import managementCollectionRoutes from './collections/management-routes.js'
+import collectionRoutes from './collections/routes.js'
 import feedsRoutes from './feeds/routes.js'
 import frontRoutes from './fronts/routes.js'
 import auth from './http/auth.js'
+import { cacheFastPath, type RawHandler } from './http/cache-serving.js'
+import caching from './http/caching.js'
+import compression from './http/compression.js'
+import cors from './http/cors.js'
 import { serverLimits } from './http/limits.js'
+import metrics from './http/metrics.js'
 import openapi from './http/openapi.js'
 import overload from './http/overload.js'
 import problem, { answerFrameworkError } from './http/problem.js'
+import rateLimitHeaders from './http/rate-limit-headers.js'
+import requestId, { genRequestId } from './http/request-id.js'
+import responseCache from './http/response-cache.js'
 import operationsRoutes from './operations/routes.js'
 import relatedRoutes from './related/routes.js'
 import searchRoutes from './search/routes.js'
@@ -46,13 +55,26 @@ declare module 'fastify' {
 }
 
 export async function buildApp ({ db, config, clock = Date.now, logger = false }: AppDeps) {
+  // cache hits are answered before Fastify sees the request (http/cache-serving.ts)
+  let fastPath: RawHandler | null = null
+  const limits = serverLimits(config)
   const app = Fastify({
+    // a custom server gets the limits Fastify would set on its own (see http/limits.ts)
+    serverFactory: (handler) => {
+      const server = createServer(limits.http ?? {}, (req, res) => { if (fastPath === null || !fastPath(req, res)) handler(req, res) })
+      server.keepAliveTimeout = config.keepAliveTimeout
+      server.requestTimeout = config.requestTimeout
+      server.setTimeout(config.connectionTimeout)
+      return server
+    },
     logger,
-    ...serverLimits(config),
+    ...limits,
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    requestIdHeader: 'x-request-id',
     frameworkErrors: answerFrameworkError,
+    // the client's X-Request-Id is validated by genRequestId, never taken as is
+    requestIdHeader: false,
+    genReqId: genRequestId,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -61,10 +83,19 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   app.decorate('config', config)
   app.decorate('clock', clock)
 
+  await app.register(requestId)
   await app.register(problem)
   await app.register(overload)
+  await app.register(metrics)
+  await app.register(cors)
+  await app.register(compression)
+  await app.register(responseCache)
+  await app.register(caching)
+  await app.register(rateLimitHeaders)
   await app.register(openapi)
   await app.register(auth)
+  fastPath = cacheFastPath(app)
+  app.addHook('preClose', async () => { fastPath = null })
 
   await app.register(operationsRoutes)
   await app.register(viewBuffer)

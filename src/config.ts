@@ -26,6 +26,12 @@ export const ConfigSchema = z.object({
   OVERLOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(1536 * 1024 * 1024),
   OVERLOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
   OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(10),
+  RESPONSE_CACHE: bool.default(true),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
+  MOST_VIEWED_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
+  COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
+  CORS_ORIGINS: z.string().min(1).default('*')
+    .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
 })
 
 export type Config = {
@@ -53,6 +59,12 @@ export type Config = {
     sampleInterval: number
     retryAfter: number
   }
+  responseCache: boolean
+  responseCacheMaxBytes: number
+  mostViewedCacheSeconds: number
+  compressionThreshold: number
+  // '*' or the exact origins allowed to read responses from a browser
+  corsOrigins: '*' | string[]
 }
 
 export class ConfigError extends Error {}
@@ -91,5 +103,10 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
       sampleInterval: c.OVERLOAD_SAMPLE_INTERVAL_MS,
       retryAfter: c.OVERLOAD_RETRY_AFTER_SECONDS,
     },
+    responseCache: c.RESPONSE_CACHE,
+    responseCacheMaxBytes: c.RESPONSE_CACHE_MAX_BYTES,
+    mostViewedCacheSeconds: c.MOST_VIEWED_CACHE_SECONDS,
+    compressionThreshold: c.COMPRESSION_THRESHOLD,
+    corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((o) => o.trim()),
   }
 }

@@ -37,7 +37,7 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!()
 })
 
-export async function makeApp (overrides: { env?: Record<string, string>, clock?: TestClock, seed?: (db: Db) => void } = {}): Promise<TestContext> {
+export async function makeApp (overrides: { env?: Record<string, string>, clock?: TestClock, seed?: (db: Db) => void, routes?: (app: App) => void | Promise<void> } = {}): Promise<TestContext> {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-test-'))
   // event-loop shedding off unless a test asks for it: a test's own synchronous seeding (thousands of
   // rows in one transaction) would otherwise trip it on a loaded CI machine
@@ -47,6 +47,7 @@ export async function makeApp (overrides: { env?: Record<string, string>, clock?
   overrides.seed?.(db)
   const clock = overrides.clock ?? makeClock()
   const app = await buildApp({ db, config, clock })
+  await overrides.routes?.(app)
   await app.ready()
   cleanups.push(async () => {
     await app.close()

@@ -74,6 +74,7 @@ const managementCollectionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { created, collection } = putCollection(app.db, request.params.slug, request.body, app.clock())
+    app.contentChanged([`collection:${collection.slug}`, 'fronts'])
     markPrivate(reply).code(created ? 201 : 200)
     return collection
   })

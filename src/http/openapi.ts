@@ -4,9 +4,10 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import { documentHttpHeaders } from './openapi-headers.js'
 import { Problem } from './problem.js'
 
-const problemResponse = (description: string, headers?: Record<string, { description: string, type: string, minimum?: number, maximum?: number }>) => ({
+export const problemResponse = (description: string, headers?: Record<string, { description: string, type: string, minimum?: number, maximum?: number }>) => ({
   description,
   ...(headers ? { headers } : {}),
   content: { 'application/problem+json': { schema: Problem } },
@@ -129,7 +130,7 @@ async function openapiPlugin (app: FastifyInstance) {
       },
     },
     transform: transformKeepingHeaders,
-    transformObject: (documentObject) => pruneUnusedComponents(jsonSchemaTransformObject(documentObject) as Record<string, any>),
+    transformObject: (document) => pruneUnusedComponents(documentHttpHeaders(jsonSchemaTransformObject(document) as Parameters<typeof documentHttpHeaders>[0]) as Record<string, any>) as ReturnType<typeof jsonSchemaTransformObject>,
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -1,4 +1,4 @@
-// Operations endpoints: liveness and readiness probes.
+// Operations endpoints: liveness and readiness probes, Prometheus metrics. Never cached.
 import { sql } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -6,6 +6,8 @@ import { z } from 'zod'
 const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' })
 
 const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', async (_request, reply) => { reply.header('cache-control', 'no-store') })
+
   app.get('/healthz', {
     schema: {
       operationId: 'getHealth',
@@ -27,6 +29,26 @@ const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async () => {
     app.db.get(sql`select 1`)
     return { status: 'ok' as const }
+  })
+
+  app.get('/metrics', {
+    schema: {
+      operationId: 'getMetrics',
+      tags: ['Operations'],
+      summary: 'Prometheus metrics',
+      description: 'Prometheus text exposition format (version 0.0.4): `http_requests_total` and ' +
+        '`http_request_duration_seconds` by method, route pattern and status; response-cache hits, misses, ' +
+        'entries and bytes; page-view buffer size and flush latency; database size; process metrics.',
+      response: {
+        200: {
+          description: 'The metrics, one sample per line.',
+          content: { 'text/plain': { schema: z.string() } },
+        },
+      },
+    },
+  }, async (_request, reply) => {
+    const text = await app.metrics.registry.metrics()
+    return reply.type(app.metrics.registry.contentType).send(text)
   })
 }
 

@@ -1,5 +1,6 @@
 // Management endpoints for tags (need a content:write key).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { EVERYTHING } from '../http/response-cache.js'
 import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
@@ -12,6 +13,10 @@ const { security, response: authErrors } = secured('content:write')
 const WRITE = scopeNote('content:write')
 
 const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
+  // a rename or move reaches every article, list and breadcrumb that shows it: drop the whole cache
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method !== 'GET' && reply.statusCode < 300) app.contentChanged([EVERYTHING])
+  })
   app.addHook('onRequest', requireScope('content:write'))
 
   app.post('/', {

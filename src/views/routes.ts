@@ -8,13 +8,16 @@ import { resolveArticleFilters } from '../articles/list-query.js'
 import { iso, liveArticle } from '../articles/summaries.js'
 import { articles } from '../db/schema.js'
 import { isPreview } from '../http/auth.js'
-import { HttpProblem, notFound, Problem } from '../http/problem.js'
+import { problemResponse } from '../http/openapi.js'
+import { HttpProblem, notFound } from '../http/problem.js'
+import { rateLimitHeaderOptions } from '../http/rate-limit-headers.js'
 import { Slug } from '../tags/schemas.js'
 import { rankMostViewed, windowStartHour } from './repository.js'
 import { MostViewed, MostViewedQuery } from './schemas.js'
 
 const viewRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(rateLimit, {
+    ...rateLimitHeaderOptions,
     global: false,
     errorResponseBuilder: (_request, context) => new HttpProblem(429, 'too-many-requests',
       `Too many page views from this address: at most ${context.max} a minute. Retry in ${context.after}.`),
@@ -32,7 +35,11 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       params: z.object({ slug: Slug.describe('The story\'s slug.') }),
       response: {
         202: z.void().describe('Accepted; no body.'),
-        429: Problem.describe('Too many views from this client address; see `Retry-After`.'),
+        429: problemResponse('Too many views from this client address; see `Retry-After`.', {
+          'Retry-After': { description: 'Seconds until the client may send views again.', type: 'integer', minimum: 0, maximum: 86400 },
+          'RateLimit-Policy': { description: 'The limit: `"default";q=<views>;w=<window seconds>` (IETF RateLimit headers).', type: 'string' },
+          RateLimit: { description: 'What is left: `"default";r=<remaining>;t=<seconds to reset>`.', type: 'string' },
+        }),
       },
     },
   }, async function recordPageView (request, reply) {

@@ -96,7 +96,9 @@ describe('GET /v1/search', () => {
 
   it('never returns drafts or scheduled stories, and stays in step after UPDATE and DELETE', async () => {
     const ids: Record<string, number> = {}
+    // direct SQL below bypasses the API's cache invalidation: the response cache is off here
     const { request, db } = await makeApp({
+      env: { RESPONSE_CACHE: 'false' },
       seed: (db) => {
         insertSection(db, 'news')
         ids.draft = insertArticle(db, { slug: 'draft', section: 'news', headline: 'Volcano draft', status: 'draft', publishedAt: null })

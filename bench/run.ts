@@ -1,0 +1,225 @@
+// npm run bench [-- --articles N] [--quick] [--no-cache] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V]
+// Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
+// core 0, loads each scenario with autocannon from core 1, then loads the ceiling (bench/ceiling.ts)
+// the same way; prints req/s, p50, p99, ratio to the ceiling and peak RSS; writes bench/results/latest.json.
+import autocannon from 'autocannon'
+import Database from 'better-sqlite3'
+import { execSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { generateDatabase, type Generated } from './generate.js'
+import { cpuMs, hasTaskset, peakRssMb, pinSelf, startProcess, stopProcess, type Server } from './processes.js'
+
+const { values: opts } = parseArgs({
+  options: {
+    articles: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'no-cache': { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '32' },
+    fresh: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    env: { type: 'string', multiple: true, default: [] },
+  },
+})
+const articles = Number(opts.articles ?? (opts.quick ? 10_000 : 100_000))
+const duration = Number(opts.duration ?? (opts.quick ? 3 : 10))
+const warmup = opts.quick ? 1 : 2
+const connections = Number(opts.connections)
+const modes = opts['no-cache'] ? ['uncached'] : ['cached', 'uncached']
+const root = join(import.meta.dirname, '..')
+const dataDir = join(root, 'bench', 'data')
+const PORT = 3901
+
+const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!
+
+interface Scenario { name: string, method?: 'GET' | 'POST', path: () => string, warm?: boolean }
+
+function scenarios (g: Generated): Scenario[] {
+  return [
+    { name: 'article by slug (hot 10)', path: () => `/v1/articles/${pick(g.hotSlugs)}` },
+    { name: 'article by slug (random)', path: () => `/v1/articles/${pick(g.publishedSlugs)}` },
+    { name: 'latest list', path: () => '/v1/articles?limit=20' },
+    { name: 'section list (descendants)', path: () => `/v1/articles?section=${pick(g.sectionPaths)}&limit=20` },
+    { name: 'search', path: () => `/v1/search?q=${encodeURIComponent(pick(g.searchTerms))}&limit=20` },
+    { name: 'related', path: () => `/v1/articles/${pick(g.hotSlugs)}/related?limit=5` },
+    { name: 'most-viewed', path: () => '/v1/most-viewed?period=24h&limit=10' },
+    { name: 'view beacons', method: 'POST', path: () => `/v1/articles/${pick(g.publishedSlugs)}/views`, warm: false },
+  ]
+}
+
+interface Load { rps: number, p50: number, p99: number, cpuUsPerRequest: number, statuses: Record<string, number>, errors: number }
+
+// Loads the server and measures its CPU time per request (independent of the load generator's limits).
+async function load (server: Server, method: 'GET' | 'POST', path: () => string, seconds: number): Promise<Load> {
+  const cpuBefore = cpuMs(server.child.pid)
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}`,
+    connections,
+    duration: seconds,
+    requests: [{
+      method,
+      setupRequest: (req) => ({ ...req, path: path() }),
+    }],
+    headers: { 'accept-encoding': 'gzip, br', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
+  })
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]))
+  const cpuUsPerRequest = (cpuMs(server.child.pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerRequest, statuses, errors: result.errors + result.timeouts }
+}
+
+function migrationNames () {
+  return readdirSync(join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort()
+}
+
+function prepareDatabase (): { path: string, generated: Generated, generateMs: number } {
+  mkdirSync(dataDir, { recursive: true })
+  const path = join(dataDir, `bench-${articles}.db`)
+  const metaPath = `${path}.json`
+  const migrations = migrationNames()
+  if (!opts.fresh && existsSync(path) && existsSync(metaPath)) {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { migrations: string[], generated: Generated }
+    if (JSON.stringify(meta.migrations) === JSON.stringify(migrations)) return { path, generated: meta.generated, generateMs: 0 }
+  }
+  const started = performance.now()
+  const generated = generateDatabase(path, articles)
+  const generateMs = performance.now() - started
+  writeFileSync(metaPath, JSON.stringify({ migrations, generated }))
+  return { path, generated, generateMs }
+}
+
+const storedViews = (path: string) => {
+  const db = new Database(path, { readonly: true })
+  try {
+    return (db.prepare('select coalesce(sum(views), 0) as n from page_views').get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
+interface Row { scenario: string, mode: string, status: 'ok' | 'skipped (route missing)', rps?: number, p50?: number, p99?: number, cpuUsPerRequest?: number, ratio?: number, cpuRatio?: number, peakRssMb?: number | null, statuses?: Record<string, number>, note?: string }
+
+async function main () {
+  pinSelf(1)
+  if (!opts['no-build']) {
+    const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
+    if (build.status !== 0) throw new Error('npm run build failed')
+  }
+  const { path, generated, generateMs } = prepareDatabase()
+  const dbMb = Math.round(statSync(path).size / 1024 / 1024)
+  console.log(`database: ${articles} articles, ${dbMb} MB${generateMs ? `, generated in ${(generateMs / 1000).toFixed(1)} s` : ' (reused)'}`)
+  const extraEnv = Object.fromEntries(opts.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+  const rows: Row[] = []
+  const startups: Record<string, number> = {}
+  const bodyFile = join(dataDir, 'ceiling-article.json')
+  const ceilingRuns: Load[] = []
+  let ceiling: Server | undefined
+  const loadCeiling = async () => {
+    await load(ceiling!, 'GET', () => '/article', warmup)
+    ceilingRuns.push(await load(ceiling!, 'GET', () => '/article', duration))
+  }
+
+  for (const mode of modes) {
+    const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO_CONTENT: 'false', DATABASE_PATH: path, HOST: '127.0.0.1', RESPONSE_CACHE: String(mode === 'cached'), ...extraEnv }
+    const server = await startProcess(['node', join(root, 'dist', 'server.js')], env, PORT, 0)
+    startups[mode] = Math.round(server.startupMs)
+    console.log(`${mode}: server ready in ${startups[mode]} ms`)
+    if (!ceiling) {
+      // the ceiling answers with the same article JSON as the real server (or a stand-in before that route exists)
+      const probe = await fetch(`http://127.0.0.1:${PORT}/v1/articles/${generated.hotSlugs[0]}`)
+      writeFileSync(bodyFile, probe.status === 200 ? await probe.text() : standInArticle(path, generated.hotSlugs[0]!))
+      ceiling = await startProcess(['node', '--import', 'tsx', join(root, 'bench', 'ceiling.ts')], { CEILING_BODY: bodyFile }, PORT + 1, 0)
+      await loadCeiling()
+    }
+    let views: { before: number, accepted: number } | undefined
+    for (const s of scenarios(generated)) {
+      const method = s.method ?? 'GET'
+      const probe = await fetch(`http://127.0.0.1:${PORT}${s.path()}`, { method })
+      if (probe.status === 404 && (await probe.text()).includes('No route')) {
+        rows.push({ scenario: s.name, mode, status: 'skipped (route missing)' })
+        continue
+      }
+      if (method === 'POST') views = { before: storedViews(path), accepted: probe.status === 202 ? 1 : 0 }
+      if (s.warm !== false) await load(server, method, s.path, warmup)
+      const result = await load(server, method, s.path, duration)
+      if (method === 'POST') views!.accepted += result.statuses['202'] ?? 0
+      rows.push({ scenario: s.name, mode, status: 'ok', ...result, peakRssMb: peakRssMb(server.child.pid) })
+      console.log(`  ${s.name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.cpuUsPerRequest.toFixed(1)} us CPU/req ${JSON.stringify(result.statuses)}`)
+    }
+    const exit = await stopProcess(server)
+    if (exit !== 0) console.log(`  server exit code ${exit}: ${server.stderr().slice(-2000)}`)
+    if (views) {
+      const stored = storedViews(path) - views.before
+      const row = rows.findLast((r) => r.mode === mode && r.scenario === 'view beacons')!
+      row.note = `${views.accepted} accepted (202), ${stored} stored${stored === views.accepted ? '' : ' - MISMATCH'}`
+    }
+  }
+  // the ceiling is loaded before and after the server runs; the mean is the reference
+  await loadCeiling()
+  const ceilingPeak = peakRssMb(ceiling!.child.pid)
+  await stopProcess(ceiling!)
+  const mean = (pick: (l: Load) => number) => ceilingRuns.reduce((sum, l) => sum + pick(l), 0) / ceilingRuns.length
+  const top: Load = { ...ceilingRuns.at(-1)!, rps: mean((l) => l.rps), cpuUsPerRequest: mean((l) => l.cpuUsPerRequest) }
+  const ceilingRow: Row = { scenario: 'ceiling: bare Fastify, article from memory', mode: '-', status: 'ok', ...top, peakRssMb: ceilingPeak, note: `runs: ${ceilingRuns.map((l) => Math.round(l.rps)).join(', ')} req/s` }
+  for (const row of rows) {
+    if (row.rps === undefined) continue
+    row.ratio = row.rps / top.rps
+    row.cpuRatio = top.cpuUsPerRequest / row.cpuUsPerRequest!
+  }
+  rows.push(ceilingRow)
+
+  printTable(rows)
+  console.log(`start-up (spawn to first /readyz 200): ${Object.entries(startups).map(([m, ms]) => `${m} ${ms} ms`).join(', ')}`)
+  const resultsDir = join(root, 'bench', 'results')
+  mkdirSync(resultsDir, { recursive: true })
+  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({
+    date: new Date().toISOString(),
+    commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
+    settings: { articles, durationSeconds: duration, connections, quick: opts.quick, databaseMb: dbMb },
+    startupMs: startups,
+    rows,
+  }, null, 2))
+  console.log('wrote bench/results/latest.json')
+}
+
+function standInArticle (path: string, slug: string): string {
+  const db = new Database(path, { readonly: true })
+  const a = db.prepare('select a.*, s.slug as s_slug, s.name as s_name, s.path as s_path from articles a join sections s on s.id = a.section_id where a.slug = ?').get(slug) as Record<string, string | number>
+  db.close()
+  const section = { slug: a.s_slug, name: a.s_name, path: a.s_path }
+  return JSON.stringify({
+    id: a.id,
+    slug: a.slug,
+    url: `/${a.s_path}/${a.slug}`,
+    headline: a.headline,
+    standfirst: a.standfirst,
+    body: JSON.parse(String(a.body)),
+    byline: a.byline,
+    authors: [],
+    section,
+    breadcrumbs: [section],
+    tags: [],
+    heroImage: a.hero_image ? JSON.parse(String(a.hero_image)) : null,
+    publishedAt: new Date(Number(a.published_at)).toISOString(),
+    updatedAt: new Date(Number(a.updated_at)).toISOString(),
+    wordCount: a.word_count,
+    readingTimeMinutes: Math.ceil(Number(a.word_count) / 230),
+    relatedIds: [],
+  })
+}
+
+function printTable (rows: Row[]) {
+  const head = ['scenario', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling (req/s)', 'server CPU us/req', 'vs ceiling (CPU/req)', 'peak RSS MB', 'note']
+  const lines = rows.map((r) => r.status !== 'ok'
+    ? [r.scenario, r.mode, '-', '-', '-', '-', '-', '-', '-', r.status]
+    : [r.scenario, r.mode, String(Math.round(r.rps!)), String(r.p50), String(r.p99), (r.ratio ?? 1).toFixed(2), r.cpuUsPerRequest!.toFixed(1), (r.cpuRatio ?? 1).toFixed(2), String(r.peakRssMb ?? '-'),
+        r.note ?? Object.entries(r.statuses ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n}x${code}`).join(' ')])
+  console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => ' --- ').join('|')}|`)
+  for (const line of lines) console.log(`| ${line.join(' | ')} |`)
+  console.log('')
+}
+
+await main()

@@ -1,0 +1,62 @@
+// HTTP caching semantics for every route: strong ETag on GET 200, 304 on a matching
+// If-None-Match (or If-Modified-Since), default Cache-Control, Vary, Surrogate-Key, Server-Timing,
+// and storing cacheable responses in the response cache.
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { notModified, strongEtag } from './conditional.js'
+import { markHandlerStart, markRenderStart, serverTimingHeader } from './server-timing.js'
+import { addSurrogateKeys, recordKeys, routeKeys, surrogateHeader, surrogateKeysDecorator } from './surrogate-keys.js'
+
+async function cachingPlugin (app: FastifyInstance) {
+  const { config } = app
+  const publicCacheControl = `public, max-age=${config.cacheMaxAge}, stale-while-revalidate=${config.cacheStaleWhileRevalidate}`
+  app.decorateRequest('surrogateKeySet', null)
+  app.decorateRequest('timing', null)
+  app.decorateReply('surrogateKeys', surrogateKeysDecorator)
+
+  app.addHook('preHandler', (request, _reply, done) => {
+    markHandlerStart(request)
+    done()
+  })
+
+  app.addHook('preSerialization', (request, reply, payload, done) => {
+    markRenderStart(request)
+    if (request.method === 'GET' && reply.statusCode === 200) addSurrogateKeys(request, recordKeys(payload))
+    done(null, payload)
+  })
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const read = request.method === 'GET' || request.method === 'HEAD'
+    if (!reply.hasHeader('cache-control')) {
+      // a request with credentials is never marked public: a shared cache would hand it to others
+      const shared = read && reply.statusCode < 400 && request.headers.authorization === undefined
+      reply.header('cache-control', shared ? publicCacheControl : 'no-store')
+    }
+    reply.header('server-timing', serverTimingHeader(request, reply.elapsedTime))
+    if (!read || reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return done()
+
+    const vary = reply.getHeader('vary')
+    if (vary === undefined) reply.header('vary', 'accept-encoding')
+    else if (!/accept-encoding/i.test(String(vary))) reply.header('vary', `${String(vary)}, accept-encoding`)
+    let etag = reply.getHeader('etag')
+    if (typeof etag !== 'string') reply.header('etag', etag = strongEtag(payload))
+    addSurrogateKeys(request, routeKeys(request.routeOptions.url))
+    const keys = request.surrogateKeySet
+    if (keys && keys.size > 0) reply.header('surrogate-key', surrogateHeader(keys))
+
+    if (request.cacheGeneration >= 0) {
+      if (String(reply.getHeader('cache-control')).startsWith('public')) request.cacheEntry = app.responseCache?.store(request, reply, payload, keys ?? []) ?? null
+      reply.header('x-cache', 'MISS')
+    }
+    const lastModified = reply.getHeader('last-modified')
+    if (notModified(request.headers, etag, typeof lastModified === 'string' ? lastModified : undefined)) {
+      reply.code(304)
+      reply.removeHeader('content-type')
+      // no body and, unlike an empty string, no Content-Length: 0 (RFC 9110 8.6)
+      return done(null, null)
+    }
+    done()
+  })
+}
+
+export default fp(cachingPlugin, { name: 'caching', dependencies: ['response-cache'] })

@@ -1,0 +1,38 @@
+// Documents the cross-cutting HTTP behaviour in the OpenAPI document: the caching and tracing
+// headers on every GET 200, the 304 answer to a matching validator, X-Request-Id on every response.
+
+interface HeaderObject { description: string, schema: { type: 'string' } }
+interface Response { description?: string, headers?: Record<string, unknown> }
+interface Doc {
+  components?: { headers?: Record<string, unknown> }
+  paths?: Record<string, Record<string, { responses?: Record<string, Response> } | undefined> | undefined>
+}
+
+const headers: Record<string, HeaderObject> = {
+  ETag: { description: 'Strong validator of the body; send it back as `If-None-Match` to get `304` while it is current.', schema: { type: 'string' } },
+  CacheControl: { description: '`public, max-age=…, stale-while-revalidate=…` on public responses; `private, no-store` for preview; `no-store` with credentials.', schema: { type: 'string' } },
+  SurrogateKey: { description: 'Space-separated keys of every record in the body (`article:<id>`, `section:<path>`, `tag:<slug>`, `author:<slug>`, `collection:<slug>`) and list keys (`articles:list`, ...), for CDN purges.', schema: { type: 'string' } },
+  Vary: { description: '`accept-encoding` (and `Origin` when CORS is limited to listed origins).', schema: { type: 'string' } },
+  XRequestId: { description: 'The request id: the client\'s `X-Request-Id` when it is 1–128 characters of `A-Z a-z 0-9 . _ : @ -`, else a new UUID. Also in every problem body.', schema: { type: 'string' } },
+  ServerTiming: { description: 'Time spent: `handler`, `db`, `render`, `total` in milliseconds, or `cache;desc=hit`.', schema: { type: 'string' } },
+}
+
+const ref = (name: string) => ({ $ref: `#/components/headers/${name}` })
+
+export function documentHttpHeaders (doc: Doc): Doc {
+  doc.components = { ...doc.components, headers: { ...doc.components?.headers, ...headers } }
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item ?? {})) {
+      const responses = operation?.responses
+      if (!responses) continue
+      for (const response of Object.values(responses)) {
+        response.headers = { 'X-Request-Id': ref('XRequestId'), ...response.headers }
+      }
+      const ok = responses['200']
+      if (method !== 'get' || !ok) continue
+      ok.headers = { ...ok.headers, ETag: ref('ETag'), 'Cache-Control': ref('CacheControl'), 'Surrogate-Key': ref('SurrogateKey'), Vary: ref('Vary'), 'Server-Timing': ref('ServerTiming') }
+      responses['304'] ??= { description: 'Not Modified: `If-None-Match` matches the current `ETag` (or `If-Modified-Since` is not older than `Last-Modified`). No body.', headers: { 'X-Request-Id': ref('XRequestId'), ETag: ref('ETag') } }
+    }
+  }
+  return doc
+}

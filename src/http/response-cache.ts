@@ -1,0 +1,286 @@
+// In-process cache of serialised public GET responses, served from an onRequest hook (a hit skips
+// routing hooks, validation, the handler and serialisation). Bounded by bytes, least recently used
+// first out. Invalidated exactly by surrogate keys: writers call app.contentChanged(keys) after
+// their commit (surrogate-keys.ts lists the keys per kind of write). An entry never outlives the
+// next scheduled publication or collection-item expiry; responses keyed most-viewed or fronts live
+// MOST_VIEWED_CACHE_SECONDS.
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import type { OutgoingHttpHeaders } from 'node:http'
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
+import { brotliParams } from './compression.js'
+import { cacheable, writeCached } from './cache-serving.js'
+
+export type Encoding = 'br' | 'gzip' | 'identity'
+
+export interface Variant { body: Buffer, head: string[] }
+
+export interface Entry {
+  key: string
+  // the route pattern, for metrics labels on the fast path
+  route: string
+  etag: string
+  headers: OutgoingHttpHeaders
+  identity: Buffer
+  // per content coding: the body and the response head as a flat [name, value, ...] list
+  variants: Partial<Record<Encoding, Variant>>
+  compressible: boolean
+  bytes: number
+  keys: string[]
+  expiresAt: number
+  // position in recency order (higher is more recent)
+  order: number
+}
+
+const STORED_HEADERS = ['content-type', 'etag', 'cache-control', 'surrogate-key', 'last-modified', 'link', 'vary']
+const COMPRESSIBLE = /json|xml|text|javascript/
+const MAX_KEY_LENGTH = 2048
+const ENTRY_OVERHEAD = 512
+const SHORT_LIVED_KEYS = new Set(['most-viewed', 'fronts'])
+
+export interface ResponseCacheOptions {
+  maxBytes: number
+  compressionThreshold: number
+  mostViewedTtlMs: number
+  clock: () => number
+  // the soonest instant after `now` at which live content changes by itself (scheduled publication)
+  nextContentEvent: (now: number) => number
+  // true when another connection (a CLI import, another process) committed since the last call
+  changedElsewhere: () => boolean
+}
+
+export class ResponseCache {
+  generation = 0
+  bytes = 0
+  private readonly entries = new Map<string, Entry>()
+  private readonly index = new Map<string, Set<string>>()
+  private nextEvent: number | undefined
+  private order = 0
+
+  constructor (private readonly options: ResponseCacheOptions) {}
+
+  get size () { return this.entries.size }
+
+  get (key: string): Entry | undefined {
+    // writes through this process invalidate exactly; a write we did not see empties the cache
+    if (this.options.changedElsewhere()) this.clear()
+    const entry = this.entries.get(key)
+    if (!entry) return undefined
+    if (this.options.clock() >= entry.expiresAt) {
+      this.delete(entry)
+      return undefined
+    }
+    // refresh recency (Map keeps insertion order: the first entry is the least recently used);
+    // entries in the newer half are left in place, so a hot entry is not moved on every hit
+    if (entry.order < this.order - this.entries.size / 2) {
+      this.entries.delete(key)
+      this.entries.set(key, entry)
+      entry.order = this.order++
+    }
+    return entry
+  }
+
+  variant (entry: Entry, wanted: Encoding): Variant {
+    const encoding = entry.compressible ? wanted : 'identity'
+    return entry.variants[encoding] ?? this.addVariant(entry, encoding, encoding === 'identity'
+      ? entry.identity
+      : encoding === 'br'
+        ? brotliCompressSync(entry.identity, { params: { ...brotliParams, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } })
+        : gzipSync(entry.identity))
+  }
+
+  // Also used to keep the body @fastify/compress made for the response that filled the entry.
+  addVariant (entry: Entry, encoding: Encoding, body: Buffer): Variant {
+    const head: string[] = []
+    for (const [name, value] of Object.entries(entry.headers)) head.push(name, String(value))
+    if (encoding !== 'identity') head.push('content-encoding', encoding)
+    head.push('content-length', String(body.length), 'x-cache', 'HIT', 'server-timing', 'cache;desc=hit')
+    const variant = entry.variants[encoding] = { body, head }
+    if (encoding !== 'identity' && this.entries.get(entry.key) === entry) {
+      entry.bytes += body.length
+      this.bytes += body.length
+      this.evict()
+    }
+    return variant
+  }
+
+  store (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer, keys: Iterable<string>): Entry | undefined {
+    const key = request.url
+    if (key.length > MAX_KEY_LENGTH || request.cacheGeneration !== this.generation) return undefined
+    const etag = reply.getHeader('etag')
+    if (typeof etag !== 'string') return undefined
+    const headers: OutgoingHttpHeaders = {}
+    for (const name of STORED_HEADERS) {
+      const value = reply.getHeader(name)
+      if (value !== undefined) headers[name] = value
+    }
+    const identity = typeof payload === 'string' ? Buffer.from(payload) : payload
+    const now = this.options.clock()
+    const keyList = [...keys]
+    let expiresAt = this.nextContentEvent(now)
+    // view counts change without writes: responses showing them live a short time
+    if (keyList.some((k) => SHORT_LIVED_KEYS.has(k))) expiresAt = Math.min(expiresAt, now + this.options.mostViewedTtlMs)
+    const existing = this.entries.get(key)
+    if (existing) this.delete(existing)
+    const entry: Entry = {
+      key,
+      route: request.routeOptions.url ?? 'unmatched',
+      etag,
+      headers,
+      identity,
+      variants: {},
+      compressible: identity.length >= this.options.compressionThreshold && COMPRESSIBLE.test(String(headers['content-type'] ?? '')),
+      bytes: identity.length + key.length + ENTRY_OVERHEAD,
+      keys: keyList,
+      expiresAt,
+      order: this.order++,
+    }
+    if (entry.bytes > this.options.maxBytes / 4) return undefined
+    this.entries.set(key, entry)
+    this.bytes += entry.bytes
+    for (const k of entry.keys) {
+      let set = this.index.get(k)
+      if (!set) this.index.set(k, set = new Set())
+      set.add(key)
+    }
+    this.evict()
+    return entry
+  }
+
+  // Drops every entry carrying any of the keys; returns how many were dropped.
+  invalidate (keys: readonly string[]): number {
+    this.generation++
+    this.nextEvent = undefined
+    let dropped = 0
+    for (const k of keys) {
+      const set = this.index.get(k)
+      if (!set) continue
+      for (const cacheKey of [...set]) {
+        const entry = this.entries.get(cacheKey)
+        if (entry) { this.delete(entry); dropped++ }
+      }
+    }
+    return dropped
+  }
+
+  clear (): void {
+    this.generation++
+    this.nextEvent = undefined
+    this.entries.clear()
+    this.index.clear()
+    this.bytes = 0
+  }
+
+  private nextContentEvent (now: number): number {
+    if (this.nextEvent === undefined || now >= this.nextEvent) this.nextEvent = this.options.nextContentEvent(now)
+    return this.nextEvent
+  }
+
+  private evict () {
+    while (this.bytes > this.options.maxBytes) {
+      const oldest = this.entries.values().next().value
+      if (!oldest) break
+      this.delete(oldest)
+    }
+  }
+
+  private delete (entry: Entry) {
+    this.entries.delete(entry.key)
+    this.bytes -= entry.bytes
+    for (const k of entry.keys) {
+      const set = this.index.get(k)
+      if (!set) continue
+      set.delete(entry.key)
+      if (set.size === 0) this.index.delete(k)
+    }
+  }
+}
+
+// Passed to contentChanged by writes whose reach is wide and rare (a section moved or renamed, a
+// tag or author edited): every cached response goes.
+export const EVERYTHING = '*'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    responseCache: ResponseCache | null
+    // Call after every committed write with the keys it touched (see surrogate-keys.ts).
+    contentChanged: (keys: readonly string[]) => void
+  }
+  interface FastifyRequest {
+    // the cache generation when the lookup missed; -1 when the request may not be cached
+    cacheGeneration: number
+    // the entry this response filled, if any
+    cacheEntry: Entry | null
+  }
+}
+
+async function responseCachePlugin (app: FastifyInstance) {
+  const { config } = app
+  app.decorateRequest('cacheGeneration', -1)
+  app.decorateRequest('cacheEntry', null)
+  if (!config.responseCache) {
+    app.decorate('responseCache', null)
+    app.decorate('contentChanged', () => {})
+    return
+  }
+  const soonestPublication = app.db.$client.prepare<[number], { t: number | null }>(
+    "select min(published_at) as t from articles where status = 'published' and published_at > ?")
+  const soonestExpiry = app.db.$client.prepare<[number], { t: number | null }>(
+    'select min(expires_at) as t from collection_items where expires_at > ?')
+  // PRAGMA data_version changes when a commit from any other connection lands, never for our own
+  const dataVersion = app.db.$client.prepare('pragma data_version').pluck()
+  let seenVersion = dataVersion.get()
+  const cache = new ResponseCache({
+    changedElsewhere: () => {
+      const version = dataVersion.get()
+      if (version === seenVersion) return false
+      seenVersion = version
+      return true
+    },
+    maxBytes: config.responseCacheMaxBytes,
+    compressionThreshold: config.compressionThreshold,
+    mostViewedTtlMs: config.mostViewedCacheSeconds * 1000,
+    clock: app.clock,
+    nextContentEvent: (now) => Math.min(
+      soonestPublication.get(now)?.t ?? Infinity,
+      soonestExpiry.get(now)?.t ?? Infinity),
+  })
+  app.decorate('responseCache', cache)
+  app.decorate('contentChanged', (keys: readonly string[]) => {
+    if (keys.includes(EVERYTHING)) cache.clear()
+    else cache.invalidate(keys)
+  })
+  app.metrics.cacheEntries(() => ({ entries: cache.size, bytes: cache.bytes }))
+
+  // Runs after @fastify/compress (registered earlier, so its onSend comes first on every route):
+  // the compressed body of the response that filled an entry becomes that entry's variant.
+  app.addHook('onRoute', (route) => {
+    const keepCompressed: onSendHookHandler = (request, reply, payload, done) => {
+      const entry = request.cacheEntry
+      const encoding = reply.getHeader('content-encoding')
+      if (entry && (encoding === 'br' || encoding === 'gzip') && Buffer.isBuffer(payload) && !entry.variants[encoding]) {
+        cache.addVariant(entry, encoding, payload)
+      }
+      done()
+    }
+    route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), keepCompressed]
+  })
+
+  // Requests that reach Fastify (app.inject, or when the fast path is not installed) are answered here.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!cacheable(request)) return done()
+    const entry = cache.get(request.url)
+    if (!entry) {
+      request.cacheGeneration = cache.generation
+      app.metrics.cacheMisses.inc()
+      return done()
+    }
+    app.metrics.cacheHits.inc()
+    const extra: string[] = []
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) extra.push(name, String(value))
+    writeCached(cache, entry, request.raw, reply.hijack().raw, extra)
+    done()
+  })
+}
+
+export default fp(responseCachePlugin, { name: 'response-cache', dependencies: ['metrics'] })

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest'
+import { makeApp } from '../helpers.js'
+import { addArticle, registerTestRoutes, seedNewsroom, T0 } from './fixtures.js'
+
+const setup = (env: Record<string, string> = {}) => makeApp({ env, seed: seedNewsroom, routes: registerTestRoutes })
+
+describe('response cache', () => {
+  it('answers a repeated GET from the cache with the same body and ETag', async () => {
+    const { request } = await setup()
+    const miss = await request.get('/test/articles/talks-resume').expect(200)
+    expect(miss.headers['x-cache']).toBe('MISS')
+    const hit = await request.get('/test/articles/talks-resume').expect(200)
+    expect(hit.headers['x-cache']).toBe('HIT')
+    expect(hit.body).toEqual(miss.body)
+    for (const name of ['etag', 'cache-control', 'surrogate-key', 'last-modified', 'content-type']) {
+      expect(hit.headers[name], name).toBe(miss.headers[name])
+    }
+    expect(hit.headers['x-request-id']).not.toBe(miss.headers['x-request-id'])
+  })
+
+  it('serves stale content until told, then exactly the changed record\'s responses are dropped', async () => {
+    const { request, app, db } = await setup()
+    await request.get('/test/articles/talks-resume')
+    await request.get('/test/articles/aid-convoys-wait')
+    db.$client.prepare("update articles set headline = 'Edited' where id = 2").run()
+    expect((await request.get('/test/articles/aid-convoys-wait')).body.headline).toBe('Headline aid-convoys-wait')
+    app.contentChanged(['article:2'])
+    const edited = await request.get('/test/articles/aid-convoys-wait')
+    expect(edited.headers['x-cache']).toBe('MISS')
+    expect(edited.body.headline).toBe('Edited')
+    // article 1 lists article 2 in relatedIds, so it carries article:2 too
+    expect((await request.get('/test/articles/talks-resume')).headers['x-cache']).toBe('MISS')
+  })
+
+  it('leaves responses alone when a write touches records they do not show', async () => {
+    const { request, app } = await setup()
+    await request.get('/test/collections/selected')
+    app.contentChanged(['article:1', 'tag:climate', 'author:afp', 'collection:top-stories', 'sections:tree'])
+    expect((await request.get('/test/collections/selected')).headers['x-cache']).toBe('HIT')
+  })
+
+  it.each([
+    ['a section', "update sections set name = 'Worldwide' where id = 2", ['section:news/world-news'], (b: any) => b.section.name, 'Worldwide'],
+    ['a tag', "update tags set name = 'Climate crisis' where id = 1", ['tag:climate'], (b: any) => b.tags[0].name, 'Climate crisis'],
+    ['an author', "update authors set name = 'Agence France-Presse' where id = 1", ['author:afp'], (b: any) => b.authors[0].name, 'Agence France-Presse'],
+  ])('drops an article after a write to %s it shows', async (_kind, update, keys, read, expected) => {
+    const { request, app, db } = await setup()
+    await request.get('/test/articles/talks-resume')
+    db.$client.prepare(update).run()
+    app.contentChanged(keys)
+    const res = await request.get('/test/articles/talks-resume')
+    expect(res.headers['x-cache']).toBe('MISS')
+    expect(read(res.body)).toBe(expected)
+  })
+
+  it('drops a collection after it is replaced', async () => {
+    const { request, app, db } = await setup()
+    expect((await request.get('/test/collections/selected')).body.items).toHaveLength(1)
+    db.$client.prepare('insert into collection_items (collection_id, position, article_id) values (1, 1, 1)').run()
+    app.contentChanged(['collection:selected', 'fronts'])
+    expect((await request.get('/test/collections/selected')).body.items).toHaveLength(2)
+  })
+
+  it('drops lists after a publish (articles:list) and after an unpublish (article:<id>)', async () => {
+    const { request, app, db } = await setup()
+    expect((await request.get('/test/latest')).body.data).toHaveLength(2)
+    addArticle(db, { id: 3, slug: 'breaking', publishedAt: T0 - 1000 })
+    app.contentChanged(['article:3', 'articles:list'])
+    expect((await request.get('/test/latest')).body.data.map((a: any) => a.id)).toEqual([3, 1, 2])
+    db.$client.prepare("update articles set status = 'draft' where id = 1").run()
+    app.contentChanged(['article:1'])
+    expect((await request.get('/test/latest')).body.data.map((a: any) => a.id)).toEqual([3, 2])
+  })
+
+  it('drops cached lists when a scheduled article\'s time arrives', async () => {
+    const { request, db, clock } = await setup()
+    addArticle(db, { id: 3, slug: 'embargoed', publishedAt: T0 + 10 * 60_000 })
+    expect((await request.get('/test/latest')).body.data).toHaveLength(2)
+    clock.advance(9 * 60_000)
+    const before = await request.get('/test/latest')
+    expect(before.headers['x-cache']).toBe('HIT')
+    clock.advance(60_000)
+    const after = await request.get('/test/latest')
+    expect(after.headers['x-cache']).toBe('MISS')
+    expect(after.body.data.map((a: any) => a.id)).toEqual([3, 1, 2])
+  })
+
+  it('drops a cached collection when one of its items expires', async () => {
+    const { request, db, clock } = await setup()
+    db.$client.prepare('update collection_items set expires_at = ? where article_id = 2').run(T0 + 60_000)
+    expect((await request.get('/test/collections/selected')).body.items).toHaveLength(1)
+    clock.advance(60_000)
+    expect((await request.get('/test/collections/selected')).body.items).toHaveLength(0)
+  })
+
+  it('keeps most-viewed for MOST_VIEWED_CACHE_SECONDS only', async () => {
+    const { request, clock } = await setup({ MOST_VIEWED_CACHE_SECONDS: '10' })
+    const first = await request.get('/test/most-viewed')
+    clock.advance(9_999)
+    expect((await request.get('/test/most-viewed')).body).toEqual(first.body)
+    clock.advance(1)
+    const fresh = await request.get('/test/most-viewed')
+    expect(fresh.headers['x-cache']).toBe('MISS')
+    expect(fresh.body.generatedAt).toBe('2026-11-24T12:00:10.000Z')
+  })
+
+  it('never caches private responses, requests with credentials, or other methods', async () => {
+    const { request } = await setup()
+    await request.get('/test/private')
+    expect((await request.get('/test/private')).headers['x-cache']).toBe('MISS')
+    await request.get('/test/latest').set('authorization', 'Bearer x')
+    expect((await request.get('/test/latest').set('authorization', 'Bearer x')).headers['x-cache']).toBeUndefined()
+    await request.post('/test/write').expect(201)
+    expect((await request.post('/test/write').expect(201)).headers['x-cache']).toBeUndefined()
+  })
+
+  it('stays within RESPONSE_CACHE_MAX_BYTES, dropping the least recently used first', async () => {
+    const { request, app } = await setup({ RESPONSE_CACHE_MAX_BYTES: '20000', COMPRESSION_THRESHOLD: '100000' })
+    await request.get('/test/text?size=3000&n=0')
+    for (let n = 1; n <= 8; n++) {
+      await request.get('/test/text?size=3000&n=0') // keeps n=0 recently used
+      await request.get(`/test/text?size=3000&n=${n}`)
+    }
+    expect(app.responseCache!.bytes).toBeLessThanOrEqual(20000)
+    expect((await request.get('/test/text?size=3000&n=0')).headers['x-cache']).toBe('HIT')
+    expect((await request.get('/test/text?size=3000&n=8')).headers['x-cache']).toBe('HIT')
+    expect((await request.get('/test/text?size=3000&n=1')).headers['x-cache']).toBe('MISS')
+  })
+
+  it('does not store a response built while a write committed', async () => {
+    const { request } = await makeApp({
+      routes: (app) => {
+        app.get('/test/racing', async () => {
+          const read = { slug: 'x', name: 'X', path: 'x' }
+          app.contentChanged(['section:x']) // a write commits between the read and the store
+          return read
+        })
+      },
+    })
+    expect((await request.get('/test/racing')).headers['x-cache']).toBe('MISS')
+    expect((await request.get('/test/racing')).headers['x-cache']).toBe('MISS')
+  })
+
+  it('is off with RESPONSE_CACHE=false', async () => {
+    const { request, app } = await setup({ RESPONSE_CACHE: 'false' })
+    await request.get('/test/latest')
+    expect((await request.get('/test/latest')).headers['x-cache']).toBeUndefined()
+    expect(app.responseCache).toBeNull()
+    app.contentChanged(['articles:list'])
+  })
+})

@@ -1,0 +1,106 @@
+// The response cache against the real management API: after any write returns, no reader gets
+// the old content, for every kind of write; writes from another connection empty the cache too.
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { makeNewsroom, seedTaxonomy, story, type Newsroom } from '../management/helpers.js'
+
+async function publishedStory (t: Newsroom, overrides: Record<string, unknown> = {}) {
+  const created = await t.request.post('/v1/articles').set(t.auth).send(story(overrides)).expect(201)
+  const published = await t.request.post(`/v1/articles/${created.body.id}/publish`).set(t.auth).expect(200)
+  return { id: created.body.id as number, slug: created.body.slug as string, etag: published.headers.etag as string }
+}
+
+// reads a URL twice so the second answer comes from the cache, and returns that answer
+async function cached (t: Newsroom, url: string) {
+  await t.request.get(url).expect(200)
+  const res = await t.request.get(url).expect(200)
+  expect(res.headers['x-cache'], url).toBe('HIT')
+  return res
+}
+
+describe('response cache and management writes', () => {
+  it('shows an edit, an unpublish and a delete at once on the article, the lists, search and feeds', async () => {
+    const t = await makeNewsroom()
+    await seedTaxonomy(t)
+    const { id, slug } = await publishedStory(t)
+    const urls = [`/v1/articles/${slug}`, '/v1/articles', '/v1/articles?section=news', '/v1/search?q=talks', '/v1/feeds/rss.xml', '/v1/fronts']
+    for (const url of urls) await cached(t, url)
+
+    await t.request.patch(`/v1/articles/${id}`).set(t.auth).send({ headline: 'Talks collapse in Paris' }).expect(200)
+    for (const url of urls.slice(0, 3)) {
+      const res = await t.request.get(url).expect(200)
+      expect(res.headers['x-cache'], url).toBe('MISS')
+      expect(res.text, url).toContain('Talks collapse in Paris')
+    }
+    expect((await t.request.get('/v1/search?q=collapse').expect(200)).body.data).toHaveLength(1)
+
+    for (const url of urls) await cached(t, url)
+    await t.request.post(`/v1/articles/${id}/unpublish`).set(t.auth).expect(200)
+    await t.request.get(`/v1/articles/${slug}`).expect(404)
+    for (const url of urls.slice(1)) expect((await t.request.get(url).expect(200)).text, url).not.toContain('Talks collapse')
+
+    await t.request.post(`/v1/articles/${id}/publish`).set(t.auth).expect(200)
+    for (const url of urls) await cached(t, url)
+    await t.request.delete(`/v1/articles/${id}`).set(t.auth).expect(204)
+    await t.request.get(`/v1/articles/${slug}`).expect(404)
+    for (const url of urls.slice(1)) expect((await t.request.get(url).expect(200)).text, url).not.toContain('Talks collapse')
+  })
+
+  it('shows a scheduled story from its second on, though the list was cached before', async () => {
+    const t = await makeNewsroom()
+    await seedTaxonomy(t)
+    const created = await t.request.post('/v1/articles').set(t.auth).send(story({ headline: 'Embargoed results' })).expect(201)
+    const at = new Date(t.clock() + 60_000).toISOString()
+    await t.request.post(`/v1/articles/${created.body.id}/publish`).set(t.auth).send({ at }).expect(200)
+    expect((await cached(t, '/v1/articles')).text).not.toContain('Embargoed results')
+    t.clock.advance(60_000)
+    const res = await t.request.get('/v1/articles').expect(200)
+    expect(res.text).toContain('Embargoed results')
+  })
+
+  it('shows a collection replaced with PUT at once', async () => {
+    const t = await makeNewsroom()
+    await seedTaxonomy(t)
+    const a = await publishedStory(t, { headline: 'First pick' })
+    const b = await publishedStory(t, { headline: 'Second pick' })
+    await t.request.put('/v1/collections/selected').set(t.auth).send({ name: 'Selected', items: [{ articleId: a.id }] }).expect(201)
+    expect((await cached(t, '/v1/collections/selected')).text).not.toContain('Second pick')
+    await cached(t, '/v1/fronts')
+    await t.request.put('/v1/collections/selected').set(t.auth).send({ name: 'Selected', items: [{ articleId: b.id }] }).expect(200)
+    const collection = await t.request.get('/v1/collections/selected').expect(200)
+    expect(collection.body.items.map((i: { article: { headline: string } }) => i.article.headline)).toEqual(['Second pick'])
+    expect((await t.request.get('/v1/fronts').expect(200)).body.selected.map((s: { headline: string }) => s.headline)).toContain('Second pick')
+  })
+
+  it('shows a renamed section, tag and author everywhere they are embedded', async () => {
+    const t = await makeNewsroom()
+    await seedTaxonomy(t)
+    const { slug } = await publishedStory(t)
+    const urls = [`/v1/articles/${slug}`, '/v1/sections', '/v1/tags', '/v1/authors/afp', '/v1/articles']
+    for (const url of urls) await cached(t, url)
+    await t.request.patch('/v1/sections/news/world-news').set(t.auth).send({ name: 'International' }).expect(200)
+    await t.request.patch('/v1/tags/climate').set(t.auth).send({ name: 'Climate crisis' }).expect(200)
+    await t.request.patch('/v1/authors/afp').set(t.auth).send({ name: 'Agence France-Presse' }).expect(200)
+    const article = (await t.request.get(`/v1/articles/${slug}`).expect(200)).body
+    expect(article.section.name).toBe('International')
+    expect(article.tags.map((tag: { name: string }) => tag.name)).toContain('Climate crisis')
+    expect(article.authors[0].name).toBe('Agence France-Presse')
+    expect((await t.request.get('/v1/sections').expect(200)).text).toContain('International')
+    expect((await t.request.get('/v1/tags').expect(200)).text).toContain('Climate crisis')
+    expect((await t.request.get('/v1/articles').expect(200)).text).toContain('International')
+  })
+
+  it('empties the cache when another connection writes (a CLI import, another process)', async () => {
+    const t = await makeNewsroom()
+    await seedTaxonomy(t)
+    const { id, slug } = await publishedStory(t)
+    await cached(t, `/v1/articles/${slug}`)
+    const other = new Database(t.config.databasePath)
+    try {
+      other.prepare('update articles set headline = ? where id = ?').run('Changed by the importer', id)
+    } finally {
+      other.close()
+    }
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.headline).toBe('Changed by the importer')
+  })
+})
