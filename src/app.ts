@@ -13,6 +13,7 @@ import managementCollectionRoutes from './collections/management-routes.js'
 import feedsRoutes from './feeds/routes.js'
 import frontRoutes from './fronts/routes.js'
 import auth from './http/auth.js'
+import body from './http/body.js'
 import { serverLimits } from './http/limits.js'
 import openapi from './http/openapi.js'
 import overload from './http/overload.js'
@@ -62,6 +63,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   app.decorate('clock', clock)
 
   await app.register(problem)
+  await app.register(body)
   await app.register(overload)
   await app.register(openapi)
   await app.register(auth)
