@@ -14,6 +14,7 @@ import collectionRoutes from './collections/routes.js'
 import feedsRoutes from './feeds/routes.js'
 import frontRoutes from './fronts/routes.js'
 import auth from './http/auth.js'
+import body from './http/body.js'
 import { cacheFastPath, type RawHandler } from './http/cache-serving.js'
 import caching from './http/caching.js'
 import compression from './http/compression.js'
@@ -85,6 +86,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
 
   await app.register(requestId)
   await app.register(problem)
+  await app.register(body)
   await app.register(overload)
   await app.register(metrics)
   await app.register(cors)

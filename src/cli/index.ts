@@ -30,11 +30,16 @@ const commands: Record<string, { summary: string, run: Command }> = {
 
 function usage (): string {
   return ['usage: npm run cli -- <command> [args]', '', 'commands:',
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`)].join('\n')
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`),
+    `  ${'help'.padEnd(16)}print this list`].join('\n')
 }
 
 async function main (argv: string[]) {
   const [name, ...args] = argv
+  if (name === 'help' || name === '--help' || name === '-h') {
+    console.log(usage())
+    return
+  }
   const command = name ? commands[name] : undefined
   if (!command) {
     console.error(name ? `unknown command "${name}"\n\n${usage()}` : usage())

@@ -113,7 +113,12 @@ async function openapiPlugin (app: FastifyInstance) {
         description: 'Dateline is a headless content API for news publishers: articles with structured bodies, ' +
           'a section tree, tags, authors and wire agencies, related articles, curated collections, search, ' +
           'latest and most-viewed lists. Delivery endpoints are public and serve published content only; ' +
-          'management endpoints need `Authorization: Bearer <api key>`. Errors are RFC 9457 problem documents.',
+          'management endpoints need `Authorization: Bearer <api key>`. Errors are RFC 9457 problem documents. ' +
+          'Request bodies are JSON: `application/json` (a byte-order mark is accepted), or `application/merge-patch+json` on PATCH; ' +
+          'any other content type is `415` (page-view beacons excepted: their body is ignored). ' +
+          'A query parameter given twice is a `400` naming it; unknown query parameters are ignored. ' +
+          'A path matches with or without a trailing slash. Slugs and section paths are lower-case ASCII: ' +
+          'an upper-case or non-ASCII slug is a `400` naming the parameter (never a redirect).',
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
       // x-internal and an environment word in the description: OWASP API9 (inventory) asks for both

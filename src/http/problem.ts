@@ -76,8 +76,12 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, statu
     .send(problemBody(request, status, kind, detail, errors))
 }
 
-function validationErrors (error: FastifyError): ProblemFieldError[] {
+const REPEATED = 'is given more than once; send it once'
+
+function validationErrors (error: FastifyError, request: FastifyRequest): ProblemFieldError[] {
   const where = LOCATIONS[error.validationContext ?? 'body'] ?? 'body'
+  // no query parameter takes a list, so a repeated one (`?limit=1&limit=2`) reaches zod as an array
+  const query = request.query as Record<string, unknown>
   const named = (segments: unknown[], fallback: string) => {
     const path = segments.length > 0 ? segments.join('.') : fallback
     return where === 'body' && path !== 'body' ? `body.${path}` : path
@@ -89,8 +93,10 @@ function validationErrors (error: FastifyError): ProblemFieldError[] {
     if (v.keyword === 'unrecognized_keys' && Array.isArray(keys) && keys.length > 0) {
       return keys.map((key) => ({ path: named([...segments, key], where), in: where, message: 'is not an accepted field' }))
     }
-    return [{ path: named(segments, where), in: where, message: v.message ?? 'is invalid' }]
-  })
+    const path = named(segments, where)
+    const message = where === 'query' && Array.isArray(query[path]) ? REPEATED : v.message ?? 'is invalid'
+    return [{ path, in: where, message }]
+  }).filter((e, i, all) => e.message !== REPEATED || all.findIndex((o) => o.path === e.path) === i)
 }
 
 const FRAMEWORK_ERRORS: Record<string, { status: number, kind: string, detail: string }> = {
@@ -113,7 +119,7 @@ async function problemPlugin (app: FastifyInstance) {
       return sendProblem(request, reply, error.status, error.kind, error.message, error.extra.errors)
     }
     if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
-      const errors = validationErrors(error)
+      const errors = validationErrors(error, request)
       const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
       return sendProblem(request, reply, 400, 'validation-error', `The request is invalid. ${detail}`, errors)
     }
@@ -121,7 +127,10 @@ async function problemPlugin (app: FastifyInstance) {
     if (status >= 400 && status < 500) {
       for (const [name, value] of Object.entries((error as { headers?: Record<string, unknown> }).headers ?? {})) reply.header(name, String(value))
       const kind = (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '-')
-      return sendProblem(request, reply, status, kind, error.message)
+      const detail = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? `Request bodies are JSON: send Content-Type: application/json (not ${request.headers['content-type'] ?? 'none'}).`
+        : error.message
+      return sendProblem(request, reply, status, kind, detail)
     }
     request.log.error({ err: error, method: request.method, url: request.url, params: request.params, query: request.query }, 'unhandled error')
     return sendProblem(request, reply, 500, 'internal', 'The server could not complete the request.')

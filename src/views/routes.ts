@@ -23,6 +23,11 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       `Too many page views from this address: at most ${context.max} a minute. Retry in ${context.after}.`),
   })
 
+  // a beacon's body is read (so BODY_LIMIT holds) and ignored, whatever navigator.sendBeacon sent:
+  // nothing, text/plain, form data or a Blob of any type
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => { done(null, undefined) })
+
   app.post('/articles/:slug/views', {
     config: { rateLimit: { max: app.config.viewsRateLimit, timeWindow: 60_000 } },
     schema: {
@@ -31,7 +36,7 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Record a page view',
       description: 'Counts one view of a published story (a beacon sent by the page). Answers 202 with an empty body; known bots and crawlers (by `User-Agent`) are answered 202 but not counted. ' +
         'Rate-limited per client address (`VIEWS_RATE_LIMIT` a minute): over the limit the answer is 429 with `Retry-After`. An unknown or unpublished story is 404 and nothing is counted. ' +
-        'Counts reach the most-viewed lists within about a second.',
+        'Counts reach the most-viewed lists within about a second. Any request body, of any content type (what `navigator.sendBeacon` sends), is ignored.',
       params: z.object({ slug: Slug.describe('The story\'s slug.') }),
       response: {
         202: z.void().describe('Accepted; no body.'),

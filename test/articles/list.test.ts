@@ -143,6 +143,14 @@ describe('GET /v1/articles: bad parameters', () => {
     }
   })
 
+  it('answers a repeated parameter (limit=1&limit=2, tag=a&tag=b) with one error saying it was given more than once', async () => {
+    const { request } = await makeApp({ seed })
+    for (const [query, parameter] of [['limit=1&limit=2', 'limit'], ['tag=gaza&tag=climate', 'tag'], ['section=news&section=', 'section']]) {
+      const res = await request.get(`/v1/articles?${query}`).expect(400)
+      expect(res.body.errors, query).toEqual([{ path: parameter, in: 'query', message: 'is given more than once; send it once' }])
+    }
+  })
+
   it('refuses preview=true without an API key', async () => {
     const { request } = await makeApp({ seed })
     const res = await request.get('/v1/articles?preview=true')

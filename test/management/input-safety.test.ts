@@ -77,4 +77,27 @@ describe('article body validation', () => {
     expect(paths(res)).toEqual(expect.arrayContaining(['body.headline', 'body.tags', 'body.relatedIds.0']))
     await request.post('/v1/articles').set(auth).send([1, 2]).expect(400)
   })
+
+  it('answers 415 naming JSON to a text/plain or form-encoded body, and writes nothing', async () => {
+    const { request, auth, db } = await newsroom()
+    const json = JSON.stringify({ slug: 'bonn', name: 'Bonn', type: 'place' })
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const res = await request.post('/v1/tags').set(auth).set('content-type', type).send(json).expect(415)
+      expect(res.headers['content-type'], type).toMatch(/^application\/problem\+json/)
+      expect(res.body.detail, type).toContain('application/json')
+    }
+    expect(count(db, 'tags')).toBe(2)
+  })
+
+  it('accepts JSON with a byte-order mark, with a charset, and as application/merge-patch+json on PATCH', async () => {
+    const { request, auth } = await newsroom()
+    await request.post('/v1/tags').set(auth).set('content-type', 'application/json')
+      .send('\uFEFF' + JSON.stringify({ slug: 'bonn', name: 'Bonn', type: 'place' })).expect(201)
+    await request.post('/v1/tags').set(auth).set('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ slug: 'berlin', name: 'Berlin', type: 'place' })).expect(201)
+    const res = await request.patch('/v1/tags/bonn').set(auth).set('content-type', 'application/merge-patch+json')
+      .send(JSON.stringify({ name: 'Bonn, Germany' })).expect(200)
+    expect(res.body).toMatchObject({ slug: 'bonn', name: 'Bonn, Germany' })
+    await request.patch('/v1/tags/bonn').set(auth).set('content-type', 'application/merge-patch+json').send('{"name": ').expect(400)
+  })
 })

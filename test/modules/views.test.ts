@@ -35,6 +35,25 @@ describe('POST /v1/articles/{slug}/views', () => {
     expect(totalViews(db)).toBe(1)
   })
 
+  it('counts a beacon whatever body navigator.sendBeacon sent: none, text, form data, JSON, a Blob', async () => {
+    const { app, db, request } = await makeApp({
+      seed: (db) => { insertSection(db, 'news'); insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    const bodies: Array<[string, string]> = [
+      ['text/plain;charset=UTF-8', 'story'], ['application/x-www-form-urlencoded', 'a=1&b=2'],
+      ['multipart/form-data; boundary=x', '--x\r\ncontent-disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'],
+      ['application/json', '{"ref":"home"}'], ['application/json', '{not json'], ['application/octet-stream', '\u0000\u0001'],
+    ]
+    await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(202)
+    for (const [type, body] of bodies) {
+      const res = await request.post('/v1/articles/story/views').set('user-agent', BROWSER).set('content-type', type).send(body)
+      expect(res.status, type).toBe(202)
+      expect(res.text, type).toBe('')
+    }
+    app.views.flush()
+    expect(totalViews(db)).toBe(1 + bodies.length)
+  })
+
   it('answers 404 and counts nothing for an unknown, draft or scheduled story', async () => {
     const { app, db, request } = await makeApp({
       seed: (db) => {
