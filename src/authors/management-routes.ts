@@ -4,6 +4,7 @@ import { EVERYTHING } from '../http/response-cache.js'
 import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
+import { ifMatchHeaders, staleIfMatch } from '../management/if-match.js'
 import { createAuthor, deleteAuthor, updateAuthor } from './management-repository.js'
 import { AuthorCreate, AuthorPatch, AuthorSlugParams } from './management-schemas.js'
 import { Author } from './schemas.js'
@@ -11,6 +12,8 @@ import { Author } from './schemas.js'
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } })
 const { security, response: authErrors } = secured('content:write')
 const WRITE = scopeNote('content:write')
+const IfMatch = ifMatchHeaders('author')
+const ETAG = 'The response\'s `ETag` names the author\'s current state; send it back as `If-Match` to make a later change only if nobody changed the author in between (412 otherwise).'
 
 const managementAuthorRoutes: FastifyPluginAsyncZod = async (app) => {
   // a rename or move reaches every article, list and breadcrumb that shows it: drop the whole cache
@@ -24,15 +27,15 @@ const managementAuthorRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'createAuthor',
       tags: ['Authors'],
       summary: 'Create an author',
-      description: `Creates a staff writer, contributor or wire agency (kind \`agency\`). ${WRITE}`,
+      description: `Creates a staff writer, contributor or wire agency (kind \`agency\`). ${ETAG} ${WRITE}`,
       security,
       body: AuthorCreate,
       response: { 201: Author, ...authErrors, 409: problem('The slug is taken.') },
     },
   }, async (request, reply) => {
-    const author = createAuthor(app.db, request.body, app.clock())
-    markPrivate(reply).code(201).header('location', `/v1/authors/${author.slug}`)
-    return author
+    const { record, etag } = createAuthor(app.db, request.body, app.clock())
+    markPrivate(reply).code(201).header('location', `/v1/authors/${record.slug}`).header('etag', etag)
+    return record
   })
 
   app.patch('/:slug', {
@@ -40,15 +43,17 @@ const managementAuthorRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'updateAuthor',
       tags: ['Authors'],
       summary: 'Edit an author',
-      description: `Changes an author (a new slug must be unused). ${WRITE}`,
+      description: `Changes an author (a new slug must be unused). ${ETAG} ${WRITE}`,
       security,
       params: AuthorSlugParams,
+      headers: IfMatch,
       body: AuthorPatch,
-      response: { 200: Author, ...authErrors, 409: problem('The new slug is taken.') },
+      response: { 200: Author, ...authErrors, 409: problem('The new slug is taken.'), 412: staleIfMatch },
     },
   }, async (request, reply) => {
-    markPrivate(reply)
-    return updateAuthor(app.db, request.params.slug, request.body, app.clock())
+    const { record, etag } = updateAuthor(app.db, request.params.slug, request.body, app.clock(), request.headers['if-match'])
+    markPrivate(reply).header('etag', etag)
+    return record
   })
 
   app.delete('/:slug', {
@@ -56,13 +61,14 @@ const managementAuthorRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'deleteAuthor',
       tags: ['Authors'],
       summary: 'Delete an author',
-      description: `Deletes an author that no article (drafts included) credits; otherwise 409. ${WRITE}`,
+      description: `Deletes an author that no article (drafts included) credits; otherwise 409. With \`If-Match\`, only if the author is still in that state (412 otherwise). ${WRITE}`,
       security,
       params: AuthorSlugParams,
-      response: { 204: z.null().describe('Deleted.'), ...authErrors, 409: problem('Articles still credit the author.') },
+      headers: IfMatch,
+      response: { 204: z.null().describe('Deleted.'), ...authErrors, 412: staleIfMatch, 409: problem('Articles still credit the author.') },
     },
   }, async (request, reply) => {
-    deleteAuthor(app.db, request.params.slug)
+    deleteAuthor(app.db, request.params.slug, request.headers['if-match'])
     return reply.code(204).send(null)
   })
 }

@@ -1,6 +1,6 @@
 // Management endpoint for curated collections: PUT replaces a collection (name, description, items)
 // in one transaction; every article id must exist (400 naming the item otherwise).
-import { eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { iso } from '../articles/summaries.js'
@@ -8,6 +8,7 @@ import type { Db } from '../db/connection.js'
 import { articles, collectionItems, collections } from '../db/schema.js'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { invalidField } from '../http/problem.js'
+import { checkIfMatch, ifMatchHeaders, recordEtag, staleIfMatch } from '../management/if-match.js'
 import { Slug } from '../tags/schemas.js'
 
 const CollectionPut = z.strictObject({
@@ -33,9 +34,18 @@ const ManagedCollection = z.object({
 }).meta({ id: 'ManagedCollection', description: 'A collection as saved.' })
 type ManagedCollection = z.infer<typeof ManagedCollection>
 
-export function putCollection (db: Db, slug: string, input: CollectionPut, now: number): { created: boolean, collection: ManagedCollection } {
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+// The collection row and its stored items (an article's deletion drops its items, and so changes it)
+function collectionEtag (tx: Tx, row: typeof collections.$inferSelect): string {
+  const items = tx.select().from(collectionItems).where(eq(collectionItems.collectionId, row.id)).orderBy(asc(collectionItems.position)).all()
+  return recordEtag('collection', [row, items])
+}
+
+export function putCollection (db: Db, slug: string, input: CollectionPut, now: number, ifMatch?: string): { created: boolean, collection: ManagedCollection, etag: string } {
   return db.transaction((tx) => {
-    const existing = tx.select({ id: collections.id }).from(collections).where(eq(collections.slug, slug)).get()
+    const existing = tx.select().from(collections).where(eq(collections.slug, slug)).get()
+    checkIfMatch(ifMatch, existing && collectionEtag(tx, existing), `The collection "${slug}"`)
     const description = input.description ?? null
     const id = existing
       ? tx.update(collections).set({ name: input.name, description, updatedAt: now }).where(eq(collections.id, existing.id)).returning({ id: collections.id }).get().id
@@ -53,7 +63,8 @@ export function putCollection (db: Db, slug: string, input: CollectionPut, now: 
       tx.insert(collectionItems).values({ collectionId: id, position, articleId, expiresAt: expires }).run()
       return { position, articleId, expiresAt: expires === null ? null : iso(expires) }
     })
-    return { created: !existing, collection: { slug, name: input.name, description, items, updatedAt: iso(now) } }
+    const etag = collectionEtag(tx, tx.select().from(collections).where(eq(collections.id, id)).get()!)
+    return { created: !existing, collection: { slug, name: input.name, description, items, updatedAt: iso(now) }, etag }
   })
 }
 
@@ -66,16 +77,19 @@ const managementCollectionRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'putCollection',
       tags: ['Collections'],
       summary: 'Create or replace a collection',
-      description: `Replaces the collection's name, description and items (created when new: 201). ${scopeNote('content:write')}`,
+      description: 'Replaces the collection\'s name, description and items (created when new: 201). ' +
+        'The response\'s `ETag` names the collection\'s current state; send it back as `If-Match` to replace the collection only if nobody changed it in between ' +
+        `(412 otherwise, and also for any \`If-Match\` on a collection that does not exist yet). ${scopeNote('content:write')}`,
       security,
       params: z.object({ slug: Slug.describe('The collection slug, e.g. `selected`.') }),
+      headers: ifMatchHeaders('collection'),
       body: CollectionPut,
-      response: { 200: ManagedCollection, 201: ManagedCollection, ...authErrors },
+      response: { 200: ManagedCollection, 201: ManagedCollection, ...authErrors, 412: staleIfMatch },
     },
   }, async (request, reply) => {
-    const { created, collection } = putCollection(app.db, request.params.slug, request.body, app.clock())
+    const { created, collection, etag } = putCollection(app.db, request.params.slug, request.body, app.clock(), request.headers['if-match'])
     app.contentChanged([`collection:${collection.slug}`, 'fronts'])
-    markPrivate(reply).code(created ? 201 : 200)
+    markPrivate(reply).code(created ? 201 : 200).header('etag', etag)
     return collection
   })
 }

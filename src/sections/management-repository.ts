@@ -8,6 +8,7 @@ import type { Conn } from '../articles/management-repository.js'
 import { articles, sections } from '../db/schema.js'
 import { uniqueSlug } from '../db/unique-slug.js'
 import { conflict, invalidField, notFound } from '../http/problem.js'
+import { checkIfMatch, recordEtag, type Saved } from '../management/if-match.js'
 import type { ManagedSection, SectionCreate, SectionPatch } from './management-schemas.js'
 
 type SectionRow = typeof sections.$inferSelect
@@ -33,6 +34,14 @@ function toManaged (conn: Conn, row: SectionRow): ManagedSection {
   }
 }
 
+// The row and the parent it shows (a parent's rename changes this section's representation too)
+function sectionEtag (conn: Conn, row: SectionRow): string {
+  const parent = row.parentId === null ? null : conn.select().from(sections).where(eq(sections.id, row.parentId)).get() ?? null
+  return recordEtag('section', [row, parent && { slug: parent.slug, name: parent.name, path: parent.path }])
+}
+
+const saved = (conn: Conn, row: SectionRow): Saved<ManagedSection> => ({ record: toManaged(conn, row), etag: sectionEtag(conn, row) })
+
 function resolveParent (conn: Conn, path: string | null | undefined): SectionRow | null {
   if (path === null || path === undefined) return null
   const parent = findByPath(conn, path)
@@ -44,7 +53,7 @@ function checkPath (path: string) {
   if (path.length > 400) throw invalidField('body', 'body.slug', 'the resulting section path is longer than 400 characters')
 }
 
-export function createSection (db: Db, input: SectionCreate, now: number): ManagedSection {
+export function createSection (db: Db, input: SectionCreate, now: number): Saved<ManagedSection> {
   return db.transaction((tx) => {
     const parent = resolveParent(tx, input.parent)
     const slug = input.slug ?? uniqueSlug(input.name, (s) => findByPath(tx, childPath(parent, s)) !== undefined)
@@ -62,14 +71,15 @@ export function createSection (db: Db, input: SectionCreate, now: number): Manag
       createdAt: now,
       updatedAt: now,
     }).returning().get()
-    return toManaged(tx, row)
+    return saved(tx, row)
   })
 }
 
-export function updateSection (db: Db, path: string, patch: SectionPatch, now: number): ManagedSection {
+export function updateSection (db: Db, path: string, patch: SectionPatch, now: number, ifMatch?: string): Saved<ManagedSection> {
   return db.transaction((tx) => {
     const row = findByPath(tx, path)
     if (!row) throw notFound('section', path)
+    checkIfMatch(ifMatch, sectionEtag(tx, row), `The section "${path}"`)
     const moving = patch.parent !== undefined
     const parent = moving ? resolveParent(tx, patch.parent) : (row.parentId === null ? null : tx.select().from(sections).where(eq(sections.id, row.parentId)).get()!)
     if (parent && (parent.id === row.id || parent.path.startsWith(`${row.path}/`))) {
@@ -93,14 +103,15 @@ export function updateSection (db: Db, path: string, patch: SectionPatch, now: n
       updatedAt: now,
     }).where(eq(sections.id, row.id)).run()
     if ((parent?.id ?? null) !== row.parentId) rebuildListingsUnderSection(tx, row.id)
-    return toManaged(tx, tx.select().from(sections).where(eq(sections.id, row.id)).get()!)
+    return saved(tx, tx.select().from(sections).where(eq(sections.id, row.id)).get()!)
   })
 }
 
-export function deleteSection (db: Db, path: string): void {
+export function deleteSection (db: Db, path: string, ifMatch?: string): void {
   db.transaction((tx) => {
     const row = findByPath(tx, path)
     if (!row) throw notFound('section', path)
+    checkIfMatch(ifMatch, sectionEtag(tx, row), `The section "${path}"`)
     const children = tx.select({ n: count() }).from(sections).where(eq(sections.parentId, row.id)).get()!.n
     if (children > 0) throw conflict(`The section "${path}" still has ${children} child section(s); move or delete them first.`)
     const used = tx.select({ n: count() }).from(articles).where(and(eq(articles.sectionId, row.id))).get()!.n

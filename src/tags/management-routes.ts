@@ -4,6 +4,7 @@ import { EVERYTHING } from '../http/response-cache.js'
 import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
+import { ifMatchHeaders, staleIfMatch } from '../management/if-match.js'
 import { createTag, deleteTag, updateTag } from './management-repository.js'
 import { TagCreate, TagPatch, TagSlugParams } from './management-schemas.js'
 import { Tag } from './schemas.js'
@@ -11,6 +12,8 @@ import { Tag } from './schemas.js'
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } })
 const { security, response: authErrors } = secured('content:write')
 const WRITE = scopeNote('content:write')
+const IfMatch = ifMatchHeaders('tag')
+const ETAG = 'The response\'s `ETag` names the tag\'s current state; send it back as `If-Match` to make a later change only if nobody changed the tag in between (412 otherwise).'
 
 const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
   // a rename or move reaches every article, list and breadcrumb that shows it: drop the whole cache
@@ -24,15 +27,15 @@ const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'createTag',
       tags: ['Tags'],
       summary: 'Create a tag',
-      description: `Creates a topic, place, person or organisation tag. ${WRITE}`,
+      description: `Creates a topic, place, person or organisation tag. ${ETAG} ${WRITE}`,
       security,
       body: TagCreate,
       response: { 201: Tag, ...authErrors, 409: problem('The slug is taken.') },
     },
   }, async (request, reply) => {
-    const tag = createTag(app.db, request.body, app.clock())
-    markPrivate(reply).code(201).header('location', `/v1/tags/${tag.slug}`)
-    return tag
+    const { record, etag } = createTag(app.db, request.body, app.clock())
+    markPrivate(reply).code(201).header('location', `/v1/tags/${record.slug}`).header('etag', etag)
+    return record
   })
 
   app.patch('/:slug', {
@@ -40,15 +43,17 @@ const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'updateTag',
       tags: ['Tags'],
       summary: 'Edit a tag',
-      description: `Changes a tag (a new slug must be unused). ${WRITE}`,
+      description: `Changes a tag (a new slug must be unused). ${ETAG} ${WRITE}`,
       security,
       params: TagSlugParams,
+      headers: IfMatch,
       body: TagPatch,
-      response: { 200: Tag, ...authErrors, 409: problem('The new slug is taken.') },
+      response: { 200: Tag, ...authErrors, 409: problem('The new slug is taken.'), 412: staleIfMatch },
     },
   }, async (request, reply) => {
-    markPrivate(reply)
-    return updateTag(app.db, request.params.slug, request.body, app.clock())
+    const { record, etag } = updateTag(app.db, request.params.slug, request.body, app.clock(), request.headers['if-match'])
+    markPrivate(reply).header('etag', etag)
+    return record
   })
 
   app.delete('/:slug', {
@@ -56,13 +61,14 @@ const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'deleteTag',
       tags: ['Tags'],
       summary: 'Delete a tag',
-      description: `Deletes a tag that no article (drafts included) carries; otherwise 409. ${WRITE}`,
+      description: `Deletes a tag that no article (drafts included) carries; otherwise 409. With \`If-Match\`, only if the tag is still in that state (412 otherwise). ${WRITE}`,
       security,
       params: TagSlugParams,
-      response: { 204: z.null().describe('Deleted.'), ...authErrors, 409: problem('Articles still carry the tag.') },
+      headers: IfMatch,
+      response: { 204: z.null().describe('Deleted.'), ...authErrors, 412: staleIfMatch, 409: problem('Articles still carry the tag.') },
     },
   }, async (request, reply) => {
-    deleteTag(app.db, request.params.slug)
+    deleteTag(app.db, request.params.slug, request.headers['if-match'])
     return reply.code(204).send(null)
   })
 }
