@@ -8,7 +8,7 @@ import type { Db } from '../db/connection.js'
 import { articles, collectionItems, collections } from '../db/schema.js'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { invalidField } from '../http/problem.js'
-import { checkIfMatch, ifMatchHeaders, recordEtag, staleIfMatch } from '../management/if-match.js'
+import { checkIfMatch, ifMatchHeaders, recordEtag, staleIfMatch } from '../http/if-match.js'
 import { Slug } from '../tags/schemas.js'
 
 const CollectionPut = z.strictObject({

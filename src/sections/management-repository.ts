@@ -8,7 +8,7 @@ import type { Conn } from '../articles/management-repository.js'
 import { articles, sections } from '../db/schema.js'
 import { uniqueSlug } from '../db/unique-slug.js'
 import { conflict, invalidField, notFound } from '../http/problem.js'
-import { checkIfMatch, recordEtag, type Saved } from '../management/if-match.js'
+import { checkIfMatch, recordEtag, type Saved } from '../http/if-match.js'
 import type { ManagedSection, SectionCreate, SectionPatch } from './management-schemas.js'
 
 type SectionRow = typeof sections.$inferSelect

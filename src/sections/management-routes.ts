@@ -4,7 +4,7 @@ import { EVERYTHING } from '../http/response-cache.js'
 import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
-import { ifMatchHeaders, staleIfMatch } from '../management/if-match.js'
+import { ifMatchHeaders, staleIfMatch } from '../http/if-match.js'
 import { ManagedSection, SectionCreate, SectionPatch, SectionPathParams } from './management-schemas.js'
 import { createSection, deleteSection, updateSection } from './management-repository.js'
 

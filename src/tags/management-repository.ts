@@ -4,7 +4,7 @@ import type { Db } from '../db/connection.js'
 import { articleTags, tags } from '../db/schema.js'
 import { uniqueSlug } from '../db/unique-slug.js'
 import { conflict, notFound } from '../http/problem.js'
-import { checkIfMatch, recordEtag, type Saved } from '../management/if-match.js'
+import { checkIfMatch, recordEtag, type Saved } from '../http/if-match.js'
 import type { TagCreate, TagPatch } from './management-schemas.js'
 import type { Tag } from './schemas.js'
 
