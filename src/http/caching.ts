@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { notModified, strongEtag } from './conditional.js'
-import { markHandlerStart, markRenderStart, serverTimingHeader } from './server-timing.js'
+import { markHandlerStart, markRenderStart, serverTimingHeader, timeDatabaseStatements } from './server-timing.js'
 import { addSurrogateKeys, recordKeys, routeKeys, surrogateHeader, surrogateKeysDecorator } from './surrogate-keys.js'
 
 async function cachingPlugin (app: FastifyInstance) {
@@ -12,6 +12,7 @@ async function cachingPlugin (app: FastifyInstance) {
   const publicCacheControl = `public, max-age=${config.cacheMaxAge}, stale-while-revalidate=${config.cacheStaleWhileRevalidate}`
   app.decorateRequest('surrogateKeySet', null)
   app.decorateRequest('timing', null)
+  timeDatabaseStatements(app.db.$client)
   app.decorateReply('surrogateKeys', surrogateKeysDecorator)
 
   app.addHook('preHandler', (request, _reply, done) => {

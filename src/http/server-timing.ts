@@ -1,36 +1,60 @@
-// Server-Timing: time spent in the handler, in database calls a route wraps with timed(), in
-// serialisation ("render"), and in total. timed() is cheap enough for every query.
+// Server-Timing: time spent in the handler, in database statements, in serialisation ("render"),
+// and in total. Every better-sqlite3 statement adds its duration to one process-wide counter; a
+// request's `db` is what that counter gained between its handler's start and its render start.
+// Handlers run their queries synchronously (better-sqlite3 has no awaits), so no other request's
+// statements can run inside that window.
+import type Database from 'better-sqlite3'
 import type { FastifyRequest } from 'fastify'
 import { performance } from 'node:perf_hooks'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    timing: { db: number, handlerStart: number, renderStart: number } | null
+    timing: { db: number, dbAtStart: number, handlerStart: number, renderStart: number } | null
+  }
+}
+
+let dbMs = 0
+const timedPrototypes = new WeakSet<object>()
+
+// Wraps the statement methods of this driver once, for every connection.
+export function timeDatabaseStatements (sqlite: Database.Database): void {
+  const proto = Object.getPrototypeOf(sqlite.prepare('select 1')) as Record<string, unknown>
+  if (timedPrototypes.has(proto)) return
+  timedPrototypes.add(proto)
+  for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+    const original = proto[method] as (...args: unknown[]) => unknown
+    proto[method] = function (this: unknown, ...args: unknown[]) {
+      const start = performance.now()
+      try {
+        return original.apply(this, args)
+      } finally {
+        dbMs += performance.now() - start
+      }
+    }
   }
 }
 
 function timingOf (request: FastifyRequest) {
-  request.timing ??= { db: 0, handlerStart: 0, renderStart: 0 }
+  request.timing ??= { db: 0, dbAtStart: 0, handlerStart: 0, renderStart: 0 }
   return request.timing
 }
 
-// Runs fn and adds its duration to the request's `db` (or other) metric. Use around repository calls:
-//   const article = timed(request, 'db', () => findArticleBySlug(app.db, slug, visibility))
-export function timed<T> (request: FastifyRequest, _metric: 'db', fn: () => T): T {
-  const start = performance.now()
-  try {
-    return fn()
-  } finally {
-    timingOf(request).db += performance.now() - start
-  }
+// Kept for routes that want to mark a block as database work explicitly; every statement is
+// already counted by timeDatabaseStatements, so this only runs fn.
+export function timed<T> (_request: FastifyRequest, _metric: 'db', fn: () => T): T {
+  return fn()
 }
 
 export function markHandlerStart (request: FastifyRequest): void {
-  timingOf(request).handlerStart = performance.now()
+  const t = timingOf(request)
+  t.handlerStart = performance.now()
+  t.dbAtStart = dbMs
 }
 
 export function markRenderStart (request: FastifyRequest): void {
-  timingOf(request).renderStart = performance.now()
+  const t = timingOf(request)
+  t.renderStart = performance.now()
+  if (t.handlerStart > 0) t.db += dbMs - t.dbAtStart
 }
 
 const ms = (value: number) => value.toFixed(2)
@@ -42,7 +66,8 @@ export function serverTimingHeader (request: FastifyRequest, totalMs: number): s
   const parts: string[] = []
   if (t) {
     if (t.handlerStart > 0) parts.push(`handler;dur=${ms((t.renderStart || now) - t.handlerStart)}`)
-    if (t.db > 0) parts.push(`db;dur=${ms(t.db)}`)
+    // string payloads (feeds, sitemaps) skip preSerialization: their db time runs to onSend
+    if (t.handlerStart > 0) parts.push(`db;dur=${ms(t.renderStart > 0 ? t.db : dbMs - t.dbAtStart)}`)
     if (t.renderStart > 0) parts.push(`render;dur=${ms(now - t.renderStart)}`)
   }
   parts.push(`total;dur=${ms(totalMs)}`)

@@ -108,6 +108,12 @@ describe('Server-Timing', () => {
     const hit = await request.get('/test/articles/talks-resume').expect(200)
     expect(hit.headers['server-timing']).toBe('cache;desc=hit')
   })
+
+  it('counts the database time of real delivery routes without any wrapping in the route', async () => {
+    const { request } = await setup()
+    const res = await request.get('/v1/articles').expect(200)
+    expect(res.headers['server-timing']).toMatch(/^handler;dur=\d+\.\d\d, db;dur=\d+\.\d\d, render;dur=\d+\.\d\d, total;dur=\d+\.\d\d$/)
+  })
 })
 
 describe('RateLimit headers', () => {
