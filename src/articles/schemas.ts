@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { Author } from '../authors/schemas.js'
 import { SectionRef } from '../sections/schemas.js'
 import { Tag } from '../tags/schemas.js'
+import { articleExample } from './examples.js'
 
 const MAX_TEXT = 20_000
 const text = (max = MAX_TEXT) => z.string().trim().min(1).max(max)
@@ -67,7 +68,7 @@ export const HeroImage = z.strictObject({
   credit: z.string().trim().max(300).nullable().default(null),
   width: z.number().int().min(1).max(100_000).optional(),
   height: z.number().int().min(1).max(100_000).optional(),
-}).meta({ id: 'HeroImage', description: 'The lead picture of an article.' })
+}).meta({ id: 'HeroImage', description: 'The lead picture of an article.', example: articleExample.heroImage })
 export type HeroImage = z.infer<typeof HeroImage>
 
 const Timestamp = z.iso.datetime().describe('RFC 3339 UTC timestamp.')
@@ -123,5 +124,5 @@ export const Article = z.object({
   bodyText: z.string().optional().describe('Present with `format=text`: the body as plain text. Blocks are separated by a blank line; ' +
     'a heading is a line of its own; list items start with `- ` or `1. `; a quote is `“text”` then a line `— attribution`; ' +
     'an image is `[Image: caption (credit)]` (the alt text when there is no caption); an embed is `[Embed: title] url`.'),
-}).meta({ id: 'Article', description: 'A full article.' })
+}).meta({ id: 'Article', description: 'A full article.', example: articleExample })
 export type Article = z.infer<typeof Article>
