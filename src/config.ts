@@ -29,6 +29,8 @@ export const ConfigSchema = z.object({
   RESPONSE_CACHE: bool.default(true),
   RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
   MOST_VIEWED_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
+  // default: on unless NODE_ENV=production (see http/serializer.ts)
+  RESPONSE_VALIDATION: bool.optional(),
   COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
   CORS_ORIGINS: z.string().min(1).default('*')
     .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
@@ -63,6 +65,7 @@ export type Config = {
   responseCacheMaxBytes: number
   mostViewedCacheSeconds: number
   compressionThreshold: number
+  responseValidation: boolean
   // '*' or the exact origins allowed to read responses from a browser
   corsOrigins: '*' | string[]
 }
@@ -107,6 +110,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     responseCacheMaxBytes: c.RESPONSE_CACHE_MAX_BYTES,
     mostViewedCacheSeconds: c.MOST_VIEWED_CACHE_SECONDS,
     compressionThreshold: c.COMPRESSION_THRESHOLD,
+    responseValidation: c.RESPONSE_VALIDATION ?? env.NODE_ENV !== 'production',
     corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((o) => o.trim()),
   }
 }
