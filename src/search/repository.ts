@@ -8,6 +8,7 @@ import { findSummariesByIds, liveArticle, type Visibility } from '../articles/su
 import type { Db } from '../db/connection.js'
 import { articles } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../http/cursor.js'
+import { newestMatches, rankCandidates } from './newest.js'
 import { invalidField } from '../http/problem.js'
 import type { SearchResults } from './schemas.js'
 
@@ -51,9 +52,28 @@ export interface SearchPage {
   next: SearchPosition | null
 }
 
-export function searchArticleIndex (db: Db, fts: string, filters: ArticleFilters, page: { limit: number, after?: SearchPosition }, visibility: Visibility): SearchPage {
+export interface SearchOptions {
+  // the query's terms (see query.ts), for the large-match-set ranking
+  terms?: string[][]
+  // above this many matches an unfiltered delivery search ranks only the newest this many (newest.ts)
+  rankLimit?: number
+}
+
+const unfiltered = (f: ArticleFilters) => f.sectionIds === undefined && f.tagIds === undefined && f.authorId === undefined &&
+  f.since === undefined && f.until === undefined
+
+export function searchArticleIndex (db: Db, fts: string, filters: ArticleFilters, page: { limit: number, after?: SearchPosition }, visibility: Visibility, options: SearchOptions = {}): SearchPage {
   const preview = visibility.preview === true
   const at = page.after?.t ?? visibility.now
+  if (!preview && options.terms && options.rankLimit && unfiltered(filters)) {
+    const newest = newestMatches(db, fts, options.rankLimit)
+    if (newest) {
+      const after = page.after
+      const ranked = rankCandidates(db, newest, options.terms, at, visibility.now)
+        .filter((row) => !after || row.score < after.s || (row.score === after.s && row.id < after.i))
+      return pageOf(db, fts, ranked.slice(0, page.limit + 1), page.limit, at, visibility)
+    }
+  }
   const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`
   const conditions = articleFilterConditions(filters, recencyKey)
   if (filters.sectionIds) conditions.push(inArray(articles.sectionId, filters.sectionIds.all))
@@ -67,8 +87,13 @@ export function searchArticleIndex (db: Db, fts: string, filters: ArticleFilters
       where ${and(sql`articles_fts match ${fts}`, ...conditions)}
     )
     select id, score from hits ${after} order by score desc, id desc limit ${page.limit + 1}`)
-  const more = rows.length > page.limit
-  const shown = more ? rows.slice(0, page.limit) : rows
+  return pageOf(db, fts, rows, page.limit, at, visibility)
+}
+
+// One page from up to limit + 1 scored rows (best first): snippets, summaries and the next cursor.
+function pageOf (db: Db, fts: string, rows: Array<{ id: number, score: number }>, limit: number, at: number, visibility: Visibility): SearchPage {
+  const more = rows.length > limit
+  const shown = more ? rows.slice(0, limit) : rows
   const ids = shown.map((row) => row.id)
   const snippets = new Map(ids.length === 0
     ? []
