@@ -37,6 +37,9 @@ const root = join(import.meta.dirname, '..')
 const dataDir = join(root, 'bench', 'data')
 const PORT = 3901
 
+// a browser's User-Agent: fetch's own ("node") is a bot to isbot, and a bot's view is answered 202 but not counted
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
+
 const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!
 
 interface Scenario { name: string, method?: 'GET' | 'POST', path: () => string, warm?: boolean }
@@ -69,7 +72,7 @@ async function load (server: Server, method: 'GET' | 'POST', path: () => string,
       method,
       setupRequest: (req) => ({ ...req, path: path() }),
     }],
-    headers: { 'accept-encoding': 'gzip, br', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
+    headers: { 'accept-encoding': 'gzip, br', 'user-agent': BROWSER },
   })
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]))
   const cpuUsPerRequest = (cpuMs(server.child.pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
@@ -146,7 +149,7 @@ async function main () {
       const method = s.method ?? 'GET'
       // read before the probe: the probe's view may be flushed at any moment after it is answered
       const viewsBefore = method === 'POST' ? storedViews(path) : 0
-      const probe = await fetch(`http://127.0.0.1:${PORT}${s.path()}`, { method })
+      const probe = await fetch(`http://127.0.0.1:${PORT}${s.path()}`, { method, headers: { 'user-agent': BROWSER } })
       if (probe.status === 404 && (await probe.text()).includes('No route')) {
         rows.push({ scenario: s.name, mode, status: 'skipped (route missing)' })
         continue
