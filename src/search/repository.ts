@@ -8,6 +8,7 @@ import { findSummariesByIds, liveArticle, type Visibility } from '../articles/su
 import type { Db } from '../db/connection.js'
 import { articles } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../http/cursor.js'
+import { statement } from '../db/statements.js'
 import { newestMatches, rankCandidates } from './newest.js'
 import { invalidField } from '../http/problem.js'
 import type { SearchResults } from './schemas.js'
@@ -71,7 +72,7 @@ export function searchArticleIndex (db: Db, fts: string, filters: ArticleFilters
       const after = page.after
       const ranked = rankCandidates(db, newest, options.terms, at, visibility.now)
         .filter((row) => !after || row.score < after.s || (row.score === after.s && row.id < after.i))
-      return pageOf(db, fts, ranked.slice(0, page.limit + 1), page.limit, at, visibility)
+      return pageOf(db, fts, ranked.slice(0, page.limit + 1), page.limit, at, visibility, true)
     }
   }
   const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`
@@ -91,15 +92,25 @@ export function searchArticleIndex (db: Db, fts: string, filters: ArticleFilters
 }
 
 // One page from up to limit + 1 scored rows (best first): snippets, summaries and the next cursor.
-function pageOf (db: Db, fts: string, rows: Array<{ id: number, score: number }>, limit: number, at: number, visibility: Visibility): SearchPage {
+const NARROW_SNIPPETS = `select rowid as id, snippet(articles_fts, -1, '${OPEN}', '${CLOSE}', '…', 24) as snippet
+  from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer) and rowid <= cast(:to as integer)
+  and +rowid in (select value from json_each(:ids))`
+
+// `narrow`: the ids lie among the newest matches, and one scan of that rowid range is far cheaper than
+// a seek per id (each seek reopens every term's doclist: 20 ids cost ~3 ms at a million articles);
+// `+rowid` keeps the IN list from being handed to FTS5 as the seek plan.
+function pageOf (db: Db, fts: string, rows: Array<{ id: number, score: number }>, limit: number, at: number, visibility: Visibility, narrow = false): SearchPage {
   const more = rows.length > limit
   const shown = more ? rows.slice(0, limit) : rows
   const ids = shown.map((row) => row.id)
-  const snippets = new Map(ids.length === 0
+  const snippetRows = ids.length === 0
     ? []
-    : db.all<{ id: number, snippet: string }>(sql`
-      select rowid as id, snippet(articles_fts, -1, ${OPEN}, ${CLOSE}, '…', 24) as snippet
-      from articles_fts where articles_fts match ${fts} and rowid in ${ids}`).map((row) => [row.id, row.snippet]))
+    : narrow
+      ? statement(db, NARROW_SNIPPETS).all({ fts, from: Math.min(...ids), to: Math.max(...ids), ids: JSON.stringify(ids) }) as Array<{ id: number, snippet: string }>
+      : db.all<{ id: number, snippet: string }>(sql`
+        select rowid as id, snippet(articles_fts, -1, ${OPEN}, ${CLOSE}, '…', 24) as snippet
+        from articles_fts where articles_fts match ${fts} and rowid in ${ids}`)
+  const snippets = new Map(snippetRows.map((row) => [row.id, row.snippet]))
   const scores = new Map(shown.map((row) => [row.id, row.score]))
   const results = findSummariesByIds(db, ids, visibility).map((summary) => ({
     ...summary,
