@@ -168,9 +168,10 @@ export function generateDatabase (path: string, articleCount: number, now = Date
   }
 }
 
-// Full-text tables added by a migration are filled by triggers or need a rebuild; try the latter.
+// Full-text tables with their own content are filled by the migration's triggers as rows go in;
+// only external-content tables (content=...) need a rebuild.
 function rebuildSearchIndexes (c: Database.Database) {
-  const fts = c.prepare("select name from sqlite_master where type = 'table' and sql like '%using fts5%'").all() as Array<{ name: string }>
+  const fts = c.prepare("select name from sqlite_master where type = 'table' and sql like '%using fts5%' and sql like '%content=%'").all() as Array<{ name: string }>
   for (const { name } of fts) {
     try {
       c.prepare(`insert into "${name}"("${name}") values ('rebuild')`).run()

@@ -1,4 +1,4 @@
-// npm run bench [-- --articles N] [--quick] [--no-cache] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V]
+// npm run bench [-- --articles N] [--quick] [--no-cache] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
 // Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
 // core 0, loads each scenario with autocannon from core 1, then loads the ceiling (bench/ceiling.ts)
 // the same way; prints req/s, p50, p99, ratio to the ceiling and peak RSS; writes bench/results/latest.json.
@@ -18,9 +18,13 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     'no-cache': { type: 'boolean', default: false },
     duration: { type: 'string' },
-    connections: { type: 'string', default: '32' },
+    connections: { type: 'string', default: '10' },
     fresh: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'generate-only': { type: 'boolean', default: false },
+    // another build's server entry (e.g. a checkout of an older commit), for before/after runs
+    server: { type: 'string' },
+    out: { type: 'string', default: 'latest' },
     env: { type: 'string', multiple: true, default: [] },
   },
 })
@@ -32,6 +36,9 @@ const modes = opts['no-cache'] ? ['uncached'] : ['cached', 'uncached']
 const root = join(import.meta.dirname, '..')
 const dataDir = join(root, 'bench', 'data')
 const PORT = 3901
+
+// a browser's User-Agent: fetch's own ("node") is a bot to isbot, and a bot's view is answered 202 but not counted
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
 
 const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!
 
@@ -53,17 +60,19 @@ function scenarios (g: Generated): Scenario[] {
 interface Load { rps: number, p50: number, p99: number, cpuUsPerRequest: number, statuses: Record<string, number>, errors: number }
 
 // Loads the server and measures its CPU time per request (independent of the load generator's limits).
-async function load (server: Server, method: 'GET' | 'POST', path: () => string, seconds: number): Promise<Load> {
+// amount: send exactly that many requests (every answer is counted; with a duration, the requests
+// in flight when it ends reach the server but not the statistics)
+async function load (server: Server, method: 'GET' | 'POST', path: () => string, seconds: number, amount?: number): Promise<Load> {
   const cpuBefore = cpuMs(server.child.pid)
   const result = await autocannon({
     url: `http://127.0.0.1:${server.port}`,
     connections,
-    duration: seconds,
+    ...(amount ? { amount } : { duration: seconds }),
     requests: [{
       method,
       setupRequest: (req) => ({ ...req, path: path() }),
     }],
-    headers: { 'accept-encoding': 'gzip, br', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
+    headers: { 'accept-encoding': 'gzip, br', 'user-agent': BROWSER },
   })
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]))
   const cpuUsPerRequest = (cpuMs(server.child.pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
@@ -110,6 +119,7 @@ async function main () {
   const { path, generated, generateMs } = prepareDatabase()
   const dbMb = Math.round(statSync(path).size / 1024 / 1024)
   console.log(`database: ${articles} articles, ${dbMb} MB${generateMs ? `, generated in ${(generateMs / 1000).toFixed(1)} s` : ' (reused)'}`)
+  if (opts['generate-only']) return
   const extraEnv = Object.fromEntries(opts.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
   const rows: Row[] = []
   const startups: Record<string, number> = {}
@@ -122,8 +132,9 @@ async function main () {
   }
 
   for (const mode of modes) {
-    const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO_CONTENT: 'false', DATABASE_PATH: path, HOST: '127.0.0.1', RESPONSE_CACHE: String(mode === 'cached'), ...extraEnv }
-    const server = await startProcess(['node', join(root, 'dist', 'server.js')], env, PORT, 0)
+    // the view-beacon scenario sends far more than a reader's VIEWS_RATE_LIMIT from one address
+    const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO_CONTENT: 'false', DATABASE_PATH: path, HOST: '127.0.0.1', RESPONSE_CACHE: String(mode === 'cached'), VIEWS_RATE_LIMIT: '1000000000', ...extraEnv }
+    const server = await startProcess(['node', opts.server ?? join(root, 'dist', 'server.js')], env, PORT, 0)
     startups[mode] = Math.round(server.startupMs)
     console.log(`${mode}: server ready in ${startups[mode]} ms`)
     if (!ceiling) {
@@ -136,14 +147,17 @@ async function main () {
     let views: { before: number, accepted: number } | undefined
     for (const s of scenarios(generated)) {
       const method = s.method ?? 'GET'
-      const probe = await fetch(`http://127.0.0.1:${PORT}${s.path()}`, { method })
+      // read before the probe: the probe's view may be flushed at any moment after it is answered
+      const viewsBefore = method === 'POST' ? storedViews(path) : 0
+      const probe = await fetch(`http://127.0.0.1:${PORT}${s.path()}`, { method, headers: { 'user-agent': BROWSER } })
       if (probe.status === 404 && (await probe.text()).includes('No route')) {
         rows.push({ scenario: s.name, mode, status: 'skipped (route missing)' })
         continue
       }
-      if (method === 'POST') views = { before: storedViews(path), accepted: probe.status === 202 ? 1 : 0 }
+      if (method === 'POST') views = { before: viewsBefore, accepted: probe.status === 202 ? 1 : 0 }
       if (s.warm !== false) await load(server, method, s.path, warmup)
-      const result = await load(server, method, s.path, duration)
+      // beacons: a fixed count (20,000 a second of duration) so that every accepted view is counted
+      const result = await load(server, method, s.path, duration, method === 'POST' ? 20_000 * duration : undefined)
       if (method === 'POST') views!.accepted += result.statuses['202'] ?? 0
       rows.push({ scenario: s.name, mode, status: 'ok', ...result, peakRssMb: peakRssMb(server.child.pid) })
       console.log(`  ${s.name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.cpuUsPerRequest.toFixed(1)} us CPU/req ${JSON.stringify(result.statuses)}`)
@@ -174,15 +188,15 @@ async function main () {
   console.log(`start-up (spawn to first /readyz 200): ${Object.entries(startups).map(([m, ms]) => `${m} ${ms} ms`).join(', ')}`)
   const resultsDir = join(root, 'bench', 'results')
   mkdirSync(resultsDir, { recursive: true })
-  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({
+  writeFileSync(join(resultsDir, `${opts.out}.json`), JSON.stringify({
     date: new Date().toISOString(),
     commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
-    settings: { articles, durationSeconds: duration, connections, quick: opts.quick, databaseMb: dbMb },
+    settings: { articles, durationSeconds: duration, connections, quick: opts.quick, databaseMb: dbMb, server: opts.server ?? 'dist/server.js' },
     startupMs: startups,
     rows,
   }, null, 2))
-  console.log('wrote bench/results/latest.json')
+  console.log(`wrote bench/results/${opts.out}.json`)
 }
 
 function standInArticle (path: string, slug: string): string {

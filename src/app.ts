@@ -2,7 +2,7 @@
 // It never listens and never reads the environment; server.ts and the tests call it.
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { createServer } from 'node:http'
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
 import managementArticleRoutes from './articles/management-routes.js'
@@ -27,6 +27,7 @@ import problem, { answerFrameworkError } from './http/problem.js'
 import rateLimitHeaders from './http/rate-limit-headers.js'
 import requestId, { genRequestId } from './http/request-id.js'
 import responseCache from './http/response-cache.js'
+import { responseSerializer } from './http/serializer.js'
 import operationsRoutes from './operations/routes.js'
 import relatedRoutes from './related/routes.js'
 import searchRoutes from './search/routes.js'
@@ -79,7 +80,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
-  app.setSerializerCompiler(serializerCompiler)
+  app.setSerializerCompiler(responseSerializer(config.responseValidation))
   app.decorate('db', db)
   app.decorate('config', config)
   app.decorate('clock', clock)

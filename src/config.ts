@@ -29,6 +29,9 @@ export const ConfigSchema = z.object({
   RESPONSE_CACHE: bool.default(true),
   RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
   MOST_VIEWED_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
+  // default: on unless NODE_ENV=production (see http/serializer.ts)
+  RESPONSE_VALIDATION: bool.optional(),
+  SEARCH_RANK_LIMIT: z.coerce.number().int().min(1).default(1000),
   COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
   CORS_ORIGINS: z.string().min(1).default('*')
     .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
@@ -63,6 +66,8 @@ export type Config = {
   responseCacheMaxBytes: number
   mostViewedCacheSeconds: number
   compressionThreshold: number
+  responseValidation: boolean
+  searchRankLimit: number
   // '*' or the exact origins allowed to read responses from a browser
   corsOrigins: '*' | string[]
 }
@@ -107,6 +112,8 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     responseCacheMaxBytes: c.RESPONSE_CACHE_MAX_BYTES,
     mostViewedCacheSeconds: c.MOST_VIEWED_CACHE_SECONDS,
     compressionThreshold: c.COMPRESSION_THRESHOLD,
+    responseValidation: c.RESPONSE_VALIDATION ?? env.NODE_ENV !== 'production',
+    searchRankLimit: c.SEARCH_RANK_LIMIT,
     corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((o) => o.trim()),
   }
 }

@@ -1,14 +1,15 @@
 // The latest-articles list: filters shared by /v1/articles, search, fronts and feeds, resolved to
 // ids (unknown section/tag/author is a 400), and keyset paging on (publishedAt, id) descending.
-import { and, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../db/connection.js'
-import { articleAuthors, articleListings, articles, articleTags, authors, sections, tags } from '../db/schema.js'
+import { articleAuthors, articles, articleTags, tags } from '../db/schema.js'
+import { statement } from '../db/statements.js'
 import { decodeCursor, encodeCursor } from '../http/cursor.js'
 import { invalidField } from '../http/problem.js'
 import { SectionPath } from '../sections/schemas.js'
 import { Slug } from '../tags/schemas.js'
-import { summaryColumns, toSummary, type Visibility } from './summaries.js'
+import { SUMMARY_COLUMNS, toSummary, type SummaryRow, type Visibility } from './summaries.js'
 import type { ArticleSummary } from './schemas.js'
 
 const Instant = z.iso.datetime({ offset: true }).max(40)
@@ -41,18 +42,20 @@ export interface ArticleFilters {
   until?: number
 }
 
+const DESCENDANTS = 'with recursive sub(id) as (select ? union all select s.id from sections s join sub on s.parent_id = sub.id) select id from sub'
+const SECTION_BY_PATH = 'select id from sections where path = ?'
+const AUTHOR_BY_SLUG = 'select id from authors where slug = ?'
+
 export function sectionDescendantIds (db: Db, rootId: number): number[] {
-  return db.all<{ id: number }>(sql`
-    with recursive sub(id) as (select ${rootId} union all select s.id from sections s join sub on s.parent_id = sub.id)
-    select id from sub`).map((r) => r.id)
+  return (statement(db, DESCENDANTS).pluck().all(rootId) as number[])
 }
 
 export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): ArticleFilters {
   const filters: ArticleFilters = {}
   if (query.section !== undefined) {
-    const section = db.select({ id: sections.id }).from(sections).where(eq(sections.path, query.section)).get()
-    if (!section) throw invalidField('query', 'section', `no section has the path "${query.section}"`)
-    filters.sectionIds = { root: section.id, all: sectionDescendantIds(db, section.id) }
+    const sectionId = statement(db, SECTION_BY_PATH).pluck().get(query.section) as number | undefined
+    if (sectionId === undefined) throw invalidField('query', 'section', `no section has the path "${query.section}"`)
+    filters.sectionIds = { root: sectionId, all: sectionDescendantIds(db, sectionId) }
   }
   if (query.tag !== undefined) {
     const slugs = [...new Set(query.tag.split(','))]
@@ -62,9 +65,9 @@ export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): Artic
     filters.tagIds = found.map((t) => t.id)
   }
   if (query.author !== undefined) {
-    const author = db.select({ id: authors.id }).from(authors).where(eq(authors.slug, query.author)).get()
-    if (!author) throw invalidField('query', 'author', `no author has the slug "${query.author}"`)
-    filters.authorId = author.id
+    const authorId = statement(db, AUTHOR_BY_SLUG).pluck().get(query.author) as number | undefined
+    if (authorId === undefined) throw invalidField('query', 'author', `no author has the slug "${query.author}"`)
+    filters.authorId = authorId
   }
   if (query.since !== undefined) filters.since = Date.parse(query.since)
   if (query.until !== undefined) filters.until = Date.parse(query.until)
@@ -106,31 +109,42 @@ export interface ArticleListPage {
 
 // Latest first. Live lists read the section from article_listings (one index range per query);
 // preview lists (drafts included, ordered by publication or creation time) take the slower path.
+// Raw SQL: the text depends only on which filters are present, so each shape is prepared once.
 export function listArticles (db: Db, filters: ArticleFilters, page: { limit: number, after?: Position }, visibility: Visibility): ArticleListPage {
   const preview = visibility.preview === true
   const viaListing = filters.sectionIds !== undefined && !preview
   // the keyset (orderKey, idKey) must be on the index that drives the query
-  const orderKey = preview
-    ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})`
-    : viaListing ? sql`${articleListings.publishedAt}` : sql`${articles.publishedAt}`
-  const idKey = viaListing ? sql`${articleListings.articleId}` : sql`${articles.id}`
-  const conditions = articleFilterConditions(filters, orderKey)
-  if (!preview) conditions.push(eq(articles.status, 'published'), sql`${orderKey} <= ${visibility.now}`)
-  if (viaListing) conditions.push(eq(articleListings.sectionId, filters.sectionIds!.root))
-  else if (filters.sectionIds) conditions.push(inArray(articles.sectionId, filters.sectionIds.all))
-  if (page.after) {
-    conditions.push(sql`(${orderKey}, ${idKey}) < (${page.after.p}, ${page.after.i})`)
+  const orderKey = preview ? 'coalesce(a.published_at, a.created_at)' : viaListing ? 'l.published_at' : 'a.published_at'
+  const idKey = viaListing ? 'l.article_id' : 'a.id'
+  const where: string[] = []
+  const params: Record<string, number | string> = { limit: page.limit + 1 }
+  if (filters.tagIds) {
+    where.push('a.id in (select article_id from article_tags where tag_id in (select value from json_each(:tagIds)))')
+    params.tagIds = JSON.stringify(filters.tagIds)
   }
-  const select = db.select({ ...summaryColumns, orderKey: sql<number>`${orderKey}` })
-  const from = viaListing
-    ? select.from(articleListings).innerJoin(articles, eq(articles.id, articleListings.articleId))
-    : select.from(articles)
-  const rows = from
-    .innerJoin(sections, eq(sections.id, articles.sectionId))
-    .where(and(...conditions))
-    .orderBy(sql`${orderKey} desc`, sql`${idKey} desc`)
-    .limit(page.limit + 1)
-    .all()
+  if (filters.authorId !== undefined) {
+    where.push('a.id in (select article_id from article_authors where author_id = :authorId)')
+    params.authorId = filters.authorId
+  }
+  if (filters.since !== undefined) { where.push(`${orderKey} >= :since`); params.since = filters.since }
+  if (filters.until !== undefined) { where.push(`${orderKey} < :until`); params.until = filters.until }
+  if (!preview) { where.push('a.status = \'published\'', `${orderKey} <= :now`); params.now = visibility.now }
+  if (viaListing) {
+    where.push('l.section_id = :sectionId')
+    params.sectionId = filters.sectionIds!.root
+  } else if (filters.sectionIds) {
+    where.push('a.section_id in (select value from json_each(:sectionIds))')
+    params.sectionIds = JSON.stringify(filters.sectionIds.all)
+  }
+  if (page.after) {
+    where.push(`(${orderKey}, ${idKey}) < (:afterP, :afterI)`)
+    params.afterP = page.after.p
+    params.afterI = page.after.i
+  }
+  const from = viaListing ? 'article_listings l join articles a on a.id = l.article_id' : 'articles a'
+  const rows = statement(db, `select ${SUMMARY_COLUMNS}, ${orderKey} as orderKey from ${from} join sections s on s.id = a.section_id
+    ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by ${orderKey} desc, ${idKey} desc limit :limit`)
+    .all(params) as Array<SummaryRow & { orderKey: number }>
   const more = rows.length > page.limit
   const shown = more ? rows.slice(0, page.limit) : rows
   const last = shown.at(-1)

@@ -1,13 +1,10 @@
 // Reads one full delivery article by slug: the article row with its section, then its authors,
 // tags, breadcrumbs and live related ids. Unpublished and future articles exist only in preview.
-import { and, asc, eq, lte, type SQL } from 'drizzle-orm'
-import { alias } from 'drizzle-orm/sqlite-core'
 import type { Db } from '../db/connection.js'
-import { articleAuthors, articleRelated, articles, articleTags, authors, sections, tags } from '../db/schema.js'
-import { authorColumns } from '../authors/repository.js'
+import { statement } from '../db/statements.js'
 import { sectionBreadcrumbs } from '../sections/repository.js'
 import { Body, type Article } from './schemas.js'
-import { iso, liveArticle, toSummary, summaryColumns, type Visibility } from './summaries.js'
+import { iso, toSummary, type SummaryRow, type Visibility } from './summaries.js'
 
 const WORDS_PER_MINUTE = 230
 
@@ -15,38 +12,31 @@ export function readingTimeMinutes (wordCount: number): number {
   return Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE))
 }
 
-const related = alias(articles, 'related')
+// One statement for the article with its section, authors, tags and related ids (JSON arrays built
+// by SQLite); the live variant adds the delivery invariant (see liveArticle).
+const articleSql = (live: boolean) => `
+  select a.id, a.slug, a.headline, a.standfirst, a.byline, a.hero_image as heroImage, a.published_at as publishedAt,
+    a.created_at as createdAt, a.updated_at as updatedAt, s.slug as sectionSlug, s.name as sectionName, s.path as sectionPath,
+    a.body, a.word_count as wordCount, a.section_id as sectionId,
+    (select json_group_array(json_object('slug', au.slug, 'name', au.name, 'kind', au.kind, 'bio', au.bio, 'avatarUrl', au.avatar_url)
+        order by aa.position, au.name)
+      from article_authors aa join authors au on au.id = aa.author_id where aa.article_id = a.id) as authors,
+    (select json_group_array(json_object('slug', t.slug, 'name', t.name, 'type', t.type, 'description', t.description)
+        order by at.position, t.name)
+      from article_tags at join tags t on t.id = at.tag_id where at.article_id = a.id) as tags,
+    (select json_group_array(r.id order by ar.position)
+      from article_related ar join articles r on r.id = ar.related_id
+      where ar.article_id = a.id${live ? " and r.status = 'published' and r.published_at <= :now" : ''}) as relatedIds
+  from articles a join sections s on s.id = a.section_id
+  where a.slug = :slug${live ? " and a.status = 'published' and a.published_at <= :now" : ''}`
+const LIVE_ARTICLE = articleSql(true)
+const ANY_ARTICLE = articleSql(false)
+
+type ArticleRow = SummaryRow & { body: string, wordCount: number, sectionId: number, authors: string, tags: string, relatedIds: string }
 
 export function findArticleBySlug (db: Db, slug: string, { now, preview = false }: Visibility): Article | undefined {
-  const where: SQL = preview ? eq(articles.slug, slug) : and(eq(articles.slug, slug), liveArticle(now))!
-  const row = db.select({ ...summaryColumns, body: articles.body, wordCount: articles.wordCount, sectionId: articles.sectionId })
-    .from(articles)
-    .innerJoin(sections, eq(sections.id, articles.sectionId))
-    .where(where)
-    .get()
+  const row = (preview ? statement(db, ANY_ARTICLE).get({ slug }) : statement(db, LIVE_ARTICLE).get({ slug, now })) as ArticleRow | undefined
   if (!row) return undefined
-
-  const articleAuthorsList = db.select(authorColumns).from(articleAuthors)
-    .innerJoin(authors, eq(authors.id, articleAuthors.authorId))
-    .where(eq(articleAuthors.articleId, row.id))
-    .orderBy(asc(articleAuthors.position), asc(authors.name))
-    .all()
-  const articleTagsList = db.select({ slug: tags.slug, name: tags.name, type: tags.type, description: tags.description })
-    .from(articleTags)
-    .innerJoin(tags, eq(tags.id, articleTags.tagId))
-    .where(eq(articleTags.articleId, row.id))
-    .orderBy(asc(articleTags.position), asc(tags.name))
-    .all()
-  const relatedIds = db.select({ id: related.id }).from(articleRelated)
-    .innerJoin(related, eq(related.id, articleRelated.relatedId))
-    .where(and(
-      eq(articleRelated.articleId, row.id),
-      preview ? undefined : and(eq(related.status, 'published'), lte(related.publishedAt, now))
-    ))
-    .orderBy(asc(articleRelated.position))
-    .all()
-    .map((r) => r.id)
-
   const summary = toSummary(row)
   return {
     id: summary.id,
@@ -56,15 +46,15 @@ export function findArticleBySlug (db: Db, slug: string, { now, preview = false 
     standfirst: summary.standfirst,
     body: Body.parse(JSON.parse(row.body)),
     byline: summary.byline,
-    authors: articleAuthorsList,
+    authors: JSON.parse(row.authors) as Article['authors'],
     section: summary.section,
     breadcrumbs: sectionBreadcrumbs(db, row.sectionId),
-    tags: articleTagsList,
+    tags: JSON.parse(row.tags) as Article['tags'],
     heroImage: summary.heroImage,
     publishedAt: summary.publishedAt,
     updatedAt: iso(row.updatedAt),
     wordCount: row.wordCount,
     readingTimeMinutes: readingTimeMinutes(row.wordCount),
-    relatedIds,
+    relatedIds: JSON.parse(row.relatedIds) as number[],
   }
 }

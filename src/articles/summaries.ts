@@ -1,9 +1,10 @@
 // Loads live article summaries by id (the list item shape every module shares). "Live" is the one
 // delivery invariant: status = 'published' and published_at <= now; callers cannot widen it
 // except by passing preview = true for a content:preview request.
-import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { and, eq, lte, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/connection.js'
 import { articles, sections } from '../db/schema.js'
+import { statement } from '../db/statements.js'
 import type { ArticleSummary, HeroImage } from './schemas.js'
 
 export const iso = (ms: number) => new Date(ms).toISOString()
@@ -63,14 +64,21 @@ export interface Visibility {
   preview?: boolean
 }
 
+// The summary columns in raw SQL (articles as `a`, sections as `s`), named as SummaryRow.
+export const SUMMARY_COLUMNS = 'a.id, a.slug, a.headline, a.standfirst, a.byline, a.hero_image as heroImage, ' +
+  'a.published_at as publishedAt, a.created_at as createdAt, a.updated_at as updatedAt, ' +
+  's.slug as sectionSlug, s.name as sectionName, s.path as sectionPath'
+
+const SUMMARIES_BY_IDS = `select ${SUMMARY_COLUMNS} from articles a join sections s on s.id = a.section_id
+  where a.id in (select value from json_each(:ids))`
+const LIVE_SUMMARIES_BY_IDS = `${SUMMARIES_BY_IDS} and a.status = 'published' and a.published_at <= :now`
+
 // Summaries for the given ids, in the order of `ids`; ids that are not live are left out.
 export function findSummariesByIds (db: Db, ids: readonly number[], { now, preview = false }: Visibility): ArticleSummary[] {
   if (ids.length === 0) return []
-  const where = preview ? inArray(articles.id, [...ids]) : and(inArray(articles.id, [...ids]), liveArticle(now))
-  const rows = db.select(summaryColumns).from(articles)
-    .innerJoin(sections, eq(sections.id, articles.sectionId))
-    .where(where)
-    .all()
+  const rows = (preview
+    ? statement(db, SUMMARIES_BY_IDS).all({ ids: JSON.stringify(ids) })
+    : statement(db, LIVE_SUMMARIES_BY_IDS).all({ ids: JSON.stringify(ids), now })) as SummaryRow[]
   const byId = new Map(rows.map((row) => [row.id, toSummary(row)]))
   return ids.flatMap((id) => byId.get(id) ?? [])
 }

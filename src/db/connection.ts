@@ -21,7 +21,9 @@ export function openDb ({ path }: OpenDbOptions): Db {
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('temp_store = MEMORY')
-  sqlite.pragma('cache_size = -64000')
+  // 16 MB: the OS page cache holds the hot pages anyway; at a million articles a 64 MB page cache
+  // added ~55 MB of RSS and no measurable speed (bench: article by slug, uncached)
+  sqlite.pragma('cache_size = -16000')
   return drizzle(sqlite, { schema }) as Db
 }
 

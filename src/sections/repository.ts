@@ -1,7 +1,8 @@
 // Reads the section tree. The tree is small, so it is always built from one query of every section.
-import { asc, sql } from 'drizzle-orm'
+import { asc } from 'drizzle-orm'
 import type { Db } from '../db/connection.js'
 import { sections } from '../db/schema.js'
+import { statement } from '../db/statements.js'
 import type { SectionNode, SectionRef } from './schemas.js'
 
 export interface SectionTree {
@@ -45,13 +46,14 @@ export function findSectionByPath (db: Db, path: string): SectionNode | undefine
 }
 
 // From the top-level section down to the given one.
+const BREADCRUMBS = `
+  with recursive chain(id, parent_id, slug, name, path, depth) as (
+    select id, parent_id, slug, name, path, 0 from sections where id = ?
+    union all
+    select s.id, s.parent_id, s.slug, s.name, s.path, c.depth + 1 from sections s join chain c on s.id = c.parent_id
+  )
+  select slug, name, path from chain order by depth desc`
+
 export function sectionBreadcrumbs (db: Db, sectionId: number): SectionRef[] {
-  return db.all<SectionRef & { depth: number }>(sql`
-    with recursive chain(id, parent_id, slug, name, path, depth) as (
-      select id, parent_id, slug, name, path, 0 from sections where id = ${sectionId}
-      union all
-      select s.id, s.parent_id, s.slug, s.name, s.path, c.depth + 1 from sections s join chain c on s.id = c.parent_id
-    )
-    select slug, name, path, depth from chain order by depth desc`)
-    .map(({ slug, name, path }) => ({ slug, name, path }))
+  return statement(db, BREADCRUMBS).all(sectionId) as SectionRef[]
 }

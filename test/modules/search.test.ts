@@ -146,4 +146,37 @@ describe('GET /v1/search', () => {
     const reused = await request.get(`/v1/search?q=report&section=news&limit=2&cursor=${encodeURIComponent(first.body.page.nextCursor)}`).expect(400)
     expect(reused.body.errors[0].path).toBe('cursor')
   })
+
+  it('ranks only the newest SEARCH_RANK_LIMIT matches of a huge match set, keeping headline over body, fresh over old, liveness and paging', async () => {
+    const at = (day: number) => `2026-11-${String(day).padStart(2, '0')}T00:00:00.000Z`
+    const { request } = await makeApp({
+      env: { SEARCH_RANK_LIMIT: '5', RESPONSE_CACHE: 'false' },
+      seed: (db) => {
+        insertSection(db, 'news')
+        insertArticle(db, { slug: 'oldest-headline', section: 'news', headline: 'Harbour plan', body: para('Old news.'), publishedAt: at(1) })
+        insertArticle(db, { slug: 'old-twin', section: 'news', headline: 'Lighthouse', body: para('The harbour reopens.'), publishedAt: at(10) })
+        insertArticle(db, { slug: 'body-match', section: 'news', headline: 'Council meets', body: para('The harbour will be dredged.'), publishedAt: at(20) })
+        insertArticle(db, { slug: 'draft', section: 'news', headline: 'Harbour draft', status: 'draft', publishedAt: null })
+        insertArticle(db, { slug: 'headline-match', section: 'news', headline: 'Harbour to be dredged', body: para('The council met.'), publishedAt: at(20) })
+        insertArticle(db, { slug: 'standfirst-match', section: 'news', headline: 'Dredging', standfirst: 'The harbour again.', body: para('Mud.'), publishedAt: at(20) })
+        insertArticle(db, { slug: 'fresh-twin', section: 'news', headline: 'Lighthouse', body: para('The harbour reopens.'), publishedAt: at(23) })
+      },
+    })
+    const all = await request.get('/v1/search?q=harbour&limit=10').expect(200)
+    // seven matches: the newest five by id include the draft, which is left out, and not the two oldest
+    expect(slugs(all)).toEqual(['headline-match', 'standfirst-match', 'fresh-twin', 'body-match'])
+    expect(all.body.data[2].score).toBeGreaterThan(all.body.data[3].score)
+    expect(all.body.data[0].snippet).toContain('<mark>Harbour</mark>')
+    const seen: string[] = []
+    let url: string | null = '/v1/search?q=harbour&limit=2'
+    while (url) {
+      const res: { body: any } = await request.get(url).expect(200)
+      seen.push(...slugs(res))
+      url = res.body.page.nextCursor ? `/v1/search?q=harbour&limit=2&cursor=${encodeURIComponent(res.body.page.nextCursor)}` : null
+    }
+    expect(seen).toEqual(slugs(all))
+    // a filtered search, or one matching fewer stories than the limit, ranks every match
+    expect(slugs(await request.get('/v1/search?q=harbour&section=news&limit=10').expect(200))).toHaveLength(6)
+    expect(slugs(await request.get('/v1/search?q=dredged&limit=10').expect(200))).toHaveLength(3)
+  })
 })
