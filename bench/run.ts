@@ -90,7 +90,8 @@ function prepareDatabase (): { path: string, generated: Generated, generateMs: n
   const migrations = migrationNames()
   if (!opts.fresh && existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { migrations: string[], generated: Generated }
-    if (JSON.stringify(meta.migrations) === JSON.stringify(migrations)) return { path, generated: meta.generated, generateMs: 0 }
+    // a database built before newer migrations is reused: the server applies them when it starts
+    if (meta.migrations.every((name, i) => migrations[i] === name)) return { path, generated: meta.generated, generateMs: 0 }
   }
   const started = performance.now()
   const generated = generateDatabase(path, articles)
