@@ -1,4 +1,4 @@
-// npm run bench [-- --articles N] [--quick] [--no-cache] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
+// npm run bench [-- --articles N] [--quick] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
 // Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
 // core 0, loads each scenario with autocannon from core 1, then loads the ceiling (bench/ceiling.ts)
 // the same way; prints req/s, p50, p99, ratio to the ceiling and peak RSS; writes bench/results/latest.json.
@@ -17,6 +17,7 @@ const { values: opts } = parseArgs({
     articles: { type: 'string' },
     quick: { type: 'boolean', default: false },
     'no-cache': { type: 'boolean', default: false },
+    'cache-only': { type: 'boolean', default: false },
     duration: { type: 'string' },
     connections: { type: 'string', default: '10' },
     fresh: { type: 'boolean', default: false },
@@ -26,13 +27,15 @@ const { values: opts } = parseArgs({
     server: { type: 'string' },
     out: { type: 'string', default: 'latest' },
     env: { type: 'string', multiple: true, default: [] },
+    // only the scenarios whose name matches this regular expression
+    only: { type: 'string' },
   },
 })
 const articles = Number(opts.articles ?? (opts.quick ? 10_000 : 100_000))
 const duration = Number(opts.duration ?? (opts.quick ? 3 : 10))
 const warmup = opts.quick ? 1 : 2
 const connections = Number(opts.connections)
-const modes = opts['no-cache'] ? ['uncached'] : ['cached', 'uncached']
+const modes = opts['no-cache'] ? ['uncached'] : opts['cache-only'] ? ['cached'] : ['cached', 'uncached']
 const root = join(import.meta.dirname, '..')
 const dataDir = join(root, 'bench', 'data')
 const PORT = 3901
@@ -42,41 +45,53 @@ const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
 
 const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!
 
-interface Scenario { name: string, method?: 'GET' | 'POST', path: () => string, warm?: boolean }
+// A scenario's URLs: a fixed list (each connection cycles through it; autocannon builds each
+// request once, as it does for the ceiling) or a function drawing one per request (random reads
+// over the whole database, where building every request costs the load generator more).
+type Paths = readonly string[] | (() => string)
+interface Scenario { name: string, method?: 'GET' | 'POST', paths: Paths, warm?: boolean }
 
 function scenarios (g: Generated): Scenario[] {
-  return [
-    { name: 'article by slug (hot 10)', path: () => `/v1/articles/${pick(g.hotSlugs)}` },
-    { name: 'article by slug (random)', path: () => `/v1/articles/${pick(g.publishedSlugs)}` },
-    { name: 'latest list', path: () => '/v1/articles?limit=20' },
-    { name: 'section list (descendants)', path: () => `/v1/articles?section=${pick(g.sectionPaths)}&limit=20` },
-    { name: 'search', path: () => `/v1/search?q=${encodeURIComponent(pick(g.searchTerms))}&limit=20` },
-    { name: 'related', path: () => `/v1/articles/${pick(g.hotSlugs)}/related?limit=5` },
-    { name: 'most-viewed', path: () => '/v1/most-viewed?period=24h&limit=10' },
-    { name: 'view beacons', method: 'POST', path: () => `/v1/articles/${pick(g.publishedSlugs)}/views`, warm: false },
+  const all: Scenario[] = [
+    { name: 'article by slug (hot 10)', paths: g.hotSlugs.map((slug) => `/v1/articles/${slug}`) },
+    { name: 'article by slug (random)', paths: () => `/v1/articles/${pick(g.publishedSlugs)}` },
+    { name: 'latest list', paths: ['/v1/articles?limit=20'] },
+    { name: 'section list (descendants)', paths: g.sectionPaths.map((path) => `/v1/articles?section=${path}&limit=20`) },
+    { name: 'search', paths: g.searchTerms.map((term) => `/v1/search?q=${encodeURIComponent(term)}&limit=20`) },
+    { name: 'related', paths: g.hotSlugs.map((slug) => `/v1/articles/${slug}/related?limit=5`) },
+    { name: 'most-viewed', paths: ['/v1/most-viewed?period=24h&limit=10'] },
+    { name: 'view beacons', method: 'POST', paths: () => `/v1/articles/${pick(g.publishedSlugs)}/views`, warm: false },
   ]
+  const only = opts.only ? new RegExp(opts.only, 'i') : undefined
+  return only ? all.filter((s) => only.test(s.name)) : all
 }
 
-interface Load { rps: number, p50: number, p99: number, cpuUsPerRequest: number, statuses: Record<string, number>, errors: number }
+const firstPath = (paths: Paths) => typeof paths === 'function' ? paths() : paths[0]!
+
+// loadGenCpu: the load generator's CPU use during the run (1 = a whole core: it, not the server, was the limit)
+interface Load { rps: number, p50: number, p99: number, cpuUsPerRequest: number, loadGenCpu: number, statuses: Record<string, number>, errors: number }
 
 // Loads the server and measures its CPU time per request (independent of the load generator's limits).
 // amount: send exactly that many requests (every answer is counted; with a duration, the requests
 // in flight when it ends reach the server but not the statistics)
-async function load (server: Server, method: 'GET' | 'POST', path: () => string, seconds: number, amount?: number): Promise<Load> {
+async function load (server: Server, method: 'GET' | 'POST', paths: Paths, seconds: number, amount?: number): Promise<Load> {
   const cpuBefore = cpuMs(server.child.pid)
+  const ownBefore = process.cpuUsage()
+  const started = performance.now()
   const result = await autocannon({
     url: `http://127.0.0.1:${server.port}`,
     connections,
     ...(amount ? { amount } : { duration: seconds }),
-    requests: [{
-      method,
-      setupRequest: (req) => ({ ...req, path: path() }),
-    }],
+    requests: typeof paths === 'function'
+      ? [{ method, setupRequest: (req) => ({ ...req, path: paths() }) }]
+      : paths.map((path) => ({ method, path })),
     headers: { 'accept-encoding': 'gzip, br', 'user-agent': BROWSER },
   })
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]))
   const cpuUsPerRequest = (cpuMs(server.child.pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerRequest, statuses, errors: result.errors + result.timeouts }
+  const own = process.cpuUsage(ownBefore)
+  const loadGenCpu = (own.user + own.system) / 1000 / (performance.now() - started)
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerRequest, loadGenCpu, statuses, errors: result.errors + result.timeouts }
 }
 
 function migrationNames () {
@@ -109,7 +124,7 @@ const storedViews = (path: string) => {
   }
 }
 
-interface Row { scenario: string, mode: string, status: 'ok' | 'skipped (route missing)', rps?: number, p50?: number, p99?: number, cpuUsPerRequest?: number, ratio?: number, cpuRatio?: number, peakRssMb?: number | null, statuses?: Record<string, number>, note?: string }
+interface Row { scenario: string, mode: string, status: 'ok' | 'skipped (route missing)', rps?: number, p50?: number, p99?: number, cpuUsPerRequest?: number, loadGenCpu?: number, ratio?: number, cpuRatio?: number, peakRssMb?: number | null, statuses?: Record<string, number>, note?: string }
 
 async function main () {
   pinSelf(1)
@@ -128,8 +143,8 @@ async function main () {
   const ceilingRuns: Load[] = []
   let ceiling: Server | undefined
   const loadCeiling = async () => {
-    await load(ceiling!, 'GET', () => '/article', warmup)
-    ceilingRuns.push(await load(ceiling!, 'GET', () => '/article', duration))
+    await load(ceiling!, 'GET', ['/article'], warmup)
+    ceilingRuns.push(await load(ceiling!, 'GET', ['/article'], duration))
   }
 
   for (const mode of modes) {
@@ -150,15 +165,15 @@ async function main () {
       const method = s.method ?? 'GET'
       // read before the probe: the probe's view may be flushed at any moment after it is answered
       const viewsBefore = method === 'POST' ? storedViews(path) : 0
-      const probe = await fetch(`http://127.0.0.1:${PORT}${s.path()}`, { method, headers: { 'user-agent': BROWSER } })
+      const probe = await fetch(`http://127.0.0.1:${PORT}${firstPath(s.paths)}`, { method, headers: { 'user-agent': BROWSER } })
       if (probe.status === 404 && (await probe.text()).includes('No route')) {
         rows.push({ scenario: s.name, mode, status: 'skipped (route missing)' })
         continue
       }
       if (method === 'POST') views = { before: viewsBefore, accepted: probe.status === 202 ? 1 : 0 }
-      if (s.warm !== false) await load(server, method, s.path, warmup)
+      if (s.warm !== false) await load(server, method, s.paths, warmup)
       // beacons: a fixed count (20,000 a second of duration) so that every accepted view is counted
-      const result = await load(server, method, s.path, duration, method === 'POST' ? 20_000 * duration : undefined)
+      const result = await load(server, method, s.paths, duration, method === 'POST' ? 20_000 * duration : undefined)
       if (method === 'POST') views!.accepted += result.statuses['202'] ?? 0
       rows.push({ scenario: s.name, mode, status: 'ok', ...result, peakRssMb: peakRssMb(server.child.pid) })
       console.log(`  ${s.name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.cpuUsPerRequest.toFixed(1)} us CPU/req ${JSON.stringify(result.statuses)}`)
@@ -176,7 +191,7 @@ async function main () {
   const ceilingPeak = peakRssMb(ceiling!.child.pid)
   await stopProcess(ceiling!)
   const mean = (pick: (l: Load) => number) => ceilingRuns.reduce((sum, l) => sum + pick(l), 0) / ceilingRuns.length
-  const top: Load = { ...ceilingRuns.at(-1)!, rps: mean((l) => l.rps), cpuUsPerRequest: mean((l) => l.cpuUsPerRequest) }
+  const top: Load = { ...ceilingRuns.at(-1)!, rps: mean((l) => l.rps), cpuUsPerRequest: mean((l) => l.cpuUsPerRequest), loadGenCpu: mean((l) => l.loadGenCpu) }
   const ceilingRow: Row = { scenario: 'ceiling: bare Fastify, article from memory', mode: '-', status: 'ok', ...top, peakRssMb: ceilingPeak, note: `runs: ${ceilingRuns.map((l) => Math.round(l.rps)).join(', ')} req/s` }
   for (const row of rows) {
     if (row.rps === undefined) continue
@@ -227,10 +242,10 @@ function standInArticle (path: string, slug: string): string {
 }
 
 function printTable (rows: Row[]) {
-  const head = ['scenario', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling (req/s)', 'server CPU us/req', 'vs ceiling (CPU/req)', 'peak RSS MB', 'note']
+  const head = ['scenario', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling (req/s)', 'server CPU us/req', 'vs ceiling (CPU/req)', 'load generator CPU', 'peak RSS MB', 'note']
   const lines = rows.map((r) => r.status !== 'ok'
-    ? [r.scenario, r.mode, '-', '-', '-', '-', '-', '-', '-', r.status]
-    : [r.scenario, r.mode, String(Math.round(r.rps!)), String(r.p50), String(r.p99), (r.ratio ?? 1).toFixed(2), r.cpuUsPerRequest!.toFixed(1), (r.cpuRatio ?? 1).toFixed(2), String(r.peakRssMb ?? '-'),
+    ? [r.scenario, r.mode, '-', '-', '-', '-', '-', '-', '-', '-', r.status]
+    : [r.scenario, r.mode, String(Math.round(r.rps!)), String(r.p50), String(r.p99), (r.ratio ?? 1).toFixed(2), r.cpuUsPerRequest!.toFixed(1), (r.cpuRatio ?? 1).toFixed(2), `${Math.round(100 * r.loadGenCpu!)}%`, String(r.peakRssMb ?? '-'),
         r.note ?? Object.entries(r.statuses ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n}x${code}`).join(' ')])
   console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => ' --- ').join('|')}|`)
   for (const line of lines) console.log(`| ${line.join(' | ')} |`)
