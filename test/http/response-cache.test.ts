@@ -127,6 +127,19 @@ describe('response cache', () => {
     expect((await request.get('/test/text?size=3000&n=1')).headers['x-cache']).toBe('MISS')
   })
 
+  // zlib's sync output is a slice of a 16 KB chunk and small Buffer.from(string)s slices of an 8 KB
+  // pool: stored as is, each entry pinned its parent buffer and external memory ran ~4x the budget
+  it('stores bodies that own exactly their bytes, so the byte budget is the memory used', async () => {
+    const { request, app } = await setup({ COMPRESSION_THRESHOLD: '100' })
+    for (const encoding of ['br', 'gzip', 'br', 'gzip', 'identity']) {
+      await request.get('/test/text?size=3000&n=1').set('accept-encoding', encoding).expect(200)
+    }
+    const entry = app.responseCache!.get('/test/text?size=3000&n=1')!
+    const bodies = [entry.identity, ...Object.values(entry.variants).map((v) => v.body)]
+    expect(Object.keys(entry.variants).sort()).toEqual(['br', 'gzip', 'identity'])
+    for (const body of bodies) expect(body.buffer.byteLength).toBe(body.length)
+  })
+
   it('does not store a response built while a write committed', async () => {
     const { request } = await makeApp({
       routes: (app) => {
