@@ -37,7 +37,8 @@ function selectedCollection (section: FrontSectionRow | undefined): string {
   }
 }
 
-export function buildFront (db: Db, section: FrontSectionRow | undefined, limit: number, visibility: Visibility): Front {
+// mostViewedMemoMs: how long the most-viewed ranking may be reused (MOST_VIEWED_CACHE_SECONDS)
+export function buildFront (db: Db, section: FrontSectionRow | undefined, limit: number, visibility: Visibility, mostViewedMemoMs = 0): Front {
   const ids = collectionArticleIds(db, selectedCollection(section), visibility.now, visibility.preview) ?? []
   const selected = findSummariesByIds(db, [...new Set(ids)], visibility).slice(0, limit)
   const seen = new Set(selected.map((a) => a.id))
@@ -48,7 +49,7 @@ export function buildFront (db: Db, section: FrontSectionRow | undefined, limit:
   for (const a of latest) seen.add(a.id)
 
   const mostViewed = rankMostViewed(db, {
-    fromHour: windowStartHour(visibility.now, '24h'), sectionId: section?.id, limit, ...visibility,
+    fromHour: windowStartHour(visibility.now, '24h'), sectionId: section?.id, limit, ...visibility, memoMs: mostViewedMemoMs,
   }, seen)
 
   return {

@@ -74,7 +74,9 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
     const { period, section, limit } = request.query
     const now = app.clock()
     const filters = resolveArticleFilters(app.db, { section })
-    const data = rankMostViewed(app.db, { fromHour: windowStartHour(now, period), sectionId: filters.sectionIds?.root, limit, now, preview })
+    const data = rankMostViewed(app.db, {
+      fromHour: windowStartHour(now, period), sectionId: filters.sectionIds?.root, limit, now, preview, memoMs: app.config.mostViewedCacheSeconds * 1000,
+    })
     return { period, section: section ?? null, generatedAt: iso(now), data }
   })
 }

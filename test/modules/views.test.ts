@@ -101,6 +101,44 @@ describe('POST /v1/articles/{slug}/views', () => {
 })
 
 describe('GET /v1/most-viewed', () => {
+  it('reuses the ranking for MOST_VIEWED_CACHE_SECONDS whatever the limit, even with the response cache off, and drops an unpublished story at once', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    const ids: number[] = []
+    const { request, db } = await makeApp({
+      clock,
+      env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '10' },
+      seed: (db) => {
+        insertSection(db, 'news')
+        for (const [i, slug] of ['first', 'second', 'third'].entries()) {
+          ids.push(insertArticle(db, { slug, section: 'news', publishedAt: '2026-11-20T00:00:00.000Z' }))
+          insertViews(db, ids[i]!, clock(), 30 - 10 * i)
+        }
+      },
+    })
+    const slugs = async (query = '') => (await request.get(`/v1/most-viewed${query}`).expect(200)).body.data.map((d: any) => `${d.article.slug}:${d.views}`)
+    expect(await slugs()).toEqual(['first:30', 'second:20', 'third:10'])
+    insertViews(db, ids[2]!, clock(), 100)
+    // within the window: the same ranking, for any limit (no new aggregate per URL)
+    expect(await slugs('?limit=2')).toEqual(['first:30', 'second:20'])
+    db.$client.prepare("update articles set status = 'draft' where id = ?").run(ids[0])
+    expect(await slugs()).toEqual(['second:20', 'third:10'])
+    clock.advance(10_000)
+    expect(await slugs()).toEqual(['third:100', 'second:20'])
+  })
+
+  it('ranks fresh counts on every request with MOST_VIEWED_CACHE_SECONDS=0', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    let id = 0
+    const { request, db } = await makeApp({
+      clock,
+      env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '0' },
+      seed: (db) => { insertSection(db, 'news'); id = insertArticle(db, { slug: 'story', section: 'news' }); insertViews(db, id, clock(), 1) },
+    })
+    expect((await request.get('/v1/most-viewed').expect(200)).body.data[0].views).toBe(1)
+    insertViews(db, id, clock(), 5)
+    expect((await request.get('/v1/most-viewed').expect(200)).body.data[0].views).toBe(5)
+  })
+
   it('ranks live articles by views in the window, ties by publication time then id, with the section\'s descendants', async () => {
     const clock = makeClock('2026-11-24T12:30:00.000Z')
     const { request } = await makeApp({
