@@ -69,10 +69,9 @@ export function searchArticleIndex (db: Db, fts: string, filters: ArticleFilters
   if (!preview && options.terms && options.rankLimit && unfiltered(filters)) {
     const newest = newestMatches(db, fts, options.rankLimit)
     if (newest) {
-      const after = page.after
-      const ranked = rankCandidates(db, newest, options.terms, at, visibility.now)
-        .filter((row) => !after || row.score < after.s || (row.score === after.s && row.id < after.i))
-      return pageOf(db, fts, ranked.slice(0, page.limit + 1), page.limit, at, visibility, true)
+      const after = page.after && { score: page.after.s, id: page.after.i }
+      const ranked = rankCandidates(db, newest, options.terms, at, visibility.now, page.limit + 1, after)
+      return pageOf(db, fts, ranked, page.limit, at, visibility, true)
     }
   }
   const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`
