@@ -36,32 +36,44 @@ const better = (a: Scored, b: Scored) => b.score - a.score || b.id - a.id
 // candidates are read from `articles` (a row seek each, the costly part) in order of relevance, and
 // the reading stops once no unread candidate can reach the `count`-th score.
 export function rankCandidates (db: Db, ids: number[], terms: string[][], at: number, now: number, count: number, after?: Scored): Scored[] {
-  const from = ids.at(-1)!
   const weighed = terms.slice(0, WEIGHED_TERMS).map((term) => quote(term.join(' ')))
-  const relevance = new Map<number, number>(ids.map((id) => [id, 0]))
+  // ids are newest first; the column queries answer oldest first: walk both in step
+  const ascending = ids.slice().reverse()
+  // relevance × weighed.length, an integer: weighed.length + 10 per headline and 4 per standfirst term
+  const sums = new Int32Array(ascending.length).fill(weighed.length)
   const add = (fts: string, weight: number) => {
-    for (const id of statement(db, IN_COLUMN).pluck().all({ fts, from }) as number[]) {
-      const r = relevance.get(id)
-      if (r !== undefined) relevance.set(id, r + weight)
+    let k = 0
+    for (const id of statement(db, IN_COLUMN).pluck().all({ fts, from: ascending[0] }) as number[]) {
+      while (k < ascending.length && ascending[k]! < id) k++
+      if (k === ascending.length) break
+      if (ascending[k] === id) sums[k]! += weight
     }
   }
   for (const term of weighed) {
     add(`{headline} : ${term}`, 10)
     add(`{standfirst} : ${term}`, 4)
   }
-  const bounds = ids.map((id) => ({ id, score: (weighed.length + relevance.get(id)!) / weighed.length })).sort(better)
+  // candidates grouped by relevance, best group first (the order within a group does not matter)
+  const groups = new Map<number, number[]>()
+  for (let k = ascending.length - 1; k >= 0; k--) {
+    const group = groups.get(sums[k]!)
+    if (group) group.push(ascending[k]!)
+    else groups.set(sums[k]!, [ascending[k]!])
+  }
   const best: Scored[] = []
-  for (let start = 0; start < bounds.length; start += BATCH) {
-    if (best.length === count && bounds[start]!.score < best[count - 1]!.score) break
-    const batch = bounds.slice(start, start + BATCH)
-    const live = statement(db, LIVE).all({ ids: JSON.stringify(batch.map((c) => c.id)), now }) as Array<{ id: number, publishedAt: number }>
-    const bound = new Map(batch.map((c) => [c.id, c.score]))
-    for (const { id, publishedAt } of live) {
-      const score = bound.get(id)! / (1.0 + Math.max(0, at - publishedAt) / (DAY_MS * 30))
-      if (after && !(score < after.score || (score === after.score && id < after.id))) continue
-      best.push({ id, score })
+  for (const sum of [...groups.keys()].sort((a, b) => b - a)) {
+    const relevance = sum / weighed.length
+    const group = groups.get(sum)!
+    for (let start = 0; start < group.length; start += BATCH) {
+      if (best.length === count && relevance < best[count - 1]!.score) return best
+      const batch = group.slice(start, start + BATCH)
+      for (const { id, publishedAt } of statement(db, LIVE).all({ ids: JSON.stringify(batch), now }) as Array<{ id: number, publishedAt: number }>) {
+        const score = relevance / (1.0 + Math.max(0, at - publishedAt) / (DAY_MS * 30))
+        if (after && !(score < after.score || (score === after.score && id < after.id))) continue
+        best.push({ id, score })
+      }
+      best.sort(better).splice(count)
     }
-    best.sort(better).splice(count)
   }
   return best
 }

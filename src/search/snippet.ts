@@ -80,8 +80,26 @@ interface Column {
   stems: Map<number, string>
 }
 
-// `firsts[b]` is 1 when a query token begins with byte b: only such tokens are folded and stemmed
-function scan (text: string, firsts: Uint8Array | null): Column {
+// Porter keeps a token's first byte, and its second unless the stem is one byte long or the second
+// is a y turned into i ("ays" -> "ai"): only tokens whose first two bytes some query stem allows are
+// folded and stemmed. `pairs[first * 256 + second]` (second 0 for a one-byte token).
+function allowedPairs (phrases: string[][]): Uint8Array {
+  const pairs = new Uint8Array(65536)
+  for (const stem of phrases.flat()) {
+    const first = stem.charCodeAt(0) * 256
+    if (stem.length === 1) pairs.fill(1, first, first + 256)
+    else {
+      pairs[first + stem.charCodeAt(1)] = 1
+      if (stem[1] === 'i') pairs[first + 121] = 1
+    }
+  }
+  return pairs
+}
+
+const lower = (c: number) => c >= 65 && c <= 90 ? c + 32 : c
+
+// `pairs`: null to stem every token
+function scan (text: string, pairs: Uint8Array | null): Column {
   const starts: number[] = []
   const ends: number[] = []
   const sentences: number[] = []
@@ -118,10 +136,10 @@ function scan (text: string, firsts: Uint8Array | null): Column {
       if (j >= 0 && (text.charCodeAt(j) === 46 || text.charCodeAt(j) === 58)) sentences.push(pos)
     }
     if (ascii) {
-      if (!firsts || firsts[c >= 65 && c <= 90 ? c + 32 : c] === 1) found.set(pos, stemOf(text.slice(start, i).toLowerCase()))
+      if (!pairs || pairs[lower(c) * 256 + (i - start > 1 ? lower(text.charCodeAt(start + 1)) : 0)] === 1) found.set(pos, stemOf(text.slice(start, i).toLowerCase()))
     } else {
       const folded = foldToken(text, start, i)
-      if (!firsts || firsts[folded.charCodeAt(0)] === 1) found.set(pos, stemOf(folded))
+      if (!pairs || pairs[folded.charCodeAt(0) * 256 + (folded.length > 1 ? folded.charCodeAt(1) : 0)] === 1) found.set(pos, stemOf(folded))
     }
   }
   return { text, starts, ends, sentences, stems: found }
@@ -150,9 +168,8 @@ function instances (columns: Column[], phrases: string[][]): Instance[] {
 }
 
 export function snippet (texts: string[], phrases: string[][], open: string, close: string, ellipsis: string, tokens: number): string {
-  const firsts = new Uint8Array(256)
-  for (const stem of phrases.flat()) firsts[stem.charCodeAt(0)] = 1
-  const columns = texts.map((text) => scan(text, firsts))
+  const pairs = allowedPairs(phrases)
+  const columns = texts.map((text) => scan(text, pairs))
   const insts = instances(columns, phrases)
   const size = (p: number) => phrases[p]!.length
 
