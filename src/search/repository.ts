@@ -13,7 +13,7 @@ import { newestMatches, rankCandidates } from './newest.js'
 import { invalidField } from '../http/problem.js'
 import type { ParsedQuery } from './query.js'
 import type { SearchResults } from './schemas.js'
-import { queryPhrases, snippet } from './snippet.js'
+import { snippet, snippetQuery } from './snippet.js'
 
 const DAY_MS = 86_400_000
 // Column weights for bm25: a headline match counts 10x a body match, a standfirst match 4x.
@@ -98,14 +98,14 @@ function pageOf (db: Db, terms: string[][], rows: Array<{ id: number, score: num
   const more = rows.length > limit
   const shown = more ? rows.slice(0, limit) : rows
   const ids = shown.map((row) => row.id)
-  const phrases = queryPhrases(terms)
+  const query = snippetQuery(terms)
   const texts = new Map((ids.length === 0 ? [] : statement(db, INDEXED_TEXT).all({ ids: JSON.stringify(ids) }) as IndexedText[]).map((row) => [row.id, row]))
   const scores = new Map(shown.map((row) => [row.id, row.score]))
   const results = findSummariesByIds(db, ids, visibility).map((summary) => {
     const text = texts.get(summary.id)
     return {
       ...summary,
-      snippet: text ? markSnippet(snippet([text.headline ?? '', text.standfirst ?? '', text.body ?? ''], phrases, OPEN, CLOSE, '…', 24)) : '',
+      snippet: text ? markSnippet(snippet([text.headline ?? '', text.standfirst ?? '', text.body ?? ''], query, OPEN, CLOSE, '…', 24)) : '',
       score: Number((scores.get(summary.id) ?? 0).toPrecision(6)),
     }
   })

@@ -145,12 +145,18 @@ function scan (text: string, pairs: Uint8Array | null): Column {
   return { text, starts, ends, sentences, stems: found }
 }
 
-// A query's phrases (one per term of parseSearchQuery) as FTS5 sees them: lists of stems.
-export function queryPhrases (terms: string[][]): string[][] {
-  return terms.map((term) => {
+export interface SnippetQuery {
+  // one per term of parseSearchQuery, as FTS5 sees them: lists of stems
+  phrases: string[][]
+  pairs: Uint8Array
+}
+
+export function snippetQuery (terms: string[][]): SnippetQuery {
+  const phrases = terms.map((term) => {
     const column = scan(term.join(' '), null)
     return column.starts.map((_, pos) => column.stems.get(pos)!)
   })
+  return { phrases, pairs: allowedPairs(phrases) }
 }
 
 interface Instance { phrase: number, column: number, offset: number }
@@ -167,8 +173,7 @@ function instances (columns: Column[], phrases: string[][]): Instance[] {
   return found
 }
 
-export function snippet (texts: string[], phrases: string[][], open: string, close: string, ellipsis: string, tokens: number): string {
-  const pairs = allowedPairs(phrases)
+export function snippet (texts: string[], { phrases, pairs }: SnippetQuery, open: string, close: string, ellipsis: string, tokens: number): string {
   const columns = texts.map((text) => scan(text, pairs))
   const insts = instances(columns, phrases)
   const size = (p: number) => phrases[p]!.length
