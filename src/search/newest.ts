@@ -14,8 +14,9 @@ const WEIGHED_TERMS = 8
 const BATCH = 48
 
 const NEWEST = 'select rowid from articles_fts where articles_fts match :fts order by rowid desc limit :limit'
+const NTH_NEWEST = 'select rowid from articles_fts where articles_fts match :fts order by rowid desc limit 1 offset :offset'
 // the cast matters: a JS number is bound as a REAL, and FTS5 then scans the whole doclist (17 ms vs 0.1 ms)
-const IN_COLUMN = 'select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer)'
+const SINCE = 'select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer)'
 const LIVE = `select id, published_at as publishedAt from articles
   where id in (select value from json_each(:ids)) and status = 'published' and published_at <= :now`
 
@@ -23,47 +24,71 @@ const quote = (text: string) => `"${text.replaceAll('"', '""')}"`
 
 export interface Scored { id: number, score: number }
 
-// The newest `rankLimit` matching ids, or null when there are fewer (then the full ranking is cheap enough).
-export function newestMatches (db: Db, fts: string, rankLimit: number): number[] | null {
+export interface Candidates {
+  fts: string
+  // the oldest candidate, the rankLimit-th newest match
+  from: number
+  // the candidates, newest first; null for a one-term query, where every column hit is a candidate
+  // and the rest are read only when needed (handing 1,000 ids to JS costs ~100 µs)
+  ids: number[] | null
+}
+
+// The newest `rankLimit` matches, or null when there are fewer (then the full ranking is cheap enough).
+export function newestMatches (db: Db, fts: string, terms: string[][], rankLimit: number): Candidates | null {
+  if (terms.length === 1) {
+    const from = statement(db, NTH_NEWEST).pluck().get({ fts, offset: rankLimit - 1 }) as number | undefined
+    return from === undefined ? null : { fts, from, ids: null }
+  }
   const ids = statement(db, NEWEST).pluck().all({ fts, limit: rankLimit }) as number[]
-  return ids.length < rankLimit ? null : ids
+  return ids.length < rankLimit ? null : { fts, from: ids.at(-1)!, ids }
 }
 
 const better = (a: Scored, b: Scored) => b.score - a.score || b.id - a.id
+
+// Candidates grouped by relevance × terms (an integer: 1 per term, 10 more per headline and 4 per
+// standfirst term), best group first; the order within a group does not matter. The group of
+// body-only matches of a one-term query comes last and is listed only when asked for.
+function relevanceGroups (db: Db, { fts, from, ids }: Candidates, weighed: string[]): Array<[number, () => number[]]> {
+  const hits = (column: string, term: string) => statement(db, SINCE).pluck().all({ fts: `{${column}} : ${term}`, from }) as number[]
+  if (!ids) {
+    const sums = new Map<number, number>()
+    for (const [column, weight] of [['headline', 10], ['standfirst', 4]] as const) {
+      for (const id of hits(column, weighed[0]!)) sums.set(id, (sums.get(id) ?? 1) + weight)
+    }
+    const groups = new Map<number, number[]>()
+    for (const [id, sum] of sums) groups.get(sum)?.push(id) ?? groups.set(sum, [id])
+    const bodyOnly = () => (statement(db, SINCE).pluck().all({ fts, from }) as number[]).filter((id) => !sums.has(id))
+    return [...[...groups].sort((a, b) => b[0] - a[0]).map(([sum, list]): [number, () => number[]] => [sum, () => list]), [1, bodyOnly]]
+  }
+  // ids are newest first; the column queries answer oldest first: walk both in step
+  const ascending = ids.slice().reverse()
+  const sums = new Int32Array(ascending.length).fill(weighed.length)
+  for (const term of weighed) {
+    for (const [column, weight] of [['headline', 10], ['standfirst', 4]] as const) {
+      let k = 0
+      for (const id of hits(column, term)) {
+        while (k < ascending.length && ascending[k]! < id) k++
+        if (k === ascending.length) break
+        if (ascending[k] === id) sums[k]! += weight
+      }
+    }
+  }
+  const groups = new Map<number, number[]>()
+  for (let k = ascending.length - 1; k >= 0; k--) groups.get(sums[k]!)?.push(ascending[k]!) ?? groups.set(sums[k]!, [ascending[k]!])
+  return [...groups].sort((a, b) => b[0] - a[0]).map(([sum, list]) => [sum, () => list])
+}
 
 // The best `count` live candidates that rank after `after` (score desc, id desc); `at` is the
 // freshness reference time. Freshness is at most 1, so a candidate's relevance bounds its score:
 // candidates are read from `articles` (a row seek each, the costly part) in order of relevance, and
 // the reading stops once no unread candidate can reach the `count`-th score.
-export function rankCandidates (db: Db, ids: number[], terms: string[][], at: number, now: number, count: number, after?: Scored): Scored[] {
+export function rankCandidates (db: Db, candidates: Candidates, terms: string[][], at: number, now: number, count: number, after?: Scored): Scored[] {
   const weighed = terms.slice(0, WEIGHED_TERMS).map((term) => quote(term.join(' ')))
-  // ids are newest first; the column queries answer oldest first: walk both in step
-  const ascending = ids.slice().reverse()
-  // relevance × weighed.length, an integer: weighed.length + 10 per headline and 4 per standfirst term
-  const sums = new Int32Array(ascending.length).fill(weighed.length)
-  const add = (fts: string, weight: number) => {
-    let k = 0
-    for (const id of statement(db, IN_COLUMN).pluck().all({ fts, from: ascending[0] }) as number[]) {
-      while (k < ascending.length && ascending[k]! < id) k++
-      if (k === ascending.length) break
-      if (ascending[k] === id) sums[k]! += weight
-    }
-  }
-  for (const term of weighed) {
-    add(`{headline} : ${term}`, 10)
-    add(`{standfirst} : ${term}`, 4)
-  }
-  // candidates grouped by relevance, best group first (the order within a group does not matter)
-  const groups = new Map<number, number[]>()
-  for (let k = ascending.length - 1; k >= 0; k--) {
-    const group = groups.get(sums[k]!)
-    if (group) group.push(ascending[k]!)
-    else groups.set(sums[k]!, [ascending[k]!])
-  }
   const best: Scored[] = []
-  for (const sum of [...groups.keys()].sort((a, b) => b - a)) {
+  for (const [sum, list] of relevanceGroups(db, candidates, weighed)) {
     const relevance = sum / weighed.length
-    const group = groups.get(sum)!
+    if (best.length === count && relevance < best[count - 1]!.score) break
+    const group = list()
     for (let start = 0; start < group.length; start += BATCH) {
       if (best.length === count && relevance < best[count - 1]!.score) return best
       const batch = group.slice(start, start + BATCH)

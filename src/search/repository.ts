@@ -64,7 +64,7 @@ export function searchArticleIndex (db: Db, query: ParsedQuery, filters: Article
   const preview = visibility.preview === true
   const at = page.after?.t ?? visibility.now
   if (!preview && rankLimit && unfiltered(filters)) {
-    const newest = newestMatches(db, fts, rankLimit)
+    const newest = newestMatches(db, fts, terms, rankLimit)
     if (newest) {
       const after = page.after && { score: page.after.s, id: page.after.i }
       const ranked = rankCandidates(db, newest, terms, at, visibility.now, page.limit + 1, after)
