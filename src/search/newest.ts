@@ -80,25 +80,33 @@ function relevanceGroups (db: Db, { fts, from, ids }: Candidates, weighed: strin
 
 // The best `count` live candidates that rank after `after` (score desc, id desc); `at` is the
 // freshness reference time. Freshness is at most 1, so a candidate's relevance bounds its score:
-// candidates are read from `articles` (a row seek each, the costly part) in order of relevance, and
-// the reading stops once no unread candidate can reach the `count`-th score.
+// candidates are read from `articles` (a row seek each, the costly part) best relevance first, up
+// to BATCH per statement, and the reading stops once no unread candidate can reach the `count`-th score.
 export function rankCandidates (db: Db, candidates: Candidates, terms: string[][], at: number, now: number, count: number, after?: Scored): Scored[] {
   const weighed = terms.slice(0, WEIGHED_TERMS).map((term) => quote(term.join(' ')))
+  const groups = relevanceGroups(db, candidates, weighed)
   const best: Scored[] = []
-  for (const [sum, list] of relevanceGroups(db, candidates, weighed)) {
-    const relevance = sum / weighed.length
-    if (best.length === count && relevance < best[count - 1]!.score) break
-    const group = list()
-    for (let start = 0; start < group.length; start += BATCH) {
-      if (best.length === count && relevance < best[count - 1]!.score) return best
-      const batch = group.slice(start, start + BATCH)
-      for (const { id, publishedAt } of statement(db, LIVE).all({ ids: JSON.stringify(batch), now }) as Array<{ id: number, publishedAt: number }>) {
-        const score = relevance / (1.0 + Math.max(0, at - publishedAt) / (DAY_MS * 30))
-        if (after && !(score < after.score || (score === after.score && id < after.id))) continue
-        best.push({ id, score })
-      }
-      best.sort(better).splice(count)
+  const threshold = () => best.length === count ? best[count - 1]!.score : -Infinity
+  let group = 0
+  let list: number[] | null = null
+  let next = 0
+  for (;;) {
+    const batch = new Map<number, number>()
+    while (batch.size < BATCH && group < groups.length) {
+      const [sum, load] = groups[group]!
+      const relevance = sum / weighed.length
+      if (relevance < threshold()) break
+      list ??= load()
+      const end = Math.min(list.length, next + BATCH - batch.size)
+      for (; next < end; next++) batch.set(list[next]!, relevance)
+      if (next === list.length) [group, list, next] = [group + 1, null, 0]
     }
+    if (batch.size === 0) return best
+    for (const { id, publishedAt } of statement(db, LIVE).all({ ids: JSON.stringify([...batch.keys()]), now }) as Array<{ id: number, publishedAt: number }>) {
+      const score = batch.get(id)! / (1.0 + Math.max(0, at - publishedAt) / (DAY_MS * 30))
+      if (after && !(score < after.score || (score === after.score && id < after.id))) continue
+      best.push({ id, score })
+    }
+    best.sort(better).splice(count)
   }
-  return best
 }
