@@ -1,7 +1,8 @@
 // Search snippets made in JS, to the letter of FTS5's snippet(articles_fts, -1, open, close, '…', 24)
-// over the `porter unicode61 remove_diacritics 2` tokenizer (fts5_aux.c). FTS5 tokenizes and stems
-// every column of every shown story twice for it (~35 µs a story); here each column is scanned once
-// and only the words that begin like a query word are folded and stemmed.
+// over the `porter unicode61 remove_diacritics 2` tokenizer (fts5_aux.c), for text whose characters
+// JS and SQLite classify alike (see ALNUM). FTS5 tokenizes and stems every column of every shown
+// story twice for it (~35 µs a story); here each column is scanned once and only the words that
+// begin like a query word are folded and stemmed.
 import { porterStem } from './porter.js'
 
 // unicode61 token characters: ASCII letters and digits, else Unicode letters, numbers, private use
