@@ -76,7 +76,7 @@ function plans (title: string, run: () => unknown) {
 const visibility = { now }
 const middle = `story-${Math.floor(count / 2) + 1}`
 plans('related', () => findRelated(db, findStory(db, middle, visibility)!, 6, visibility))
-plans('search', () => searchArticleIndex(db, parseSearchQuery('harbour "election report"').fts, {}, { limit: 20 }, visibility))
+plans('search', () => searchArticleIndex(db, parseSearchQuery('harbour "election report"'), {}, { limit: 20 }, visibility))
 const news = db.$client.prepare("select id from sections where path = 'news'").get() as { id: number }
 plans('most viewed (24h, section news)', () => rankMostViewed(db, { fromHour: windowStartHour(now, '24h'), sectionId: news.id, limit: 10, now }))
 plans('most viewed (7d, site)', () => rankMostViewed(db, { fromHour: windowStartHour(now, '7d'), limit: 10, now }))

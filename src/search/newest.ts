@@ -10,10 +10,13 @@ import { statement } from '../db/statements.js'
 const DAY_MS = 86_400_000
 // terms beyond this count are matched but not weighed by column
 const WEIGHED_TERMS = 8
+// candidates whose liveness and publication time are read per statement
+const BATCH = 48
 
 const NEWEST = 'select rowid from articles_fts where articles_fts match :fts order by rowid desc limit :limit'
+const NTH_NEWEST = 'select rowid from articles_fts where articles_fts match :fts order by rowid desc limit 1 offset :offset'
 // the cast matters: a JS number is bound as a REAL, and FTS5 then scans the whole doclist (17 ms vs 0.1 ms)
-const IN_COLUMN = 'select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer)'
+const SINCE = 'select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer)'
 const LIVE = `select id, published_at as publishedAt from articles
   where id in (select value from json_each(:ids)) and status = 'published' and published_at <= :now`
 
@@ -21,24 +24,89 @@ const quote = (text: string) => `"${text.replaceAll('"', '""')}"`
 
 export interface Scored { id: number, score: number }
 
-// The newest `rankLimit` matching ids, or null when there are fewer (then the full ranking is cheap enough).
-export function newestMatches (db: Db, fts: string, rankLimit: number): number[] | null {
-  const ids = statement(db, NEWEST).pluck().all({ fts, limit: rankLimit }) as number[]
-  return ids.length < rankLimit ? null : ids
+export interface Candidates {
+  fts: string
+  // the oldest candidate, the rankLimit-th newest match
+  from: number
+  // the candidates, newest first; null for a one-term query, where every column hit is a candidate
+  // and the rest are read only when needed (handing 1,000 ids to JS costs ~100 µs)
+  ids: number[] | null
 }
 
-// Live candidates scored and sorted best first (score desc, id desc); `at` is the freshness reference time.
-export function rankCandidates (db: Db, ids: number[], terms: string[][], at: number, now: number): Scored[] {
-  const from = ids.at(-1)!
+// The newest `rankLimit` matches, or null when there are fewer (then the full ranking is cheap enough).
+export function newestMatches (db: Db, fts: string, terms: string[][], rankLimit: number): Candidates | null {
+  if (terms.length === 1) {
+    const from = statement(db, NTH_NEWEST).pluck().get({ fts, offset: rankLimit - 1 }) as number | undefined
+    return from === undefined ? null : { fts, from, ids: null }
+  }
+  const ids = statement(db, NEWEST).pluck().all({ fts, limit: rankLimit }) as number[]
+  return ids.length < rankLimit ? null : { fts, from: ids.at(-1)!, ids }
+}
+
+const better = (a: Scored, b: Scored) => b.score - a.score || b.id - a.id
+
+// Candidates grouped by relevance × terms (an integer: 1 per term, 10 more per headline and 4 per
+// standfirst term), best group first; the order within a group does not matter. The group of
+// body-only matches of a one-term query comes last and is listed only when asked for.
+function relevanceGroups (db: Db, { fts, from, ids }: Candidates, weighed: string[]): Array<[number, () => number[]]> {
+  const hits = (column: string, term: string) => statement(db, SINCE).pluck().all({ fts: `{${column}} : ${term}`, from }) as number[]
+  if (!ids) {
+    const sums = new Map<number, number>()
+    for (const [column, weight] of [['headline', 10], ['standfirst', 4]] as const) {
+      for (const id of hits(column, weighed[0]!)) sums.set(id, (sums.get(id) ?? 1) + weight)
+    }
+    const groups = new Map<number, number[]>()
+    for (const [id, sum] of sums) groups.get(sum)?.push(id) ?? groups.set(sum, [id])
+    const bodyOnly = () => (statement(db, SINCE).pluck().all({ fts, from }) as number[]).filter((id) => !sums.has(id))
+    return [...[...groups].sort((a, b) => b[0] - a[0]).map(([sum, list]): [number, () => number[]] => [sum, () => list]), [1, bodyOnly]]
+  }
+  // ids are newest first; the column queries answer oldest first: walk both in step
+  const ascending = ids.slice().reverse()
+  const sums = new Int32Array(ascending.length).fill(weighed.length)
+  for (const term of weighed) {
+    for (const [column, weight] of [['headline', 10], ['standfirst', 4]] as const) {
+      let k = 0
+      for (const id of hits(column, term)) {
+        while (k < ascending.length && ascending[k]! < id) k++
+        if (k === ascending.length) break
+        if (ascending[k] === id) sums[k]! += weight
+      }
+    }
+  }
+  const groups = new Map<number, number[]>()
+  for (let k = ascending.length - 1; k >= 0; k--) groups.get(sums[k]!)?.push(ascending[k]!) ?? groups.set(sums[k]!, [ascending[k]!])
+  return [...groups].sort((a, b) => b[0] - a[0]).map(([sum, list]) => [sum, () => list])
+}
+
+// The best `count` live candidates that rank after `after` (score desc, id desc); `at` is the
+// freshness reference time. Freshness is at most 1, so a candidate's relevance bounds its score:
+// candidates are read from `articles` (a row seek each, the costly part) best relevance first, up
+// to BATCH per statement, and the reading stops once no unread candidate can reach the `count`-th score.
+export function rankCandidates (db: Db, candidates: Candidates, terms: string[][], at: number, now: number, count: number, after?: Scored): Scored[] {
   const weighed = terms.slice(0, WEIGHED_TERMS).map((term) => quote(term.join(' ')))
-  const hits = (column: string, term: string) => new Set(statement(db, IN_COLUMN).pluck().all({ fts: `{${column}} : ${term}`, from }) as number[])
-  const headline = weighed.map((term) => hits('headline', term))
-  const standfirst = weighed.map((term) => hits('standfirst', term))
-  const live = statement(db, LIVE).all({ ids: JSON.stringify(ids), now }) as Array<{ id: number, publishedAt: number }>
-  return live.map(({ id, publishedAt }) => {
-    let relevance = 0
-    for (let t = 0; t < weighed.length; t++) relevance += 1 + (headline[t]!.has(id) ? 10 : 0) + (standfirst[t]!.has(id) ? 4 : 0)
-    relevance /= weighed.length
-    return { id, score: relevance / (1.0 + Math.max(0, at - publishedAt) / (DAY_MS * 30)) }
-  }).sort((a, b) => b.score - a.score || b.id - a.id)
+  const groups = relevanceGroups(db, candidates, weighed)
+  const best: Scored[] = []
+  const threshold = () => best.length === count ? best[count - 1]!.score : -Infinity
+  let group = 0
+  let list: number[] | null = null
+  let next = 0
+  for (;;) {
+    const batch = new Map<number, number>()
+    while (batch.size < BATCH && group < groups.length) {
+      const [sum, load] = groups[group]!
+      const relevance = sum / weighed.length
+      if (relevance < threshold()) break
+      list ??= load()
+      const end = Math.min(list.length, next + BATCH - batch.size)
+      for (; next < end; next++) batch.set(list[next]!, relevance)
+      if (next === list.length) [group, list, next] = [group + 1, null, 0]
+    }
+    if (batch.size === 0) return best
+    for (const { id, publishedAt } of statement(db, LIVE).all({ ids: JSON.stringify([...batch.keys()]), now }) as Array<{ id: number, publishedAt: number }>) {
+      const score = batch.get(id)! / (1.0 + Math.max(0, at - publishedAt) / (DAY_MS * 30))
+      if (after && !(score < after.score || (score === after.score && id < after.id))) continue
+      best.push({ id, score })
+    }
+    best.sort(better).splice(count)
+  }
 }

@@ -27,7 +27,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
     const filters = resolveArticleFilters(app.db, filterQuery)
     const scope = `search:${parsed.fts}:${JSON.stringify(filterQuery)}:${preview}`
     const after = decodeSearchCursor(cursor, scope)
-    const page = searchArticleIndex(app.db, parsed.fts, filters, { limit, after }, { now: app.clock(), preview }, { terms: parsed.terms, rankLimit: app.config.searchRankLimit })
+    const page = searchArticleIndex(app.db, parsed, filters, { limit, after }, { now: app.clock(), preview }, app.config.searchRankLimit)
     const nextCursor = page.next ? encodeSearchCursor(page.next, scope) : null
     if (nextCursor) reply.header('link', `<${nextPageUrl(request.url, nextCursor)}>; rel="next"`)
     return { data: page.results, page: { limit, nextCursor } }

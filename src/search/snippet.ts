@@ -1,0 +1,277 @@
+// Search snippets made in JS, to the letter of FTS5's snippet(articles_fts, -1, open, close, '…', 24)
+// over the `porter unicode61 remove_diacritics 2` tokenizer (fts5_aux.c), for text whose characters
+// JS and SQLite classify alike (see ALNUM). FTS5 tokenizes and stems every column of every shown
+// story twice for it (~35 µs a story); here each column is scanned once and only the words that
+// begin like a query word are folded and stemmed.
+import { porterStem } from './porter.js'
+
+// unicode61 token characters: ASCII letters and digits, else Unicode letters, numbers, private use
+// and code points unassigned in SQLite's Unicode tables (which are older than JS's: a few symbols and
+// emoji assigned since are token characters to FTS5 and not here; that can only move a snippet's window)
+const ASCII_TOKEN = new Uint8Array(128).map((_, c) => /[0-9A-Za-z]/.test(String.fromCharCode(c)) ? 1 : 0)
+const ALNUM = /^[\p{L}\p{N}\p{Co}\p{Cn}]$/u
+const alnums = new Map<number, boolean>()
+function isAlnum (cp: number): boolean {
+  let alnum = alnums.get(cp)
+  if (alnum === undefined) {
+    alnum = ALNUM.test(String.fromCodePoint(cp))
+    if (alnums.size < 10_000) alnums.set(cp, alnum)
+  }
+  return alnum
+}
+// the combining marks that unicode61 keeps inside a token (and folds away)
+const isDiacritic = (cp: number) => cp >= 768 && cp <= 817 &&
+  ((cp < 800 ? 0x08029FDF >>> (cp - 768) : 0x000361F8 >>> (cp - 800)) & 1) === 1
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13
+
+const folds = new Map<number, string>()
+// case-folded without diacritics (FTS5 uses its own tables; upper then lower case folds µ and ς as
+// they do, and NFD removes the same diacritics from Latin letters)
+function foldChar (cp: number): string {
+  let folded = folds.get(cp)
+  if (folded === undefined) {
+    if (isDiacritic(cp)) folded = ''
+    else {
+      const char = String.fromCodePoint(cp)
+      const upper = char.toUpperCase()
+      // dotless ı has no case folding outside Turkish
+      const lower = ([...upper].length === 1 && cp !== 0x131 ? upper : char).toLowerCase()
+      const base = lower.normalize('NFD').replace(/\p{M}/gu, '')
+      folded = base !== '' && base.codePointAt(0)! < 0x250 ? base : lower
+    }
+    if (folds.size < 10_000) folds.set(cp, folded)
+  }
+  return folded
+}
+
+// the token's folded text as FTS5 stems it: its UTF-8 bytes, one char per byte
+function foldToken (text: string, start: number, end: number): string {
+  let ascii = true
+  for (let i = start; i < end && ascii; i++) ascii = text.charCodeAt(i) < 128
+  if (ascii) return text.slice(start, end).toLowerCase()
+  let out = ''
+  for (let i = start; i < end;) {
+    const cp = text.codePointAt(i)!
+    i += cp > 0xffff ? 2 : 1
+    if (cp < 128) out += cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : String.fromCharCode(cp)
+    else out += foldChar(cp)
+  }
+  return Buffer.from(out, 'utf8').toString('latin1')
+}
+
+// the vocabulary of a news site is small enough to remember: stemming is most of a scan otherwise
+const stems = new Map<string, string>()
+function stemOf (folded: string): string {
+  let stem = stems.get(folded)
+  if (stem === undefined) {
+    stem = porterStem(folded)
+    if (stems.size >= 100_000) stems.clear()
+    stems.set(folded, stem)
+  }
+  return stem
+}
+
+interface Column {
+  text: string
+  starts: number[]
+  ends: number[]
+  // token positions that begin a sentence (after '.' or ':' and white space), as FTS5 finds them
+  sentences: number[]
+  // stems of the tokens whose first byte is the first byte of some query token
+  stems: Map<number, string>
+}
+
+// Porter keeps a token's first byte, and its second unless the stem is one byte long or the second
+// is a y turned into i ("ays" -> "ai"): only tokens whose first two bytes some query stem allows are
+// folded and stemmed. `pairs[first * 256 + second]` (second 0 for a one-byte token).
+function allowedPairs (phrases: string[][]): Uint8Array {
+  const pairs = new Uint8Array(65536)
+  for (const stem of phrases.flat()) {
+    const first = stem.charCodeAt(0) * 256
+    if (stem.length === 1) pairs.fill(1, first, first + 256)
+    else {
+      pairs[first + stem.charCodeAt(1)] = 1
+      if (stem[1] === 'i') pairs[first + 121] = 1
+    }
+  }
+  return pairs
+}
+
+const lower = (c: number) => c >= 65 && c <= 90 ? c + 32 : c
+
+// `pairs`: null to stem every token
+function scan (text: string, pairs: Uint8Array | null): Column {
+  const starts: number[] = []
+  const ends: number[] = []
+  const sentences: number[] = []
+  const found = new Map<number, string>()
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (c < 128 ? ASCII_TOKEN[c] === 0 : !isAlnum(text.codePointAt(i)!)) {
+      i += c >= 0xd800 && c <= 0xdbff ? 2 : 1
+      continue
+    }
+    const start = i
+    let ascii = true
+    while (i < n) {
+      const d = text.charCodeAt(i)
+      if (d < 128) {
+        if (ASCII_TOKEN[d] === 0) break
+        i++
+      } else {
+        const cp = text.codePointAt(i)!
+        if (!isAlnum(cp) && !isDiacritic(cp)) break
+        ascii = false
+        i += cp > 0xffff ? 2 : 1
+      }
+    }
+    const pos = starts.length
+    starts.push(start)
+    ends.push(i)
+    if (pos === 0) sentences.push(0)
+    else if (isSpace(text.charCodeAt(start - 1))) {
+      let j = start - 2
+      while (j >= 0 && isSpace(text.charCodeAt(j))) j--
+      if (j >= 0 && (text.charCodeAt(j) === 46 || text.charCodeAt(j) === 58)) sentences.push(pos)
+    }
+    if (ascii) {
+      if (!pairs || pairs[lower(c) * 256 + (i - start > 1 ? lower(text.charCodeAt(start + 1)) : 0)] === 1) found.set(pos, stemOf(text.slice(start, i).toLowerCase()))
+    } else {
+      const folded = foldToken(text, start, i)
+      if (!pairs || pairs[folded.charCodeAt(0) * 256 + (folded.length > 1 ? folded.charCodeAt(1) : 0)] === 1) found.set(pos, stemOf(folded))
+    }
+  }
+  return { text, starts, ends, sentences, stems: found }
+}
+
+export interface SnippetQuery {
+  // one per term of parseSearchQuery, as FTS5 sees them: lists of stems
+  phrases: string[][]
+  pairs: Uint8Array
+}
+
+export function snippetQuery (terms: string[][]): SnippetQuery {
+  const phrases = terms.map((term) => {
+    const column = scan(term.join(' '), null)
+    return column.starts.map((_, pos) => column.stems.get(pos)!)
+  })
+  return { phrases, pairs: allowedPairs(phrases) }
+}
+
+interface Instance { phrase: number, column: number, offset: number }
+
+function instances (columns: Column[], phrases: string[][]): Instance[] {
+  const found: Instance[] = []
+  columns.forEach((column, c) => {
+    for (const [pos, stem] of column.stems) {
+      phrases.forEach((phrase, p) => {
+        if (phrase.length > 0 && phrase[0] === stem && phrase.every((token, k) => column.stems.get(pos + k) === token)) found.push({ phrase: p, column: c, offset: pos })
+      })
+    }
+  })
+  return found
+}
+
+export function snippet (texts: string[], { phrases, pairs }: SnippetQuery, open: string, close: string, ellipsis: string, tokens: number): string {
+  const columns = texts.map((text) => scan(text, pairs))
+  const insts = instances(columns, phrases)
+  const size = (p: number) => phrases[p]!.length
+
+  // fts5SnippetScore: 1000 per distinct phrase in the window, 1 per repeat; and where to start it
+  const windowScore = (c: number, from: number, docSize: number): [number, number] => {
+    const seen = new Uint8Array(phrases.length)
+    let score = 0
+    let first = -1
+    let last = 0
+    for (const inst of insts) {
+      if (inst.column !== c || inst.offset < from || inst.offset >= from + tokens) continue
+      score += seen[inst.phrase] ? 1 : 1000
+      seen[inst.phrase] = 1
+      if (first < 0) first = inst.offset
+      last = inst.offset + size(inst.phrase)
+    }
+    let start = first - Math.trunc((tokens - (last - first)) / 2)
+    if (start + tokens > docSize) start = docSize - tokens
+    return [score, Math.max(0, start)]
+  }
+
+  let bestColumn = 0
+  let bestStart = 0
+  let bestScore = 0
+  columns.forEach((column, c) => {
+    const docSize = column.starts.length
+    const { sentences } = column
+    for (const inst of insts) {
+      if (inst.column !== c) continue
+      const [score, start] = windowScore(c, inst.offset, docSize)
+      if (score > bestScore) [bestScore, bestColumn, bestStart] = [score, c, start]
+      if (sentences.length > 0 && docSize > tokens) {
+        let s = 0
+        while (s < sentences.length - 1 && sentences[s + 1]! <= inst.offset) s++
+        if (sentences[s]! < inst.offset) {
+          const score = windowScore(c, sentences[s]!, docSize)[0] + (sentences[s] === 0 ? 120 : 100)
+          if (score > bestScore) [bestScore, bestColumn, bestStart] = [score, c, sentences[s]!]
+        }
+      }
+    }
+  })
+
+  const { text, starts, ends } = columns[bestColumn]!
+  const shown = insts.filter((inst) => inst.column === bestColumn)
+  // coalesced runs of overlapping instances, as token ranges [start, end]
+  let k = 0
+  const run = { start: -1, end: -1 }
+  const nextRun = () => {
+    run.start = run.end = -1
+    for (; k < shown.length; k++) {
+      const { offset, phrase } = shown[k]!
+      const end = offset - 1 + size(phrase)
+      if (run.start < 0) [run.start, run.end] = [offset, end]
+      else if (offset <= run.end) run.end = Math.max(run.end, end)
+      else break
+    }
+  }
+  nextRun()
+  const rangeEnd = bestStart + tokens - 1
+  let out = bestStart > 0 ? ellipsis : ''
+  while (run.start >= 0 && run.start < bestStart) nextRun()
+  let at = 0
+  let isOpen = false
+  for (let pos = bestStart; pos <= rangeEnd && pos < starts.length; pos++) {
+    const from = starts[pos]!
+    const to = ends[pos]!
+    if (bestStart > 0 && pos === bestStart) at = from
+    if (isOpen && (pos <= run.start || run.start < 0) && from > at) {
+      out += close
+      isOpen = false
+    }
+    if (pos === run.start && !isOpen) {
+      out += text.slice(at, from) + open
+      at = from
+      isOpen = true
+    }
+    if (pos === run.end) {
+      if (!isOpen) out += open
+      isOpen = true
+      out += text.slice(at, to)
+      at = to
+      nextRun()
+    }
+    if (pos === rangeEnd) {
+      if (isOpen) {
+        if (run.start >= 0 && pos >= run.start) {
+          out += text.slice(at, to)
+          at = to
+        }
+        out += close
+        isOpen = false
+      }
+      out += text.slice(at, to)
+      at = to
+    }
+  }
+  if (isOpen) out += close
+  return out + (rangeEnd >= starts.length - 1 ? text.slice(at) : ellipsis)
+}
