@@ -1,0 +1,106 @@
+// Article documents: the stored rendered answer of GET /v1/articles/{slug} (body in each content
+// coding, validators, surrogate keys), read by slug and filled lazily after a render. Exact by
+// construction: the triggers of migrations/0002_article_documents.sql delete the documents a write
+// affects and bump content_version in the writer's own transaction, whatever the connection, and a
+// fill only lands when content_version still has the value read before the render.
+import type Database from 'better-sqlite3'
+import type { Db } from '../db/connection.js'
+
+export type DocumentEncoding = 'br' | 'gzip' | 'identity'
+
+export interface StoredDocument {
+  etag: string
+  lastModified: string | null
+  surrogateKey: string | null
+  contentType: string
+  vary: string | null
+  // the body in the asked coding, or identity when the document was too small to compress
+  body: Buffer
+  encoded: 0 | 1
+}
+
+export interface NewDocument {
+  slug: string
+  etag: string
+  lastModified: string | null
+  surrogateKey: string | null
+  contentType: string
+  vary: string | null
+  identity: Buffer
+  br: Buffer | null
+  gzip: Buffer | null
+}
+
+export interface ArticleDocuments {
+  // the value to pass to store() for a render that starts now
+  version: () => number
+  // the live document for this slug at `now`
+  find: (slug: string, encoding: DocumentEncoding, now: number) => StoredDocument | undefined
+  // stores a document rendered at `now` unless a write landed since `version` was read; true when stored
+  store: (document: NewDocument, version: number, now: number) => boolean
+  // drops every document when they were made with another render fingerprint; true when it did
+  resetUnless: (fingerprint: string) => boolean
+}
+
+const findSql = (body: string, encoded: string) => `
+  select etag, last_modified as lastModified, surrogate_key as surrogateKey, content_type as contentType, vary,
+    ${body} as body, ${encoded} as encoded
+  from article_documents
+  where slug = ? and live_from <= ? and (stale_at is null or stale_at > ?)`
+
+// Stores only a live article (the render just made it so; the check costs nothing). stale_at: the
+// first future publication of a scheduled related article, when relatedIds changes without a write.
+const STORE = `
+  insert or replace into article_documents
+    (article_id, slug, live_from, stale_at, etag, last_modified, surrogate_key, content_type, vary, identity, br, gzip)
+  select a.id, a.slug, a.published_at,
+    (select min(r.published_at) from article_related ar join articles r on r.id = ar.related_id
+      where ar.article_id = a.id and r.status = 'published' and r.published_at > :now),
+    :etag, :lastModified, :surrogateKey, :contentType, :vary, :identity, :br, :gzip
+  from articles a
+  where a.slug = :slug and a.status = 'published' and a.published_at <= :now
+    and (select v from content_version where id = 1) = :version`
+
+function isBusy (error: unknown): boolean {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY')
+}
+
+export function articleDocuments (db: Db): ArticleDocuments {
+  const sqlite: Database.Database = db.$client
+  const byEncoding = {
+    identity: sqlite.prepare<[string, number, number], StoredDocument>(findSql('identity', '0')),
+    br: sqlite.prepare<[string, number, number], StoredDocument>(findSql('coalesce(br, identity)', 'br is not null')),
+    gzip: sqlite.prepare<[string, number, number], StoredDocument>(findSql('coalesce(gzip, identity)', 'gzip is not null')),
+  }
+  const version = sqlite.prepare<[], number>('select v from content_version where id = 1').pluck()
+  const store = sqlite.prepare(STORE)
+  const fingerprint = sqlite.prepare<[], string>('select render_fingerprint from content_version where id = 1').pluck()
+  const reset = sqlite.transaction((value: string) => {
+    sqlite.prepare('delete from article_documents').run()
+    sqlite.prepare('update content_version set v = v + 1, render_fingerprint = ? where id = 1').run(value)
+  })
+
+  return {
+    version: () => version.get() ?? 0,
+    find: (slug, encoding, now) => byEncoding[encoding].get(slug, now, now),
+    store: (document, expected, now) => {
+      // a fill is an optimisation: when another connection holds the write lock (a long import),
+      // skip it rather than block the event loop for busy_timeout
+      const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number
+      sqlite.pragma('busy_timeout = 0')
+      try {
+        return store.run({ ...document, now, version: expected }).changes > 0
+      } catch (error) {
+        if (isBusy(error)) return false
+        throw error
+      } finally {
+        sqlite.pragma(`busy_timeout = ${timeout}`)
+      }
+    },
+    resetUnless: (value) => {
+      if (fingerprint.get() === value) return false
+      reset(value)
+      return true
+    },
+  }
+}
