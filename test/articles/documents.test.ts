@@ -1,0 +1,278 @@
+// Stored article documents (ARTICLE_DOCUMENTS) with the response cache off: a stored answer is the
+// rendered answer, byte for byte, in every coding; only plain public reads are served from it; and
+// after every kind of write, from this process or another connection, the next read is fresh.
+import Database from 'better-sqlite3'
+import { request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { buildApp } from '../../src/app.js'
+import { closeDb, openDb } from '../../src/db/connection.js'
+import { makeNewsroom, seedTaxonomy, story, type Newsroom } from '../management/helpers.js'
+
+const ENV = { RESPONSE_CACHE: 'false', ARTICLE_DOCUMENTS: 'true' }
+
+async function newsroom (env: Record<string, string> = {}, routes?: (app: Newsroom['app']) => void) {
+  const t = await makeNewsroom({ env: { ...ENV, ...env }, routes })
+  await seedTaxonomy(t)
+  return t
+}
+
+async function publishedStory (t: Newsroom, overrides: Record<string, unknown> = {}, at?: string) {
+  const created = await t.request.post('/v1/articles').set(t.auth).send(story(overrides)).expect(201)
+  await t.request.post(`/v1/articles/${created.body.id}/publish`).set(t.auth).send(at ? { at } : {}).expect(200)
+  return { id: created.body.id as number, slug: created.body.slug as string }
+}
+
+const fromDocument = (res: { headers: Record<string, unknown> }) => String(res.headers['server-timing']).startsWith('doc;desc=stored')
+const documentCount = (t: Newsroom) => (t.db.$client.prepare('select count(*) as n from article_documents').get() as { n: number }).n
+
+// reads the article and checks the answer came from its stored document
+async function stored (t: Newsroom, slug: string) {
+  await t.request.get(`/v1/articles/${slug}`).expect(200)
+  const res = await t.request.get(`/v1/articles/${slug}`).expect(200)
+  expect(fromDocument(res), 'served from the stored document').toBe(true)
+  return res
+}
+
+interface RawAnswer { status: number, headers: Record<string, string | string[] | undefined>, body: Buffer }
+
+// one request on a raw socket: the body exactly as sent, still encoded
+async function raw (t: Newsroom, path: string, headers: Record<string, string>): Promise<RawAnswer> {
+  if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = t.app.server.address() as AddressInfo
+  return new Promise((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
+    }).on('error', reject).end()
+  })
+}
+
+const PER_REQUEST = ['x-request-id', 'date', 'server-timing']
+const comparable = (headers: RawAnswer['headers'], skip: string[] = []) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !PER_REQUEST.includes(name) && !skip.includes(name)))
+const decode = (answer: RawAnswer) => {
+  const coding = answer.headers['content-encoding']
+  return coding === 'br' ? brotliDecompressSync(answer.body) : coding === 'gzip' ? gunzipSync(answer.body) : answer.body
+}
+
+describe('stored article documents', () => {
+  it('answers the second read from the stored document, identical to the rendered answer in every coding', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t, { body: Array.from({ length: 20 }, (_, i) => ({ type: 'paragraph', text: `Paragraph ${i} of the talks.` })) })
+    for (const coding of ['identity', 'gzip', 'br']) {
+      t.db.$client.prepare('delete from article_documents').run()
+      const headers = { 'accept-encoding': coding, origin: 'https://reader.example.com' }
+      const rendered = await raw(t, `/v1/articles/${slug}`, headers)
+      const document = await raw(t, `/v1/articles/${slug}`, headers)
+      expect(rendered.status).toBe(200)
+      expect(fromDocument(rendered), coding).toBe(false)
+      expect(document.status).toBe(200)
+      expect(document.headers['server-timing']).toMatch(/^doc;desc=stored, db;dur=[\d.]+, total;dur=[\d.]+$/)
+      expect(document.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+      expect(decode(document).equals(decode(rendered)), coding).toBe(true)
+      expect(document.headers['content-encoding'], coding).toBe(coding === 'identity' ? undefined : coding)
+      // per-request brotli uses quality 3; the stored variant is made once at quality 4, like the response cache's
+      const skip = coding === 'br' ? ['content-length'] : []
+      expect(comparable(document.headers, skip), coding).toEqual(comparable(rendered.headers, skip))
+      if (coding !== 'br') expect(document.body.equals(rendered.body), coding).toBe(true)
+    }
+  })
+
+  it('keeps the client X-Request-Id and the CORS headers of a restricted origin list', async () => {
+    const t = await newsroom({ CORS_ORIGINS: 'https://reader.example.com' })
+    const { slug } = await publishedStory(t)
+    for (const origin of ['https://reader.example.com', 'https://elsewhere.example.com']) {
+      t.db.$client.prepare('delete from article_documents').run()
+      const headers = { origin, 'x-request-id': 'trace-1' }
+      const rendered = await raw(t, `/v1/articles/${slug}`, headers)
+      const document = await raw(t, `/v1/articles/${slug}`, headers)
+      expect(fromDocument(document)).toBe(true)
+      expect(document.headers['x-request-id']).toBe('trace-1')
+      expect(comparable(document.headers), origin).toEqual(comparable(rendered.headers))
+    }
+  })
+
+  it('answers 304 from the stored document to a matching If-None-Match, and 200 to a stale one', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    const first = await stored(t, slug)
+    const res = await t.request.get(`/v1/articles/${slug}`).set('if-none-match', String(first.headers.etag)).expect(304)
+    expect(fromDocument(res)).toBe(true)
+    expect(res.headers.etag).toBe(first.headers.etag)
+    expect(res.headers['content-type']).toBeUndefined()
+    expect(res.text).toBe('')
+    const stale = await t.request.get(`/v1/articles/${slug}`).set('if-none-match', '"other"').expect(200)
+    expect(fromDocument(stale)).toBe(true)
+  })
+
+  it('never answers format, preview or credentialed reads from a document, nor stores them', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    for (const path of [`/v1/articles/${slug}?format=html`, `/v1/articles/${slug}?format=text`]) {
+      await t.request.get(path).expect(200)
+      expect(documentCount(t), path).toBe(0)
+    }
+    await t.request.get(`/v1/articles/${slug}?preview=true`).set(t.bearer(t.keys.previewer)).expect(200)
+    await t.request.get(`/v1/articles/${slug}`).set(t.bearer(t.keys.previewer)).expect(200)
+    expect(documentCount(t)).toBe(0)
+
+    await stored(t, slug)
+    const html = await t.request.get(`/v1/articles/${slug}?format=html`).expect(200)
+    expect(fromDocument(html)).toBe(false)
+    expect(html.body.bodyHtml).toContain('<p>')
+    const preview = await t.request.get(`/v1/articles/${slug}?preview=true`).set(t.bearer(t.keys.previewer)).expect(200)
+    expect(fromDocument(preview)).toBe(false)
+    expect(preview.headers['cache-control']).toBe('private, no-store')
+    const keyed = await t.request.get(`/v1/articles/${slug}`).set(t.bearer(t.keys.previewer)).expect(200)
+    expect(fromDocument(keyed)).toBe(false)
+    expect(keyed.headers['cache-control']).toBe('no-store')
+  })
+
+  it('stores nothing and serves nothing when ARTICLE_DOCUMENTS=false', async () => {
+    const t = await newsroom({ ARTICLE_DOCUMENTS: 'false' })
+    const { slug } = await publishedStory(t)
+    await t.request.get(`/v1/articles/${slug}`).expect(200)
+    const res = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(fromDocument(res)).toBe(false)
+    expect(documentCount(t)).toBe(0)
+  })
+
+  it('does not store a render when a write landed between the read of content_version and the store', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    const documents = t.app.articleDocuments!
+    const before = documents.version()
+    await t.request.patch('/v1/tags/climate').set(t.auth).send({ name: 'Climate crisis' }).expect(200)
+    const document = { slug, etag: '"old"', lastModified: null, surrogateKey: null, contentType: 'application/json', vary: null, identity: Buffer.from('{}'), br: null, gzip: null }
+    expect(documents.store(document, before, t.clock())).toBe(false)
+    expect(documentCount(t)).toBe(0)
+    expect(documents.store(document, documents.version(), t.clock())).toBe(true)
+    expect(documentCount(t)).toBe(1)
+  })
+
+  it('does not store a render when another connection writes while the request is in flight', async () => {
+    let write = () => {}
+    // a write from another connection after the handler read the article, before the answer is stored
+    const t = await newsroom({}, (app) => app.addHook('preSerialization', (_request, _reply, payload, done) => {
+      write()
+      done(null, payload)
+    }))
+    const { id, slug } = await publishedStory(t)
+    write = () => {
+      write = () => {}
+      const other = new Database(t.config.databasePath)
+      try { other.prepare('update articles set headline = ? where id = ?').run('Changed mid-request', id) } finally { other.close() }
+    }
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.headline).toBe('Talks resume in Paris')
+    expect(documentCount(t)).toBe(0)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.headline).toBe('Changed mid-request')
+    expect(documentCount(t)).toBe(1)
+  })
+})
+
+describe('stored article documents after writes', () => {
+  it('shows an unpublished, republished, rescheduled and moved article at once', async () => {
+    const t = await newsroom()
+    const { id, slug } = await publishedStory(t)
+    await stored(t, slug)
+    await t.request.post(`/v1/articles/${id}/unpublish`).set(t.auth).expect(200)
+    await t.request.get(`/v1/articles/${slug}`).expect(404)
+    await t.request.post(`/v1/articles/${id}/publish`).set(t.auth).expect(200)
+    await stored(t, slug)
+    await t.request.post(`/v1/articles/${id}/unpublish`).set(t.auth).expect(200)
+    await t.request.post(`/v1/articles/${id}/publish`).set(t.auth).send({ at: new Date(t.clock() + 3_600_000).toISOString() }).expect(200)
+    await t.request.get(`/v1/articles/${slug}`).expect(404)
+    t.clock.advance(3_600_000)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.publishedAt).toBe(new Date(t.clock()).toISOString())
+
+    await stored(t, slug)
+    await t.request.patch(`/v1/articles/${id}`).set(t.auth).send({ section: 'sport' }).expect(200)
+    const moved = (await t.request.get(`/v1/articles/${slug}`).expect(200)).body
+    expect(moved.url).toBe(`/sport/${slug}`)
+    expect(moved.breadcrumbs.map((b: { slug: string }) => b.slug)).toEqual(['sport'])
+  })
+
+  it('shows a changed related list, and a scheduled related article from its second on', async () => {
+    const t = await newsroom()
+    const a = await publishedStory(t, { headline: 'Main story' })
+    const b = await publishedStory(t, { headline: 'Earlier story' })
+    const later = await publishedStory(t, { headline: 'Embargoed story' }, new Date(t.clock() + 60_000).toISOString())
+    await t.request.patch(`/v1/articles/${a.id}`).set(t.auth).send({ relatedIds: [b.id, later.id] }).expect(200)
+    expect((await stored(t, a.slug)).body.relatedIds).toEqual([b.id])
+    t.clock.advance(59_999)
+    expect((await stored(t, a.slug)).body.relatedIds).toEqual([b.id])
+    t.clock.advance(1)
+    expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([b.id, later.id])
+
+    await stored(t, a.slug)
+    await t.request.patch(`/v1/articles/${a.id}`).set(t.auth).send({ relatedIds: [later.id] }).expect(200)
+    expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([later.id])
+
+    // the related article itself unpublished or deleted
+    await stored(t, a.slug)
+    await t.request.post(`/v1/articles/${later.id}/unpublish`).set(t.auth).expect(200)
+    expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([])
+    await t.request.patch(`/v1/articles/${a.id}`).set(t.auth).send({ relatedIds: [b.id] }).expect(200)
+    await stored(t, a.slug)
+    await t.request.delete(`/v1/articles/${b.id}`).set(t.auth).expect(204)
+    expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([])
+  })
+
+  it('shows a section moved under another parent in url and breadcrumbs', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    await stored(t, slug)
+    await t.request.patch('/v1/sections/news/world-news').set(t.auth).send({ parent: 'sport' }).expect(200)
+    const article = (await t.request.get(`/v1/articles/${slug}`).expect(200)).body
+    expect(article.url).toBe(`/sport/world-news/${slug}`)
+    expect(article.breadcrumbs.map((b: { slug: string }) => b.slug)).toEqual(['sport', 'world-news'])
+  })
+
+  it('shows changed tags and authors of the article', async () => {
+    const t = await newsroom()
+    const { id, slug } = await publishedStory(t)
+    await t.request.post('/v1/authors').set(t.auth).send({ slug: 'jo', name: 'Jo Reporter', kind: 'staff' }).expect(201)
+    await stored(t, slug)
+    await t.request.patch(`/v1/articles/${id}`).set(t.auth).send({ tags: ['paris'], authors: ['jo', 'afp'] }).expect(200)
+    const article = (await t.request.get(`/v1/articles/${slug}`).expect(200)).body
+    expect(article.tags.map((tag: { slug: string }) => tag.slug)).toEqual(['paris'])
+    expect(article.authors.map((author: { slug: string }) => author.slug)).toEqual(['jo', 'afp'])
+  })
+
+  it('shows a tag renamed with raw SQL on another connection at once', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    await stored(t, slug)
+    const other = new Database(t.config.databasePath)
+    try {
+      other.prepare("update tags set name = 'Climate emergency' where slug = 'climate'").run()
+    } finally {
+      other.close()
+    }
+    const res = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(fromDocument(res)).toBe(false)
+    expect(res.body.tags.map((tag: { name: string }) => tag.name)).toContain('Climate emergency')
+  })
+})
+
+describe('render fingerprint', () => {
+  it('drops every stored document at start-up when the render configuration changed', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    await stored(t, slug)
+    expect(documentCount(t)).toBe(1)
+
+    const same = openDb({ path: t.config.databasePath })
+    try {
+      await (await buildApp({ db: same, config: t.config, clock: t.clock })).close()
+      expect(documentCount(t)).toBe(1)
+      await (await buildApp({ db: same, config: { ...t.config, compressionThreshold: 10 }, clock: t.clock })).close()
+      expect(documentCount(t)).toBe(0)
+    } finally {
+      closeDb(same)
+    }
+  })
+})
