@@ -3,7 +3,7 @@
 // requests are answered from the stored document straight from Node's request handler, before
 // Fastify, with what the Fastify path would write: request id, CORS, Cache-Control, 304s, the
 // negotiated coding, metrics. Requests with a query string or credentials always render.
-import type { FastifyInstance, preHandlerHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { hash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
@@ -66,6 +66,16 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.documentVersion < 0 || reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return done()
     if (!String(reply.getHeader('cache-control')).startsWith('public')) return done()
+    try {
+      storeDocument(request, reply, payload)
+    } catch (error) {
+      // a document that could not be stored (disk full, read-only file) only costs the next read a render
+      request.log.warn({ err: error }, 'article document not stored')
+    }
+    done()
+  })
+
+  function storeDocument (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer) {
     const identity = typeof payload === 'string' ? Buffer.from(payload) : payload
     const compress = identity.length >= config.compressionThreshold
     const text = (name: string) => { const value = reply.getHeader(name); return value === undefined ? null : String(value) }
@@ -80,8 +90,7 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
       br: compress ? brotliCompressSync(identity, { params: { ...brotliParams, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } }) : null,
       gzip: compress ? gzipSync(identity) : null,
     }, request.documentVersion, app.clock())
-    done()
-  })
+  }
 }
 
 export default fp(articleDocumentsPlugin, { name: 'article-documents', dependencies: ['caching'] })
