@@ -9,16 +9,18 @@ import type { Db } from '../db/connection.js'
 export type DocumentEncoding = 'br' | 'gzip' | 'identity'
 
 export interface StoredDocument {
+  articleId: number
   etag: string
   lastModified: string | null
   surrogateKey: string | null
   contentType: string
   vary: string | null
-  // the body in the asked coding, or identity when the document was too small to compress
-  body: Buffer
-  encoded: 0 | 1
+  // the body in the asked coding; null when that coding was not made yet (then `identity` is set)
+  body: Buffer | null
+  identity: Buffer | null
 }
 
+// The rendered answer: the body as sent without content coding, and its headers.
 export interface NewDocument {
   slug: string
   etag: string
@@ -27,8 +29,6 @@ export interface NewDocument {
   contentType: string
   vary: string | null
   identity: Buffer
-  br: Buffer | null
-  gzip: Buffer | null
 }
 
 export interface ArticleDocuments {
@@ -38,13 +38,15 @@ export interface ArticleDocuments {
   find: (slug: string, encoding: DocumentEncoding, now: number) => StoredDocument | undefined
   // stores a document rendered at `now` unless a write landed since `version` was read; true when stored
   store: (document: NewDocument, version: number, now: number) => boolean
+  // keeps a compressed body made on first demand, if the document is still the one with this ETag
+  addVariant: (articleId: number, etag: string, encoding: 'br' | 'gzip', body: Buffer) => boolean
   // drops every document when they were made with another render fingerprint; true when it did
   resetUnless: (fingerprint: string) => boolean
 }
 
-const findSql = (body: string, encoded: string) => `
-  select etag, last_modified as lastModified, surrogate_key as surrogateKey, content_type as contentType, vary,
-    ${body} as body, ${encoded} as encoded
+const findSql = (body: string, identity: string) => `
+  select article_id as articleId, etag, last_modified as lastModified, surrogate_key as surrogateKey,
+    content_type as contentType, vary, ${body} as body, ${identity} as identity
   from article_documents
   where slug = ? and live_from <= ? and (stale_at is null or stale_at > ?)`
 
@@ -52,11 +54,11 @@ const findSql = (body: string, encoded: string) => `
 // first future publication of a scheduled related article, when relatedIds changes without a write.
 const STORE = `
   insert or replace into article_documents
-    (article_id, slug, live_from, stale_at, etag, last_modified, surrogate_key, content_type, vary, identity, br, gzip)
+    (article_id, slug, live_from, stale_at, etag, last_modified, surrogate_key, content_type, vary, identity)
   select a.id, a.slug, a.published_at,
     (select min(r.published_at) from article_related ar join articles r on r.id = ar.related_id
       where ar.article_id = a.id and r.status = 'published' and r.published_at > :now),
-    :etag, :lastModified, :surrogateKey, :contentType, :vary, :identity, :br, :gzip
+    :etag, :lastModified, :surrogateKey, :contentType, :vary, :identity
   from articles a
   where a.slug = :slug and a.status = 'published' and a.published_at <= :now
     and (select v from content_version where id = 1) = :version`
@@ -68,9 +70,13 @@ function isBusy (error: unknown): boolean {
 export function articleDocuments (db: Db): ArticleDocuments {
   const sqlite: Database.Database = db.$client
   const byEncoding = {
-    identity: sqlite.prepare<[string, number, number], StoredDocument>(findSql('identity', '0')),
-    br: sqlite.prepare<[string, number, number], StoredDocument>(findSql('coalesce(br, identity)', 'br is not null')),
-    gzip: sqlite.prepare<[string, number, number], StoredDocument>(findSql('coalesce(gzip, identity)', 'gzip is not null')),
+    identity: sqlite.prepare<[string, number, number], StoredDocument>(findSql('identity', 'null')),
+    br: sqlite.prepare<[string, number, number], StoredDocument>(findSql('br', 'iif(br is null, identity, null)')),
+    gzip: sqlite.prepare<[string, number, number], StoredDocument>(findSql('gzip', 'iif(gzip is null, identity, null)')),
+  }
+  const variants = {
+    br: sqlite.prepare('update article_documents set br = ? where article_id = ? and etag = ?'),
+    gzip: sqlite.prepare('update article_documents set gzip = ? where article_id = ? and etag = ?'),
   }
   const version = sqlite.prepare<[], number>('select v from content_version where id = 1').pluck()
   const store = sqlite.prepare(STORE)
@@ -80,23 +86,26 @@ export function articleDocuments (db: Db): ArticleDocuments {
     sqlite.prepare('update content_version set v = v + 1, render_fingerprint = ? where id = 1').run(value)
   })
 
+  // Storing is an optimisation: when another connection holds the write lock (a long import), skip
+  // it rather than block the event loop for busy_timeout.
+  function withoutWaiting (write: () => boolean): boolean {
+    const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number
+    sqlite.pragma('busy_timeout = 0')
+    try {
+      return write()
+    } catch (error) {
+      if (isBusy(error)) return false
+      throw error
+    } finally {
+      sqlite.pragma(`busy_timeout = ${timeout}`)
+    }
+  }
+
   return {
     version: () => version.get() ?? 0,
     find: (slug, encoding, now) => byEncoding[encoding].get(slug, now, now),
-    store: (document, expected, now) => {
-      // a fill is an optimisation: when another connection holds the write lock (a long import),
-      // skip it rather than block the event loop for busy_timeout
-      const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number
-      sqlite.pragma('busy_timeout = 0')
-      try {
-        return store.run({ ...document, now, version: expected }).changes > 0
-      } catch (error) {
-        if (isBusy(error)) return false
-        throw error
-      } finally {
-        sqlite.pragma(`busy_timeout = ${timeout}`)
-      }
-    },
+    store: (document, expected, now) => withoutWaiting(() => store.run({ ...document, now, version: expected }).changes > 0),
+    addVariant: (articleId, etag, encoding, body) => withoutWaiting(() => variants[encoding].run(body, articleId, etag).changes > 0),
     resetUnless: (value) => {
       if (fingerprint.get() === value) return false
       reset(value)

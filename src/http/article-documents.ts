@@ -1,6 +1,6 @@
 // Article documents over HTTP (ARTICLE_DOCUMENTS): after GET /v1/articles/{slug} renders a public
-// 200, its body, compressed variants and validators are stored (articles/documents.ts); later
-// requests are answered from the stored document straight from Node's request handler, before
+// 200, its body and headers are stored (articles/documents.ts; each compressed variant is added on
+// first demand); later requests are answered from the stored document straight from Node's request handler, before
 // Fastify, with what the Fastify path would write: request id, CORS, Cache-Control, 304s, the
 // negotiated coding, metrics. Requests with a query string or credentials always render.
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
@@ -8,7 +8,7 @@ import fp from 'fastify-plugin'
 import { hash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
-import { articleDocuments, type ArticleDocuments } from '../articles/documents.js'
+import { articleDocuments, type ArticleDocuments, type DocumentEncoding, type StoredDocument } from '../articles/documents.js'
 import type { Config } from '../config.js'
 import { negotiateEncoding, type RawHandler } from './cache-serving.js'
 import { publicCacheControl } from './caching.js'
@@ -76,8 +76,6 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
   })
 
   function storeDocument (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer) {
-    const identity = typeof payload === 'string' ? Buffer.from(payload) : payload
-    const compress = identity.length >= config.compressionThreshold
     const text = (name: string) => { const value = reply.getHeader(name); return value === undefined ? null : String(value) }
     documents.store({
       slug: (request.params as { article: string }).article,
@@ -86,9 +84,7 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
       surrogateKey: text('surrogate-key'),
       contentType: text('content-type') ?? 'application/json; charset=utf-8',
       vary: text('vary'),
-      identity,
-      br: compress ? brotliCompressSync(identity, { params: { ...brotliParams, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } }) : null,
-      gzip: compress ? gzipSync(identity) : null,
+      identity: typeof payload === 'string' ? Buffer.from(payload) : payload,
     }, request.documentVersion, app.clock())
   }
 }
@@ -104,6 +100,24 @@ export function documentFastPath (app: FastifyInstance): RawHandler | null {
   // the Fastify path marks a response-cache miss; this request missed it too
   const cacheMarker = app.responseCache ? ['x-cache', 'MISS'] : []
   const { metrics, clock } = app
+  const threshold = app.config.compressionThreshold
+  // The body in the negotiated coding. A coding asked for the first time is made here (at the
+  // response cache's brotli quality) and kept with the document; a body under the threshold is never
+  // compressed, as on the rendering path.
+  const encoded = (document: StoredDocument, encoding: DocumentEncoding): Buffer => {
+    if (document.body !== null) return document.body
+    const identity = document.identity!
+    if (encoding === 'identity' || identity.length < threshold) return identity
+    const body = encoding === 'br'
+      ? brotliCompressSync(identity, { params: { ...brotliParams, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } })
+      : gzipSync(identity)
+    try {
+      documents.addVariant(document.articleId, document.etag, encoding, body)
+    } catch (error) {
+      app.log.warn({ err: error }, 'article document variant not stored')
+    }
+    return body
+  }
   return (req, res) => {
     const url = req.url!
     if (req.method !== 'GET' || !url.startsWith(PREFIX) || req.headers.authorization !== undefined) return false
@@ -131,11 +145,12 @@ export function documentFastPath (app: FastifyInstance): RawHandler | null {
       res.writeHead(304, head)
       res.end()
     } else {
+      const body = encoded(document, encoding)
       head.push('content-type', document.contentType)
-      if (document.encoded) head.push('content-encoding', encoding)
-      head.push('content-length', String(document.body.length), 'server-timing', timing(dbMs, started))
+      if (body !== document.identity && encoding !== 'identity') head.push('content-encoding', encoding)
+      head.push('content-length', String(body.length), 'server-timing', timing(dbMs, started))
       res.writeHead(200, head)
-      res.end(document.body)
+      res.end(body)
     }
     metrics.observeRequest('GET', ARTICLE_ROUTE, status, (performance.now() - started) / 1000)
     return true

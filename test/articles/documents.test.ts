@@ -81,6 +81,29 @@ describe('stored article documents', () => {
     }
   })
 
+  it('makes each compressed variant once, on the first request that asks for it, and never under the threshold', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t, { body: Array.from({ length: 20 }, (_, i) => ({ type: 'paragraph', text: `Paragraph ${i} of the talks.` })) })
+    const variants = () => t.db.$client.prepare('select br is not null as br, gzip is not null as gzip from article_documents').get()
+    await raw(t, `/v1/articles/${slug}`, { 'accept-encoding': 'identity' })
+    expect(variants()).toEqual({ br: 0, gzip: 0 })
+    const first = await raw(t, `/v1/articles/${slug}`, { 'accept-encoding': 'br' })
+    expect(variants()).toEqual({ br: 1, gzip: 0 })
+    const second = await raw(t, `/v1/articles/${slug}`, { 'accept-encoding': 'br' })
+    expect(fromDocument(second)).toBe(true)
+    expect(second.headers['content-encoding']).toBe('br')
+    expect(second.body.equals(first.body)).toBe(true)
+
+    const small = await newsroom({ COMPRESSION_THRESHOLD: '100000' })
+    const { slug: shortSlug } = await publishedStory(small)
+    const rendered = await raw(small, `/v1/articles/${shortSlug}`, { 'accept-encoding': 'br' })
+    const document = await raw(small, `/v1/articles/${shortSlug}`, { 'accept-encoding': 'br' })
+    expect(fromDocument(document)).toBe(true)
+    expect(document.headers['content-encoding']).toBeUndefined()
+    expect(comparable(document.headers)).toEqual(comparable(rendered.headers))
+    expect(document.body.equals(rendered.body)).toBe(true)
+  })
+
   it('keeps the client X-Request-Id and the CORS headers of a restricted origin list', async () => {
     const t = await newsroom({ CORS_ORIGINS: 'https://reader.example.com' })
     const { slug } = await publishedStory(t)
