@@ -109,19 +109,21 @@ CREATE TRIGGER `article_documents_author_delete` AFTER DELETE ON `authors` BEGIN
   UPDATE content_version SET v = v + 1;
 END;
 --> statement-breakpoint
--- Sections: a rename or move changes the path, url and breadcrumbs of every descendant's articles;
--- section writes are rare, so every document goes.
-CREATE TRIGGER `article_documents_section_insert` AFTER INSERT ON `sections` BEGIN
-  DELETE FROM article_documents;
-  UPDATE content_version SET v = v + 1;
-END;
---> statement-breakpoint
+-- Sections: a rename or move changes the section, url and breadcrumbs of the articles in the section
+-- and everything below it (paths are `parent/child`, so the subtree is the paths under old.path or
+-- new.path). A new section changes no existing article, so inserts need no trigger.
 CREATE TRIGGER `article_documents_section_update` AFTER UPDATE ON `sections` BEGIN
-  DELETE FROM article_documents;
+  DELETE FROM article_documents WHERE article_id IN (
+    SELECT a.id FROM sections s JOIN articles a ON a.section_id = s.id
+    WHERE s.id IN (old.id, new.id)
+      OR substr(s.path, 1, length(old.path) + 1) = old.path || '/'
+      OR substr(s.path, 1, length(new.path) + 1) = new.path || '/');
   UPDATE content_version SET v = v + 1;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `article_documents_section_delete` AFTER DELETE ON `sections` BEGIN
-  DELETE FROM article_documents;
+  DELETE FROM article_documents WHERE article_id IN (
+    SELECT a.id FROM sections s JOIN articles a ON a.section_id = s.id
+    WHERE s.id = old.id OR substr(s.path, 1, length(old.path) + 1) = old.path || '/');
   UPDATE content_version SET v = v + 1;
 END;

@@ -244,14 +244,27 @@ describe('stored article documents after writes', () => {
     expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([])
   })
 
-  it('shows a section moved under another parent in url and breadcrumbs', async () => {
+  it('shows a renamed parent section and a section moved under another parent in url and breadcrumbs', async () => {
     const t = await newsroom()
     const { slug } = await publishedStory(t)
+    const elsewhere = await publishedStory(t, { headline: 'Cup final tonight', section: 'sport' })
+    await stored(t, slug)
+    await stored(t, elsewhere.slug)
+    await t.request.patch('/v1/sections/news').set(t.auth).send({ name: 'Headlines' }).expect(200)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.breadcrumbs.map((b: { name: string }) => b.name))
+      .toEqual(['Headlines', 'World News'])
+    // a section write leaves the documents of other sections' articles in place
+    expect(fromDocument(await t.request.get(`/v1/articles/${elsewhere.slug}`).expect(200))).toBe(true)
+
     await stored(t, slug)
     await t.request.patch('/v1/sections/news/world-news').set(t.auth).send({ parent: 'sport' }).expect(200)
     const article = (await t.request.get(`/v1/articles/${slug}`).expect(200)).body
     expect(article.url).toBe(`/sport/world-news/${slug}`)
     expect(article.breadcrumbs.map((b: { slug: string }) => b.slug)).toEqual(['sport', 'world-news'])
+
+    await stored(t, slug)
+    await t.request.patch('/v1/sections/sport').set(t.auth).send({ slug: 'sports' }).expect(200)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.url).toBe(`/sports/world-news/${slug}`)
   })
 
   it('shows changed tags and authors of the article', async () => {
