@@ -20,7 +20,8 @@ export interface StoredDocument {
   identity: Buffer | null
 }
 
-// The rendered answer: the body as sent without content coding, and its headers.
+// The rendered answer: the body without content coding, the coding the render itself made (if
+// any), and its headers.
 export interface NewDocument {
   slug: string
   etag: string
@@ -29,6 +30,8 @@ export interface NewDocument {
   contentType: string
   vary: string | null
   identity: Buffer
+  br: Buffer | null
+  gzip: Buffer | null
 }
 
 export interface ArticleDocuments {
@@ -54,11 +57,11 @@ const findSql = (body: string, identity: string) => `
 // first future publication of a scheduled related article, when relatedIds changes without a write.
 const STORE = `
   insert or replace into article_documents
-    (article_id, slug, live_from, stale_at, etag, last_modified, surrogate_key, content_type, vary, identity)
+    (article_id, slug, live_from, stale_at, etag, last_modified, surrogate_key, content_type, vary, identity, br, gzip)
   select a.id, a.slug, a.published_at,
     (select min(r.published_at) from article_related ar join articles r on r.id = ar.related_id
       where ar.article_id = a.id and r.status = 'published' and r.published_at > :now),
-    :etag, :lastModified, :surrogateKey, :contentType, :vary, :identity
+    :etag, :lastModified, :surrogateKey, :contentType, :vary, :identity, :br, :gzip
   from articles a
   where a.slug = :slug and a.status = 'published' and a.published_at <= :now
     and (select v from content_version where id = 1) = :version`

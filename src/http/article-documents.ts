@@ -1,18 +1,19 @@
 // Article documents over HTTP (ARTICLE_DOCUMENTS): after GET /v1/articles/{slug} renders a public
-// 200, its body and headers are stored (articles/documents.ts; each compressed variant is added on
-// first demand); later requests are answered from the stored document straight from Node's request handler, before
-// Fastify, with what the Fastify path would write: request id, CORS, Cache-Control, 304s, the
-// negotiated coding, metrics. Requests with a query string or credentials always render.
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
+// 200, its body (identity and the coding the render made; another coding is added on first demand)
+// and headers are stored (articles/documents.ts); later requests are answered from the stored
+// document straight from Node's request handler, before Fastify, with what the Fastify path would
+// write: request id, CORS, Cache-Control, 304s, the negotiated coding, metrics. Requests with a
+// query string or credentials always render.
+import type { FastifyInstance, onSendHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { hash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
-import { articleDocuments, type ArticleDocuments, type DocumentEncoding, type StoredDocument } from '../articles/documents.js'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
+import { articleDocuments, type ArticleDocuments, type DocumentEncoding, type NewDocument, type StoredDocument } from '../articles/documents.js'
 import type { Config } from '../config.js'
 import { negotiateEncoding, type RawHandler } from './cache-serving.js'
 import { publicCacheControl } from './caching.js'
-import { brotliParams } from './compression.js'
+import { requestBrotliOptions } from './compression.js'
 import { notModified } from './conditional.js'
 import { corsResponseHeaders } from './cors.js'
 import { genRequestId } from './request-id.js'
@@ -37,12 +38,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     // content_version read before the article handler ran; -1 when the answer may not be stored
     documentVersion: number
+    // the rendered answer to store once compression has run
+    documentDraft: NewDocument | null
   }
 }
 
 async function articleDocumentsPlugin (app: FastifyInstance) {
   const { config } = app
   app.decorateRequest('documentVersion', -1)
+  app.decorateRequest('documentDraft', null)
   if (!config.articleDocuments) {
     app.decorate('articleDocuments', null)
     return
@@ -55,10 +59,26 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
     if (!request.url.includes('?') && request.headers.authorization === undefined) request.documentVersion = documents.version()
     done()
   }
+  // Runs after @fastify/compress's onSend (added to the route before this one): the coded body the
+  // render just made is stored with the document, so a stored answer is the rendered one byte for byte.
+  const storeDocument: onSendHookHandler = (request, reply, payload, done) => {
+    const draft = request.documentDraft
+    if (!draft) return done()
+    const coding = reply.getHeader('content-encoding')
+    if ((coding === 'br' || coding === 'gzip') && Buffer.isBuffer(payload)) draft[coding] = payload
+    try {
+      documents.store(draft, request.documentVersion, app.clock())
+    } catch (error) {
+      // a document that could not be stored (disk full, read-only file) only costs the next read a render
+      request.log.warn({ err: error }, 'article document not stored')
+    }
+    done()
+  }
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     if (route.url !== ARTICLE_ROUTE || !methods.includes('GET')) return
-    route.preHandler = [...(Array.isArray(route.preHandler) ? route.preHandler : route.preHandler ? [route.preHandler] : []), readVersion]
+    route.preHandler = [...asList(route.preHandler), readVersion]
+    route.onSend = [...asList(route.onSend), storeDocument]
   })
 
   // Runs after caching.ts's onSend (registered later): the identity body with its ETag, Vary and
@@ -66,18 +86,8 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.documentVersion < 0 || reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return done()
     if (!String(reply.getHeader('cache-control')).startsWith('public')) return done()
-    try {
-      storeDocument(request, reply, payload)
-    } catch (error) {
-      // a document that could not be stored (disk full, read-only file) only costs the next read a render
-      request.log.warn({ err: error }, 'article document not stored')
-    }
-    done()
-  })
-
-  function storeDocument (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer) {
     const text = (name: string) => { const value = reply.getHeader(name); return value === undefined ? null : String(value) }
-    documents.store({
+    request.documentDraft = {
       slug: (request.params as { article: string }).article,
       etag: String(reply.getHeader('etag')),
       lastModified: text('last-modified'),
@@ -85,9 +95,14 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
       contentType: text('content-type') ?? 'application/json; charset=utf-8',
       vary: text('vary'),
       identity: typeof payload === 'string' ? Buffer.from(payload) : payload,
-    }, request.documentVersion, app.clock())
-  }
+      br: null,
+      gzip: null,
+    }
+    done()
+  })
 }
+
+const asList = <T>(hooks: T | T[] | undefined): T[] => Array.isArray(hooks) ? hooks : hooks ? [hooks] : []
 
 export default fp(articleDocumentsPlugin, { name: 'article-documents', dependencies: ['caching'] })
 
@@ -101,15 +116,15 @@ export function documentFastPath (app: FastifyInstance): RawHandler | null {
   const cacheMarker = app.responseCache ? ['x-cache', 'MISS'] : []
   const { metrics, clock } = app
   const threshold = app.config.compressionThreshold
-  // The body in the negotiated coding. A coding asked for the first time is made here (at the
-  // response cache's brotli quality) and kept with the document; a body under the threshold is never
-  // compressed, as on the rendering path.
+  // The body in the negotiated coding. A coding the render did not make is made here on first demand,
+  // with the rendering path's own settings, and kept with the document; a body under the threshold is
+  // never compressed, as on the rendering path.
   const encoded = (document: StoredDocument, encoding: DocumentEncoding): Buffer => {
     if (document.body !== null) return document.body
     const identity = document.identity!
     if (encoding === 'identity' || identity.length < threshold) return identity
     const body = encoding === 'br'
-      ? brotliCompressSync(identity, { params: { ...brotliParams, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } })
+      ? brotliCompressSync(identity, requestBrotliOptions)
       : gzipSync(identity)
     try {
       documents.addVariant(document.articleId, document.etag, encoding, body)
