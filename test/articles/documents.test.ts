@@ -153,6 +153,16 @@ describe('stored article documents', () => {
     expect(keyed.headers['cache-control']).toBe('no-store')
   })
 
+  it('counts answers from stored documents in the request metrics under the route pattern', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    const etag = String((await stored(t, slug)).headers.etag)
+    await t.request.get(`/v1/articles/${slug}`).set('if-none-match', etag).expect(304)
+    const metrics = (await t.request.get('/metrics').expect(200)).text
+    expect(metrics).toContain('http_requests_total{method="GET",route="/v1/articles/:article",status="200"} 2')
+    expect(metrics).toContain('http_requests_total{method="GET",route="/v1/articles/:article",status="304"} 1')
+  })
+
   it('stores nothing and serves nothing when ARTICLE_DOCUMENTS=false', async () => {
     const t = await newsroom({ ARTICLE_DOCUMENTS: 'false' })
     const { slug } = await publishedStory(t)
