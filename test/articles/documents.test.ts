@@ -1,6 +1,6 @@
 // Stored article documents (ARTICLE_DOCUMENTS) with the response cache off: a stored answer is the
-// rendered answer, byte for byte, in every coding; only plain public reads are served from it; and
-// after every kind of write, from this process or another connection, the next read is fresh.
+// rendered answer, byte for byte, in every coding; only plain public reads are served from it; a
+// render that raced a write is not stored (freshness after writes: documents-writes.test.ts).
 import Database from 'better-sqlite3'
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
