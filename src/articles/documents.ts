@@ -37,8 +37,8 @@ export interface NewDocument {
 export interface ArticleDocuments {
   // the value to pass to store() for a render that starts now
   version: () => number
-  // the live document for this slug at `now`
-  find: (slug: string, encoding: DocumentEncoding, now: number) => StoredDocument | undefined
+  // the live document for this slug at `now`; withIdentity: `identity` is set even when `body` is
+  find: (slug: string, encoding: DocumentEncoding, now: number, withIdentity?: boolean) => StoredDocument | undefined
   // stores a document rendered at `now` unless a write landed since `version` was read; true when stored
   store: (document: NewDocument, version: number, now: number) => boolean
   // keeps a compressed body made on first demand, if the document is still the one with this ETag
@@ -72,11 +72,13 @@ function isBusy (error: unknown): boolean {
 
 export function articleDocuments (db: Db): ArticleDocuments {
   const sqlite: Database.Database = db.$client
+  const find = (body: string, identity: string) => sqlite.prepare<[string, number, number], StoredDocument>(findSql(body, identity))
   const byEncoding = {
-    identity: sqlite.prepare<[string, number, number], StoredDocument>(findSql('identity', 'null')),
-    br: sqlite.prepare<[string, number, number], StoredDocument>(findSql('br', 'iif(br is null, identity, null)')),
-    gzip: sqlite.prepare<[string, number, number], StoredDocument>(findSql('gzip', 'iif(gzip is null, identity, null)')),
+    identity: find('identity', 'null'),
+    br: find('br', 'iif(br is null, identity, null)'),
+    gzip: find('gzip', 'iif(gzip is null, identity, null)'),
   }
+  const withIdentityByEncoding = { identity: find('identity', 'identity'), br: find('br', 'identity'), gzip: find('gzip', 'identity') }
   const variants = {
     br: sqlite.prepare('update article_documents set br = ? where article_id = ? and etag = ?'),
     gzip: sqlite.prepare('update article_documents set gzip = ? where article_id = ? and etag = ?'),
@@ -106,7 +108,7 @@ export function articleDocuments (db: Db): ArticleDocuments {
 
   return {
     version: () => version.get() ?? 0,
-    find: (slug, encoding, now) => byEncoding[encoding].get(slug, now, now),
+    find: (slug, encoding, now, withIdentity = false) => (withIdentity ? withIdentityByEncoding : byEncoding)[encoding].get(slug, now, now),
     store: (document, expected, now) => withoutWaiting(() => store.run({ ...document, now, version: expected }).changes > 0),
     addVariant: (articleId, etag, encoding, body) => withoutWaiting(() => variants[encoding].run(body, articleId, etag).changes > 0),
     resetUnless: (value) => {

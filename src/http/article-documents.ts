@@ -7,6 +7,7 @@
 import type { FastifyInstance, onSendHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { hash } from 'node:crypto'
+import type { OutgoingHttpHeaders } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { articleDocuments, type ArticleDocuments, type DocumentEncoding, type NewDocument, type StoredDocument } from '../articles/documents.js'
@@ -116,22 +117,33 @@ export function documentFastPath (app: FastifyInstance): RawHandler | null {
   const cacheMarker = app.responseCache ? ['x-cache', 'MISS'] : []
   const { metrics, clock } = app
   const threshold = app.config.compressionThreshold
-  // The body in the negotiated coding. A coding the render did not make is made here on first demand,
-  // with the rendering path's own settings, and kept with the document; a body under the threshold is
-  // never compressed, as on the rendering path.
-  const encoded = (document: StoredDocument, encoding: DocumentEncoding): Buffer => {
-    if (document.body !== null) return document.body
+  // The body in the negotiated coding and that coding. A coding the render did not make is made here
+  // on first demand, with the rendering path's own settings, and kept with the document; a body under
+  // the threshold is never compressed, as on the rendering path.
+  const encoded = (document: StoredDocument, encoding: DocumentEncoding): [Buffer, DocumentEncoding] => {
+    if (document.body !== null) return [document.body, encoding]
     const identity = document.identity!
-    if (encoding === 'identity' || identity.length < threshold) return identity
-    const body = encoding === 'br'
-      ? brotliCompressSync(identity, requestBrotliOptions)
-      : gzipSync(identity)
+    if (encoding === 'identity' || identity.length < threshold) return [identity, 'identity']
+    const body = encoding === 'br' ? brotliCompressSync(identity, requestBrotliOptions) : gzipSync(identity)
     try {
       documents.addVariant(document.articleId, document.etag, encoding, body)
     } catch (error) {
       app.log.warn({ err: error }, 'article document variant not stored')
     }
-    return body
+    return [body, encoding]
+  }
+  // With the response cache on, a document answer also fills it (the cache missed in this same turn,
+  // so nothing was written since), as a rendered answer would. Only with the full Surrogate-Key: the
+  // cache is invalidated by those keys (a header over 16 KB keeps only list keys).
+  const cache = app.responseCache
+  const adopt = (url: string, document: StoredDocument, answer: [Buffer, DocumentEncoding] | null) => {
+    const keys = document.surrogateKey?.split(' ') ?? []
+    if (!cache || document.identity === null || !keys.includes(`article:${document.articleId}`)) return
+    const headers: OutgoingHttpHeaders = { 'content-type': document.contentType, etag: document.etag, 'cache-control': cacheControl, 'surrogate-key': document.surrogateKey! }
+    if (document.lastModified !== null) headers['last-modified'] = document.lastModified
+    if (document.vary !== null) headers.vary = document.vary
+    const entry = cache.adopt(url, ARTICLE_ROUTE, headers, document.identity, keys)
+    if (entry && answer && answer[1] !== 'identity') cache.addVariant(entry, answer[1], answer[0])
   }
   return (req, res) => {
     const url = req.url!
@@ -140,7 +152,7 @@ export function documentFastPath (app: FastifyInstance): RawHandler | null {
     if (slug.length > MAX_SLUG || !SLUG.test(slug)) return false
     const started = performance.now()
     const encoding = negotiateEncoding(req.headers['accept-encoding'])
-    const document = documents.find(slug, encoding, clock())
+    const document = documents.find(slug, encoding, clock(), cache !== null)
     if (!document) return false
     const dbMs = performance.now() - started
     const head = ['x-request-id', genRequestId(req)]
@@ -154,19 +166,21 @@ export function documentFastPath (app: FastifyInstance): RawHandler | null {
     if (document.surrogateKey !== null) head.push('surrogate-key', document.surrogateKey)
     if (document.lastModified !== null) head.push('last-modified', document.lastModified)
     let status = 200
+    let answer: [Buffer, DocumentEncoding] | null = null
     if (notModified(req.headers, document.etag, document.lastModified ?? undefined)) {
       status = 304
       head.push('server-timing', timing(dbMs, started))
       res.writeHead(304, head)
       res.end()
     } else {
-      const body = encoded(document, encoding)
+      const [body, coding] = answer = encoded(document, encoding)
       head.push('content-type', document.contentType)
-      if (body !== document.identity && encoding !== 'identity') head.push('content-encoding', encoding)
+      if (coding !== 'identity') head.push('content-encoding', coding)
       head.push('content-length', String(body.length), 'server-timing', timing(dbMs, started))
       res.writeHead(200, head)
       res.end(body)
     }
+    adopt(url, document, answer)
     metrics.observeRequest('GET', ARTICLE_ROUTE, status, (performance.now() - started) / 1000)
     return true
   }

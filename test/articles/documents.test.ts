@@ -137,6 +137,29 @@ describe('stored article documents', () => {
     expect(metrics).toContain('http_requests_total{method="GET",route="/v1/articles/:article",status="304"} 1')
   })
 
+  it('fills the response cache from a document answer, and that entry goes with the next write', async () => {
+    const t = await newsroom({ RESPONSE_CACHE: 'true' })
+    const { id, slug } = await publishedStory(t)
+    // a scheduled story: its publication time ends every response-cache entry, not the documents
+    await publishedStory(t, { headline: 'Embargoed' }, new Date(t.clock() + 60_000).toISOString())
+    const rendered = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(rendered.headers['x-cache']).toBe('MISS')
+    t.clock.advance(60_000)
+    const document = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(fromDocument(document)).toBe(true)
+    expect(document.headers['x-cache']).toBe('MISS')
+    const hit = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(hit.headers['x-cache']).toBe('HIT')
+    expect(hit.text).toBe(rendered.text)
+    const same = (headers: Record<string, string>) => comparable(Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'x-cache')))
+    expect(same(hit.headers)).toEqual(same(rendered.headers))
+
+    await t.request.patch(`/v1/articles/${id}`).set(t.auth).send({ headline: 'Talks collapse' }).expect(200)
+    const fresh = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(fresh.headers['x-cache']).toBe('MISS')
+    expect(fresh.body.headline).toBe('Talks collapse')
+  })
+
   it('stores nothing and serves nothing when ARTICLE_DOCUMENTS=false', async () => {
     const t = await newsroom({ ARTICLE_DOCUMENTS: 'false' })
     const { slug } = await publishedStory(t)
