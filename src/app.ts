@@ -13,6 +13,7 @@ import managementCollectionRoutes from './collections/management-routes.js'
 import collectionRoutes from './collections/routes.js'
 import feedsRoutes from './feeds/routes.js'
 import frontRoutes from './fronts/routes.js'
+import articleDocuments, { documentFastPath } from './http/article-documents.js'
 import auth from './http/auth.js'
 import body from './http/body.js'
 import { cacheFastPath, type RawHandler } from './http/cache-serving.js'
@@ -94,10 +95,11 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(compression)
   await app.register(responseCache)
   await app.register(caching)
+  await app.register(articleDocuments)
   await app.register(rateLimitHeaders)
   await app.register(openapi)
   await app.register(auth)
-  fastPath = cacheFastPath(app)
+  fastPath = firstOf(cacheFastPath(app), documentFastPath(app))
   app.addHook('preClose', async () => { fastPath = null })
 
   await app.register(operationsRoutes)
@@ -121,6 +123,12 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
 
   return app
+}
+
+// Two raw handlers tried in order (memory cache, then stored article documents); null when neither is on.
+function firstOf (a: RawHandler | null, b: RawHandler | null): RawHandler | null {
+  if (!a || !b) return a ?? b
+  return (req, res) => a(req, res) || b(req, res)
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>

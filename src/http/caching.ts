@@ -3,13 +3,19 @@
 // and storing cacheable responses in the response cache.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
 import { notModified, strongEtag } from './conditional.js'
 import { markHandlerStart, markRenderStart, serverTimingHeader, timeDatabaseStatements } from './server-timing.js'
 import { addSurrogateKeys, recordKeys, routeKeys, surrogateHeader, surrogateKeysDecorator } from './surrogate-keys.js'
 
+// The Cache-Control of a public answer (also written by the article-document fast path).
+export function publicCacheControl (config: Config): string {
+  return `public, max-age=${config.cacheMaxAge}, stale-while-revalidate=${config.cacheStaleWhileRevalidate}`
+}
+
 async function cachingPlugin (app: FastifyInstance) {
   const { config } = app
-  const publicCacheControl = `public, max-age=${config.cacheMaxAge}, stale-while-revalidate=${config.cacheStaleWhileRevalidate}`
+  const publicControl = publicCacheControl(config)
   app.decorateRequest('surrogateKeySet', null)
   app.decorateRequest('timing', null)
   timeDatabaseStatements(app.db.$client)
@@ -31,7 +37,7 @@ async function cachingPlugin (app: FastifyInstance) {
     if (!reply.hasHeader('cache-control')) {
       // a request with credentials is never marked public: a shared cache would hand it to others
       const shared = read && reply.statusCode < 400 && request.headers.authorization === undefined
-      reply.header('cache-control', shared ? publicCacheControl : 'no-store')
+      reply.header('cache-control', shared ? publicControl : 'no-store')
     }
     reply.header('server-timing', serverTimingHeader(request, reply.elapsedTime))
     if (!read || reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return done()

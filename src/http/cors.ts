@@ -15,7 +15,8 @@ export function corsResponseHeaders (origins: '*' | string[]): (origin: string |
     return () => fixed
   }
   const allowed = new Set(origins)
-  const denied = ['vary', 'Origin']
+  // @fastify/cors exposes the headers even to an origin it does not allow
+  const denied = ['access-control-expose-headers', exposed, 'vary', 'Origin']
   return (origin) => origin !== undefined && allowed.has(origin)
     ? ['access-control-allow-origin', origin, 'access-control-expose-headers', exposed, 'vary', 'Origin']
     : denied

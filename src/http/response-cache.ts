@@ -115,8 +115,7 @@ export class ResponseCache {
   }
 
   store (request: FastifyRequest, reply: FastifyReply, payload: string | Buffer, keys: Iterable<string>): Entry | undefined {
-    const key = request.url
-    if (key.length > MAX_KEY_LENGTH || request.cacheGeneration !== this.generation) return undefined
+    if (request.cacheGeneration !== this.generation) return undefined
     const etag = reply.getHeader('etag')
     if (typeof etag !== 'string') return undefined
     const headers: OutgoingHttpHeaders = {}
@@ -125,6 +124,18 @@ export class ResponseCache {
       if (value !== undefined) headers[name] = value
     }
     const identity = ownBytes(typeof payload === 'string' ? Buffer.from(payload) : payload)
+    return this.add(request.url, request.routeOptions.url ?? 'unmatched', etag, headers, identity, keys)
+  }
+
+  // Keeps an answer made outside Fastify (a stored article document, http/article-documents.ts).
+  // Call it in the same turn as the get() that missed: no write can have landed in between.
+  adopt (key: string, route: string, headers: OutgoingHttpHeaders, identity: Buffer, keys: Iterable<string>): Entry | undefined {
+    const etag = headers.etag
+    return typeof etag === 'string' ? this.add(key, route, etag, headers, ownBytes(identity), keys) : undefined
+  }
+
+  private add (key: string, route: string, etag: string, headers: OutgoingHttpHeaders, identity: Buffer, keys: Iterable<string>): Entry | undefined {
+    if (key.length > MAX_KEY_LENGTH) return undefined
     const now = this.options.clock()
     const keyList = [...keys]
     let expiresAt = this.nextContentEvent(now)
@@ -134,7 +145,7 @@ export class ResponseCache {
     if (existing) this.delete(existing)
     const entry: Entry = {
       key,
-      route: request.routeOptions.url ?? 'unmatched',
+      route,
       etag,
       headers,
       identity,

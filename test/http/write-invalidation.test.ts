@@ -1,8 +1,15 @@
-// The response cache against the real management API: after any write returns, no reader gets
-// the old content, for every kind of write; writes from another connection empty the cache too.
+// The response cache and the stored article documents against the real management API: after any
+// write returns, no reader gets the old content, for every kind of write, with either or both on;
+// writes from another connection reach readers too.
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { makeNewsroom, seedTaxonomy, story, type Newsroom } from '../management/helpers.js'
+import { makeNewsroom as makeNewsroomWith, seedTaxonomy, story, type Newsroom } from '../management/helpers.js'
+
+const MODES = [
+  { name: 'response cache', memory: true, documents: false },
+  { name: 'article documents', memory: false, documents: true },
+  { name: 'response cache and article documents', memory: true, documents: true },
+]
 
 async function publishedStory (t: Newsroom, overrides: Record<string, unknown> = {}) {
   const created = await t.request.post('/v1/articles').set(t.auth).send(story(overrides)).expect(201)
@@ -10,15 +17,19 @@ async function publishedStory (t: Newsroom, overrides: Record<string, unknown> =
   return { id: created.body.id as number, slug: created.body.slug as string, etag: published.headers.etag as string }
 }
 
-// reads a URL twice so the second answer comes from the cache, and returns that answer
-async function cached (t: Newsroom, url: string) {
-  await t.request.get(url).expect(200)
-  const res = await t.request.get(url).expect(200)
-  expect(res.headers['x-cache'], url).toBe('HIT')
-  return res
-}
+describe.each(MODES)('$name and management writes', ({ memory, documents }) => {
+  const makeNewsroom = () => makeNewsroomWith({ env: { RESPONSE_CACHE: String(memory), ARTICLE_DOCUMENTS: String(documents) } })
+  const isArticle = (url: string) => /^\/v1\/articles\/[a-z0-9-]+$/.test(url)
 
-describe('response cache and management writes', () => {
+  // reads a URL twice so the second answer is a stored one (memory cache, or the article's document)
+  async function cached (t: Newsroom, url: string) {
+    await t.request.get(url).expect(200)
+    const res = await t.request.get(url).expect(200)
+    if (memory) expect(res.headers['x-cache'], url).toBe('HIT')
+    else if (isArticle(url)) expect(res.headers['server-timing'], url).toMatch(/^doc;desc=stored/)
+    return res
+  }
+
   it('shows an edit, an unpublish and a delete at once on the article, the lists, search and feeds', async () => {
     const t = await makeNewsroom()
     await seedTaxonomy(t)
@@ -29,7 +40,8 @@ describe('response cache and management writes', () => {
     await t.request.patch(`/v1/articles/${id}`).set(t.auth).send({ headline: 'Talks collapse in Paris' }).expect(200)
     for (const url of urls.slice(0, 3)) {
       const res = await t.request.get(url).expect(200)
-      expect(res.headers['x-cache'], url).toBe('MISS')
+      if (memory) expect(res.headers['x-cache'], url).toBe('MISS')
+      expect(res.headers['server-timing'], url).not.toMatch(/^doc;/)
       expect(res.text, url).toContain('Talks collapse in Paris')
     }
     expect((await t.request.get('/v1/search?q=collapse').expect(200)).body.data).toHaveLength(1)

@@ -1,9 +1,9 @@
 // Management test helpers: an app with one key per scope, and a small newsroom (sections, tags, authors).
 import type { Db } from '../../src/db/connection.js'
 import { createApiKey, type ScopeName } from '../../src/keys/repository.js'
-import { makeApp, type TestClock } from '../helpers.js'
+import { makeApp } from '../helpers.js'
 
-export async function makeNewsroom (overrides: { env?: Record<string, string>, clock?: TestClock } = {}) {
+export async function makeNewsroom (overrides: Parameters<typeof makeApp>[0] = {}) {
   const ctx = await makeApp(overrides)
   const key = (name: string, scopes: ScopeName[]) => createApiKey(ctx.db, { name, scopes, now: ctx.clock() })
   const keys = {

@@ -1,0 +1,120 @@
+// Article documents: the stored rendered answer of GET /v1/articles/{slug} (body in each content
+// coding, validators, surrogate keys), read by slug and filled lazily after a render. Exact by
+// construction: the triggers of migrations/0002_article_documents.sql delete the documents a write
+// affects and bump content_version in the writer's own transaction, whatever the connection, and a
+// fill only lands when content_version still has the value read before the render.
+import type Database from 'better-sqlite3'
+import type { Db } from '../db/connection.js'
+
+export type DocumentEncoding = 'br' | 'gzip' | 'identity'
+
+export interface StoredDocument {
+  articleId: number
+  etag: string
+  lastModified: string | null
+  surrogateKey: string | null
+  contentType: string
+  vary: string | null
+  // the body in the asked coding; null when that coding was not made yet (then `identity` is set)
+  body: Buffer | null
+  identity: Buffer | null
+}
+
+// The rendered answer: the body without content coding, the coding the render itself made (if
+// any), and its headers.
+export interface NewDocument {
+  slug: string
+  etag: string
+  lastModified: string | null
+  surrogateKey: string | null
+  contentType: string
+  vary: string | null
+  identity: Buffer
+  br: Buffer | null
+  gzip: Buffer | null
+}
+
+export interface ArticleDocuments {
+  // the value to pass to store() for a render that starts now
+  version: () => number
+  // the live document for this slug at `now`; withIdentity: `identity` is set even when `body` is
+  find: (slug: string, encoding: DocumentEncoding, now: number, withIdentity?: boolean) => StoredDocument | undefined
+  // stores a document rendered at `now` unless a write landed since `version` was read; true when stored
+  store: (document: NewDocument, version: number, now: number) => boolean
+  // keeps a compressed body made on first demand, if the document is still the one with this ETag
+  addVariant: (articleId: number, etag: string, encoding: 'br' | 'gzip', body: Buffer) => boolean
+  // drops every document when they were made with another render fingerprint; true when it did
+  resetUnless: (fingerprint: string) => boolean
+}
+
+const findSql = (body: string, identity: string) => `
+  select article_id as articleId, etag, last_modified as lastModified, surrogate_key as surrogateKey,
+    content_type as contentType, vary, ${body} as body, ${identity} as identity
+  from article_documents
+  where slug = ? and live_from <= ? and (stale_at is null or stale_at > ?)`
+
+// Stores only a live article (the render just made it so; the check costs nothing). stale_at: the
+// first future publication of a scheduled related article, when relatedIds changes without a write.
+const STORE = `
+  insert or replace into article_documents
+    (article_id, slug, live_from, stale_at, etag, last_modified, surrogate_key, content_type, vary, identity, br, gzip)
+  select a.id, a.slug, a.published_at,
+    (select min(r.published_at) from article_related ar join articles r on r.id = ar.related_id
+      where ar.article_id = a.id and r.status = 'published' and r.published_at > :now),
+    :etag, :lastModified, :surrogateKey, :contentType, :vary, :identity, :br, :gzip
+  from articles a
+  where a.slug = :slug and a.status = 'published' and a.published_at <= :now
+    and (select v from content_version where id = 1) = :version`
+
+function isBusy (error: unknown): boolean {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY')
+}
+
+export function articleDocuments (db: Db): ArticleDocuments {
+  const sqlite: Database.Database = db.$client
+  const find = (body: string, identity: string) => sqlite.prepare<[string, number, number], StoredDocument>(findSql(body, identity))
+  const byEncoding = {
+    identity: find('identity', 'null'),
+    br: find('br', 'iif(br is null, identity, null)'),
+    gzip: find('gzip', 'iif(gzip is null, identity, null)'),
+  }
+  const withIdentityByEncoding = { identity: find('identity', 'identity'), br: find('br', 'identity'), gzip: find('gzip', 'identity') }
+  const variants = {
+    br: sqlite.prepare('update article_documents set br = ? where article_id = ? and etag = ?'),
+    gzip: sqlite.prepare('update article_documents set gzip = ? where article_id = ? and etag = ?'),
+  }
+  const version = sqlite.prepare<[], number>('select v from content_version where id = 1').pluck()
+  const store = sqlite.prepare(STORE)
+  const fingerprint = sqlite.prepare<[], string>('select render_fingerprint from content_version where id = 1').pluck()
+  const reset = sqlite.transaction((value: string) => {
+    sqlite.prepare('delete from article_documents').run()
+    sqlite.prepare('update content_version set v = v + 1, render_fingerprint = ? where id = 1').run(value)
+  })
+
+  // Storing is an optimisation: when another connection holds the write lock (a long import), skip
+  // it rather than block the event loop for busy_timeout.
+  function withoutWaiting (write: () => boolean): boolean {
+    const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number
+    sqlite.pragma('busy_timeout = 0')
+    try {
+      return write()
+    } catch (error) {
+      if (isBusy(error)) return false
+      throw error
+    } finally {
+      sqlite.pragma(`busy_timeout = ${timeout}`)
+    }
+  }
+
+  return {
+    version: () => version.get() ?? 0,
+    find: (slug, encoding, now, withIdentity = false) => (withIdentity ? withIdentityByEncoding : byEncoding)[encoding].get(slug, now, now),
+    store: (document, expected, now) => withoutWaiting(() => store.run({ ...document, now, version: expected }).changes > 0),
+    addVariant: (articleId, etag, encoding, body) => withoutWaiting(() => variants[encoding].run(body, articleId, etag).changes > 0),
+    resetUnless: (value) => {
+      if (fingerprint.get() === value) return false
+      reset(value)
+      return true
+    },
+  }
+}

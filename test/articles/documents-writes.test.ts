@@ -1,0 +1,124 @@
+// Stored article documents after writes: after every kind of write, through the API or from another
+// connection, the next read is fresh; a changed render configuration drops every document.
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { buildApp } from '../../src/app.js'
+import { closeDb, openDb } from '../../src/db/connection.js'
+import { documentCount, fromDocument, newsroom, publishedStory, stored } from './document-helpers.js'
+
+describe('stored article documents after writes', () => {
+  it('shows an unpublished, republished, rescheduled and moved article at once', async () => {
+    const t = await newsroom()
+    const { id, slug } = await publishedStory(t)
+    await stored(t, slug)
+    await t.request.post(`/v1/articles/${id}/unpublish`).set(t.auth).expect(200)
+    await t.request.get(`/v1/articles/${slug}`).expect(404)
+    await t.request.post(`/v1/articles/${id}/publish`).set(t.auth).expect(200)
+    await stored(t, slug)
+    await t.request.post(`/v1/articles/${id}/unpublish`).set(t.auth).expect(200)
+    await t.request.post(`/v1/articles/${id}/publish`).set(t.auth).send({ at: new Date(t.clock() + 3_600_000).toISOString() }).expect(200)
+    await t.request.get(`/v1/articles/${slug}`).expect(404)
+    t.clock.advance(3_600_000)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.publishedAt).toBe(new Date(t.clock()).toISOString())
+
+    await stored(t, slug)
+    await t.request.patch(`/v1/articles/${id}`).set(t.auth).send({ section: 'sport' }).expect(200)
+    const moved = (await t.request.get(`/v1/articles/${slug}`).expect(200)).body
+    expect(moved.url).toBe(`/sport/${slug}`)
+    expect(moved.breadcrumbs.map((b: { slug: string }) => b.slug)).toEqual(['sport'])
+  })
+
+  it('shows a changed related list, and a scheduled related article from its second on', async () => {
+    const t = await newsroom()
+    const a = await publishedStory(t, { headline: 'Main story' })
+    const b = await publishedStory(t, { headline: 'Earlier story' })
+    const later = await publishedStory(t, { headline: 'Embargoed story' }, new Date(t.clock() + 60_000).toISOString())
+    await t.request.patch(`/v1/articles/${a.id}`).set(t.auth).send({ relatedIds: [b.id, later.id] }).expect(200)
+    expect((await stored(t, a.slug)).body.relatedIds).toEqual([b.id])
+    t.clock.advance(59_999)
+    expect((await stored(t, a.slug)).body.relatedIds).toEqual([b.id])
+    t.clock.advance(1)
+    expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([b.id, later.id])
+
+    await stored(t, a.slug)
+    await t.request.patch(`/v1/articles/${a.id}`).set(t.auth).send({ relatedIds: [later.id] }).expect(200)
+    expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([later.id])
+
+    // the related article itself unpublished or deleted
+    await stored(t, a.slug)
+    await t.request.post(`/v1/articles/${later.id}/unpublish`).set(t.auth).expect(200)
+    expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([])
+    await t.request.patch(`/v1/articles/${a.id}`).set(t.auth).send({ relatedIds: [b.id] }).expect(200)
+    await stored(t, a.slug)
+    await t.request.delete(`/v1/articles/${b.id}`).set(t.auth).expect(204)
+    expect((await t.request.get(`/v1/articles/${a.slug}`).expect(200)).body.relatedIds).toEqual([])
+  })
+
+  it('shows a renamed parent section and a section moved under another parent in url and breadcrumbs', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    const elsewhere = await publishedStory(t, { headline: 'Cup final tonight', section: 'sport' })
+    await stored(t, slug)
+    await stored(t, elsewhere.slug)
+    await t.request.patch('/v1/sections/news').set(t.auth).send({ name: 'Headlines' }).expect(200)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.breadcrumbs.map((b: { name: string }) => b.name))
+      .toEqual(['Headlines', 'World News'])
+    // a section write leaves the documents of other sections' articles in place
+    expect(fromDocument(await t.request.get(`/v1/articles/${elsewhere.slug}`).expect(200))).toBe(true)
+
+    await stored(t, slug)
+    await t.request.patch('/v1/sections/news/world-news').set(t.auth).send({ parent: 'sport' }).expect(200)
+    const article = (await t.request.get(`/v1/articles/${slug}`).expect(200)).body
+    expect(article.url).toBe(`/sport/world-news/${slug}`)
+    expect(article.breadcrumbs.map((b: { slug: string }) => b.slug)).toEqual(['sport', 'world-news'])
+
+    await stored(t, slug)
+    await t.request.patch('/v1/sections/sport').set(t.auth).send({ slug: 'sports' }).expect(200)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.url).toBe(`/sports/world-news/${slug}`)
+  })
+
+  it('shows changed tags and authors of the article', async () => {
+    const t = await newsroom()
+    const { id, slug } = await publishedStory(t)
+    await t.request.post('/v1/authors').set(t.auth).send({ slug: 'jo', name: 'Jo Reporter', kind: 'staff' }).expect(201)
+    await stored(t, slug)
+    await t.request.patch(`/v1/articles/${id}`).set(t.auth).send({ tags: ['paris'], authors: ['jo', 'afp'] }).expect(200)
+    const article = (await t.request.get(`/v1/articles/${slug}`).expect(200)).body
+    expect(article.tags.map((tag: { slug: string }) => tag.slug)).toEqual(['paris'])
+    expect(article.authors.map((author: { slug: string }) => author.slug)).toEqual(['jo', 'afp'])
+  })
+
+  it('shows a tag renamed with raw SQL on another connection at once', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    await stored(t, slug)
+    const other = new Database(t.config.databasePath)
+    try {
+      other.prepare("update tags set name = 'Climate emergency' where slug = 'climate'").run()
+    } finally {
+      other.close()
+    }
+    const res = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(fromDocument(res)).toBe(false)
+    expect(res.body.tags.map((tag: { name: string }) => tag.name)).toContain('Climate emergency')
+  })
+})
+
+describe('render fingerprint', () => {
+  it('drops every stored document at start-up when the render configuration changed', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    await stored(t, slug)
+    expect(documentCount(t)).toBe(1)
+
+    const same = openDb({ path: t.config.databasePath })
+    try {
+      await (await buildApp({ db: same, config: t.config, clock: t.clock })).close()
+      expect(documentCount(t)).toBe(1)
+      await (await buildApp({ db: same, config: { ...t.config, compressionThreshold: 10 }, clock: t.clock })).close()
+      expect(documentCount(t)).toBe(0)
+    } finally {
+      closeDb(same)
+    }
+  })
+})
