@@ -6,9 +6,12 @@
 // query string or credentials always render.
 import type { FastifyInstance, onSendHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { hash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import type { OutgoingHttpHeaders } from 'node:http'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { articleDocuments, type ArticleDocuments, type DocumentEncoding, type NewDocument, type StoredDocument } from '../articles/documents.js'
 import type { Config } from '../config.js'
@@ -19,7 +22,8 @@ import { notModified } from './conditional.js'
 import { corsResponseHeaders } from './cors.js'
 import { genRequestId } from './request-id.js'
 
-// Bump when the article answer changes shape or headers in code: stored documents are dropped at start-up.
+// Bump when the article answer changes shape or headers in code: stored documents are dropped at
+// start-up. (Any change to the application's code does the same: see codeFingerprint.)
 export const RENDER_VERSION = 1
 export const ARTICLE_ROUTE = '/v1/articles/:article'
 const PREFIX = '/v1/articles/'
@@ -27,9 +31,22 @@ const PREFIX = '/v1/articles/'
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const MAX_SLUG = 200
 
-// The configuration a stored document depends on (Vary and CORS headers, which bodies are compressed).
+// The application's own code (every .js/.ts file of the build, or of src/ when run from source):
+// an upgrade or any edit drops the stored documents at start-up, so a change to how articles are
+// rendered never depends on someone remembering RENDER_VERSION. ~100 files, a few ms, once.
+export function hashCodeTree (root: string): string {
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(js|ts)$/.test(f)).sort()
+  const digest = createHash('sha1')
+  for (const file of files) digest.update(file).update('\0').update(readFileSync(join(root, file))).update('\0')
+  return digest.digest('hex')
+}
+let codeHash: string | undefined
+export const codeFingerprint = () => (codeHash ??= hashCodeTree(fileURLToPath(new URL('..', import.meta.url))))
+
+// What a stored document depends on besides the database: the code, and the configuration behind
+// the Vary and CORS headers and which bodies are compressed.
 export function renderFingerprint (config: Config): string {
-  return hash('sha1', JSON.stringify([RENDER_VERSION, config.corsOrigins, config.compressionThreshold]))
+  return hash('sha1', JSON.stringify([RENDER_VERSION, codeFingerprint(), config.corsOrigins, config.compressionThreshold]))
 }
 
 declare module 'fastify' {

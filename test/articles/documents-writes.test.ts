@@ -1,9 +1,14 @@
 // Stored article documents after writes: after every kind of write, through the API or from another
 // connection, the next read is fresh; a changed render configuration drops every document.
 import Database from 'better-sqlite3'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
+import type { Config } from '../../src/config.js'
 import { closeDb, openDb } from '../../src/db/connection.js'
+import { hashCodeTree, renderFingerprint } from '../../src/http/article-documents.js'
 import { documentCount, fromDocument, newsroom, publishedStory, stored } from './document-helpers.js'
 
 describe('stored article documents after writes', () => {
@@ -120,5 +125,23 @@ describe('render fingerprint', () => {
     } finally {
       closeDb(same)
     }
+  })
+
+  it('changes with any change to the application code, so an upgrade never serves documents rendered by the old code', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dateline-code-'))
+    try {
+      mkdirSync(join(root, 'articles'))
+      writeFileSync(join(root, 'articles', 'render.js'), 'export const a = 1\n')
+      writeFileSync(join(root, 'notes.md'), 'not code')
+      const before = hashCodeTree(root)
+      expect(hashCodeTree(root)).toBe(before)
+      writeFileSync(join(root, 'notes.md'), 'still not code')
+      expect(hashCodeTree(root)).toBe(before)
+      writeFileSync(join(root, 'articles', 'render.js'), 'export const a = 2\n')
+      expect(hashCodeTree(root)).not.toBe(before)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+    expect(renderFingerprint({ corsOrigins: '*', compressionThreshold: 1024 } as Config)).toMatch(/^[0-9a-f]{40}$/)
   })
 })
