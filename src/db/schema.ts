@@ -67,6 +67,8 @@ export const articles = sqliteTable('articles', {
   uniqueIndex('articles_external_id_unique').on(t.externalId),
   index('articles_live_idx').on(t.status, t.publishedAt, t.id),
   index('articles_section_idx').on(t.sectionId, t.status, t.publishedAt, t.id),
+  // covering index for the sitemap index's month-by-month lastmod (sitemaps/repository.ts)
+  index('articles_live_updated_idx').on(t.status, t.publishedAt, t.updatedAt),
 ])
 
 // One row per (section or ancestor section, live article): lets "section=news" with all its

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { makeApp, type TestContext } from '../helpers.js'
 import { insertArticle, insertArticles, insertSection, parseXml, type ArticleInput } from './fixtures.js'
+import { MONTH_LASTMOD, NEWEST_BEFORE } from '../../src/sitemaps/repository.js'
 
 const BASE = 'https://news.example.com'
 const NOW = Date.parse('2026-11-24T12:00:00.000Z')
@@ -63,6 +64,8 @@ describe('sitemap index and monthly sitemaps', () => {
     insertArticle(t.db, { slug: 'nov-1', section: 'news', publishedAt: '2026-11-20T08:00:00.000Z' })
     insertArticle(t.db, { slug: 'sep-draft', section: 'news', status: 'draft', publishedAt: '2026-09-10T08:00:00.000Z' })
     insertArticle(t.db, { slug: 'dec-scheduled', section: 'news', publishedAt: '2026-12-01T08:00:00.000Z' })
+    // scheduled later this month (the clock is at 2026-11-24T12:00Z): not live, not in lastmod
+    insertArticle(t.db, { slug: 'nov-scheduled', section: 'news', publishedAt: '2026-11-28T08:00:00.000Z', updatedAt: '2026-11-21T08:00:00.000Z' })
     return t
   }
 
@@ -107,5 +110,14 @@ describe('sitemap index and monthly sitemaps', () => {
     const first = await t.request.get('/v1/sitemaps/index.xml').expect(200)
     expect(first.headers['cache-control']).toContain('public')
     await t.request.get('/v1/sitemaps/index.xml').set('If-None-Match', first.headers.etag!).expect(304)
+  })
+
+  it('reads the months from the covering index: no table scan, no temporary b-tree, whatever the number of articles', async () => {
+    const t = await months()
+    for (const [sql, params] of [[NEWEST_BEFORE, [Date.now()]], [MONTH_LASTMOD, [0, Date.now()]]] as const) {
+      const plan = t.db.$client.prepare(`explain query plan ${sql}`).all(...params).map((row) => (row as { detail: string }).detail).join('; ')
+      expect(plan).toContain('USING COVERING INDEX articles_live_updated_idx')
+      expect(plan).not.toMatch(/SCAN|TEMP B-TREE/)
+    }
   })
 })
