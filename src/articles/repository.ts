@@ -3,7 +3,7 @@
 import type { Db } from '../db/connection.js'
 import { statement } from '../db/statements.js'
 import { sectionBreadcrumbs } from '../sections/repository.js'
-import { Body, type Article } from './schemas.js'
+import type { Article, Block } from './schemas.js'
 import { iso, toSummary, type SummaryRow, type Visibility } from './summaries.js'
 
 const WORDS_PER_MINUTE = 230
@@ -14,6 +14,9 @@ export function readingTimeMinutes (wordCount: number): number {
 
 // One statement for the article with its section, authors, tags and related ids (JSON arrays built
 // by SQLite); the live variant adds the delivery invariant (see liveArticle).
+// `+:slug` and `+:now`, not `:slug` and `:now`: with sqlite_stat4 present (ANALYZE, PRAGMA optimize),
+// a bare parameter compared with an indexed column makes SQLite re-plan the statement on every run
+// (it re-reads stat4 for the new value); the unary plus keeps the same plan without that (65 -> 16 us).
 const articleSql = (live: boolean) => `
   select a.id, a.slug, a.headline, a.standfirst, a.byline, a.hero_image as heroImage, a.published_at as publishedAt,
     a.created_at as createdAt, a.updated_at as updatedAt, s.slug as sectionSlug, s.name as sectionName, s.path as sectionPath,
@@ -26,9 +29,9 @@ const articleSql = (live: boolean) => `
       from article_tags at join tags t on t.id = at.tag_id where at.article_id = a.id) as tags,
     (select json_group_array(r.id order by ar.position)
       from article_related ar join articles r on r.id = ar.related_id
-      where ar.article_id = a.id${live ? " and r.status = 'published' and r.published_at <= :now" : ''}) as relatedIds
+      where ar.article_id = a.id${live ? " and r.status = 'published' and r.published_at <= +:now" : ''}) as relatedIds
   from articles a join sections s on s.id = a.section_id
-  where a.slug = :slug${live ? " and a.status = 'published' and a.published_at <= :now" : ''}`
+  where a.slug = +:slug${live ? " and a.status = 'published' and a.published_at <= +:now" : ''}`
 const LIVE_ARTICLE = articleSql(true)
 const ANY_ARTICLE = articleSql(false)
 
@@ -44,7 +47,8 @@ export function findArticleBySlug (db: Db, slug: string, { now, preview = false 
     url: summary.url,
     headline: summary.headline,
     standfirst: summary.standfirst,
-    body: Body.parse(JSON.parse(row.body)),
+    // every writer stores a body it has validated with Body (API, WordPress import, demo seed)
+    body: JSON.parse(row.body) as Block[],
     byline: summary.byline,
     authors: JSON.parse(row.authors) as Article['authors'],
     section: summary.section,
