@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../http/cursor.js'
 import { invalidField } from '../http/problem.js'
 import { SectionPath } from '../sections/schemas.js'
 import { Slug } from '../tags/schemas.js'
-import { SUMMARY_COLUMNS, toSummary, type SummaryRow, type Visibility } from './summaries.js'
+import { SUMMARY_COLUMNS, toSummaryFromValues, type Visibility } from './summaries.js'
 import type { ArticleSummary } from './schemas.js'
 
 const Instant = z.iso.datetime({ offset: true }).max(40)
@@ -50,12 +50,19 @@ export function sectionDescendantIds (db: Db, rootId: number): number[] {
   return (statement(db, DESCENDANTS).pluck().all(rootId) as number[])
 }
 
+// Live article lists read the section through article_listings and need only the root; the
+// descendant ids (preview lists, search) are read the first time something asks for them.
+function lazyDescendants (db: Db, root: number): { root: number, all: number[] } {
+  let all: number[] | undefined
+  return { root, get all () { return all ??= sectionDescendantIds(db, root) } }
+}
+
 export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): ArticleFilters {
   const filters: ArticleFilters = {}
   if (query.section !== undefined) {
     const sectionId = statement(db, SECTION_BY_PATH).pluck().get(query.section) as number | undefined
     if (sectionId === undefined) throw invalidField('query', 'section', `no section has the path "${query.section}"`)
-    filters.sectionIds = { root: sectionId, all: sectionDescendantIds(db, sectionId) }
+    filters.sectionIds = lazyDescendants(db, sectionId)
   }
   if (query.tag !== undefined) {
     const slugs = [...new Set(query.tag.split(','))]
@@ -142,15 +149,16 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
     params.afterI = page.after.i
   }
   const from = viaListing ? 'article_listings l join articles a on a.id = l.article_id' : 'articles a'
+  // raw rows: SUMMARY_COLUMNS (0-11), then the order key (12)
   const rows = statement(db, `select ${SUMMARY_COLUMNS}, ${orderKey} as orderKey from ${from} join sections s on s.id = a.section_id
     ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by ${orderKey} desc, ${idKey} desc limit :limit`)
-    .all(params) as Array<SummaryRow & { orderKey: number }>
+    .raw().all(params) as unknown[][]
   const more = rows.length > page.limit
   const shown = more ? rows.slice(0, page.limit) : rows
   const last = shown.at(-1)
   return {
-    data: shown.map(toSummary),
-    next: more && last ? { p: last.orderKey, i: last.id } : null,
+    data: shown.map(toSummaryFromValues),
+    next: more && last ? { p: last[12] as number, i: last[0] as number } : null,
   }
 }
 

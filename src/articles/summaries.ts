@@ -59,6 +59,25 @@ export function toSummary (row: SummaryRow): ArticleSummary {
   }
 }
 
+// The same summary from a raw row (better-sqlite3 `.raw()`: values in SUMMARY_COLUMNS order). Raw rows
+// skip building one JS object per row inside the driver, which costs more than the query for a page.
+export function toSummaryFromValues (v: readonly unknown[]): ArticleSummary {
+  return toSummary({
+    id: v[0] as number,
+    slug: v[1] as string,
+    headline: v[2] as string,
+    standfirst: v[3] as string | null,
+    byline: v[4] as string | null,
+    heroImage: v[5] as string | null,
+    publishedAt: v[6] as number | null,
+    createdAt: v[7] as number,
+    updatedAt: v[8] as number,
+    sectionSlug: v[9] as string,
+    sectionName: v[10] as string,
+    sectionPath: v[11] as string,
+  })
+}
+
 export interface Visibility {
   now: number
   preview?: boolean
