@@ -54,7 +54,13 @@ export function sectionDescendantIds (db: Db, rootId: number): number[] {
 // descendant ids (preview lists, search) are read the first time something asks for them.
 function lazyDescendants (db: Db, root: number): { root: number, all: number[] } {
   let all: number[] | undefined
-  return { root, get all () { return all ??= sectionDescendantIds(db, root) } }
+  return {
+    root,
+    get all () {
+      all ??= sectionDescendantIds(db, root)
+      return all
+    },
+  }
 }
 
 export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): ArticleFilters {
