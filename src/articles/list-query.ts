@@ -123,6 +123,9 @@ export interface ArticleListPage {
 // Latest first. Live lists read the section from article_listings (one index range per query);
 // preview lists (drafts included, ordered by publication or creation time) take the slower path.
 // Raw SQL: the text depends only on which filters are present, so each shape is prepared once.
+// Parameters are written `+:name`: a bare parameter compared with an indexed column (or the LIMIT)
+// makes SQLite re-plan the statement at every run once sqlite_stat4 exists (see repository.ts).
+// The cursor's row value stays bare: with `+` SQLite no longer uses it as the index range.
 export function listArticles (db: Db, filters: ArticleFilters, page: { limit: number, after?: Position }, visibility: Visibility): ArticleListPage {
   const preview = visibility.preview === true
   const viaListing = filters.sectionIds !== undefined && !preview
@@ -136,14 +139,15 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
     params.tagIds = JSON.stringify(filters.tagIds)
   }
   if (filters.authorId !== undefined) {
-    where.push('a.id in (select article_id from article_authors where author_id = :authorId)')
+    where.push('a.id in (select article_id from article_authors where author_id = +:authorId)')
     params.authorId = filters.authorId
   }
-  if (filters.since !== undefined) { where.push(`${orderKey} >= :since`); params.since = filters.since }
-  if (filters.until !== undefined) { where.push(`${orderKey} < :until`); params.until = filters.until }
-  if (!preview) { where.push('a.status = \'published\'', `${orderKey} <= :now`); params.now = visibility.now }
+  if (filters.since !== undefined) { where.push(`${orderKey} >= +:since`); params.since = filters.since }
+  if (filters.until !== undefined) { where.push(`${orderKey} < +:until`); params.until = filters.until }
+  // on a cursor page a bare :now lets stat4 weigh it against the cursor, so the cursor bounds the range
+  if (!preview) { where.push('a.status = \'published\'', `${orderKey} <= ${page.after ? ':now' : '+:now'}`); params.now = visibility.now }
   if (viaListing) {
-    where.push('l.section_id = :sectionId')
+    where.push('l.section_id = +:sectionId')
     params.sectionId = filters.sectionIds!.root
   } else if (filters.sectionIds) {
     where.push('a.section_id in (select value from json_each(:sectionIds))')
@@ -157,7 +161,7 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
   const from = viaListing ? 'article_listings l join articles a on a.id = l.article_id' : 'articles a'
   // raw rows: SUMMARY_COLUMNS (0-11), then the order key (12)
   const rows = statement(db, `select ${SUMMARY_COLUMNS}, ${orderKey} as orderKey from ${from} join sections s on s.id = a.section_id
-    ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by ${orderKey} desc, ${idKey} desc limit :limit`)
+    ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by ${orderKey} desc, ${idKey} desc limit +:limit`)
     .raw().all(params) as unknown[][]
   const more = rows.length > page.limit
   const shown = more ? rows.slice(0, page.limit) : rows

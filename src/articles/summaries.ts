@@ -90,7 +90,8 @@ export const SUMMARY_COLUMNS = 'a.id, a.slug, a.headline, a.standfirst, a.byline
 
 const SUMMARIES_BY_IDS = `select ${SUMMARY_COLUMNS} from articles a join sections s on s.id = a.section_id
   where a.id in (select value from json_each(:ids))`
-const LIVE_SUMMARIES_BY_IDS = `${SUMMARIES_BY_IDS} and a.status = 'published' and a.published_at <= :now`
+// `+:now`: a bare parameter against an indexed column is re-planned at every run (see repository.ts)
+const LIVE_SUMMARIES_BY_IDS = `${SUMMARIES_BY_IDS} and a.status = 'published' and a.published_at <= +:now`
 
 // Summaries for the given ids, in the order of `ids`; ids that are not live are left out.
 export function findSummariesByIds (db: Db, ids: readonly number[], { now, preview = false }: Visibility): ArticleSummary[] {
