@@ -52,14 +52,13 @@ export function sectionDescendantIds (db: Db, rootId: number): number[] {
 
 // Live article lists read the section through article_listings and need only the root; the
 // descendant ids (preview lists, search) are read the first time something asks for them.
-function lazyDescendants (db: Db, root: number): { root: number, all: number[] } {
-  let all: number[] | undefined
-  return {
-    root,
-    get all () {
-      all ??= sectionDescendantIds(db, root)
-      return all
-    },
+class SectionScope {
+  readonly #db: Db
+  #all: number[] | undefined
+  constructor (db: Db, readonly root: number) { this.#db = db }
+  get all (): number[] {
+    this.#all ??= sectionDescendantIds(this.#db, this.root)
+    return this.#all
   }
 }
 
@@ -68,7 +67,7 @@ export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): Artic
   if (query.section !== undefined) {
     const sectionId = statement(db, SECTION_BY_PATH).pluck().get(query.section) as number | undefined
     if (sectionId === undefined) throw invalidField('query', 'section', `no section has the path "${query.section}"`)
-    filters.sectionIds = lazyDescendants(db, sectionId)
+    filters.sectionIds = new SectionScope(db, sectionId)
   }
   if (query.tag !== undefined) {
     const slugs = [...new Set(query.tag.split(','))]
