@@ -14,8 +14,10 @@ const WEIGHED_TERMS = 8
 const NEWEST = 'select rowid from articles_fts where articles_fts match :fts order by rowid desc limit :limit'
 // the cast matters: a JS number is bound as a REAL, and FTS5 then scans the whole doclist (17 ms vs 0.1 ms)
 const IN_COLUMN = 'select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer)'
+// `+:now`: a bare parameter against an indexed column is re-planned at every run once sqlite_stat4
+// exists (see articles/repository.ts): 12.8 -> 6.3 us for ten ids
 const LIVE = `select id, published_at as publishedAt from articles
-  where id in (select value from json_each(:ids)) and status = 'published' and published_at <= :now`
+  where id in (select value from json_each(:ids)) and status = 'published' and published_at <= +:now`
 
 const quote = (text: string) => `"${text.replaceAll('"', '""')}"`
 
