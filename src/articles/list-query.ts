@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../http/cursor.js'
 import { invalidField } from '../http/problem.js'
 import { SectionPath } from '../sections/schemas.js'
 import { Slug } from '../tags/schemas.js'
-import { SUMMARY_COLUMNS, toSummary, type SummaryRow, type Visibility } from './summaries.js'
+import { SUMMARY_COLUMNS, toSummaryFromValues, type Visibility } from './summaries.js'
 import type { ArticleSummary } from './schemas.js'
 
 const Instant = z.iso.datetime({ offset: true }).max(40)
@@ -50,12 +50,24 @@ export function sectionDescendantIds (db: Db, rootId: number): number[] {
   return (statement(db, DESCENDANTS).pluck().all(rootId) as number[])
 }
 
+// Live article lists read the section through article_listings and need only the root; the
+// descendant ids (preview lists, search) are read the first time something asks for them.
+class SectionScope {
+  readonly #db: Db
+  #all: number[] | undefined
+  constructor (db: Db, readonly root: number) { this.#db = db }
+  get all (): number[] {
+    this.#all ??= sectionDescendantIds(this.#db, this.root)
+    return this.#all
+  }
+}
+
 export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): ArticleFilters {
   const filters: ArticleFilters = {}
   if (query.section !== undefined) {
     const sectionId = statement(db, SECTION_BY_PATH).pluck().get(query.section) as number | undefined
     if (sectionId === undefined) throw invalidField('query', 'section', `no section has the path "${query.section}"`)
-    filters.sectionIds = { root: sectionId, all: sectionDescendantIds(db, sectionId) }
+    filters.sectionIds = new SectionScope(db, sectionId)
   }
   if (query.tag !== undefined) {
     const slugs = [...new Set(query.tag.split(','))]
@@ -110,6 +122,9 @@ export interface ArticleListPage {
 // Latest first. Live lists read the section from article_listings (one index range per query);
 // preview lists (drafts included, ordered by publication or creation time) take the slower path.
 // Raw SQL: the text depends only on which filters are present, so each shape is prepared once.
+// Parameters are written `+:name`: a bare parameter compared with an indexed column (or the LIMIT)
+// makes SQLite re-plan the statement at every run once sqlite_stat4 exists (see repository.ts).
+// The cursor's row value stays bare: with `+` SQLite no longer uses it as the index range.
 export function listArticles (db: Db, filters: ArticleFilters, page: { limit: number, after?: Position }, visibility: Visibility): ArticleListPage {
   const preview = visibility.preview === true
   const viaListing = filters.sectionIds !== undefined && !preview
@@ -123,14 +138,15 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
     params.tagIds = JSON.stringify(filters.tagIds)
   }
   if (filters.authorId !== undefined) {
-    where.push('a.id in (select article_id from article_authors where author_id = :authorId)')
+    where.push('a.id in (select article_id from article_authors where author_id = +:authorId)')
     params.authorId = filters.authorId
   }
-  if (filters.since !== undefined) { where.push(`${orderKey} >= :since`); params.since = filters.since }
-  if (filters.until !== undefined) { where.push(`${orderKey} < :until`); params.until = filters.until }
-  if (!preview) { where.push('a.status = \'published\'', `${orderKey} <= :now`); params.now = visibility.now }
+  if (filters.since !== undefined) { where.push(`${orderKey} >= +:since`); params.since = filters.since }
+  if (filters.until !== undefined) { where.push(`${orderKey} < +:until`); params.until = filters.until }
+  // on a cursor page a bare :now lets stat4 weigh it against the cursor, so the cursor bounds the range
+  if (!preview) { where.push('a.status = \'published\'', `${orderKey} <= ${page.after ? ':now' : '+:now'}`); params.now = visibility.now }
   if (viaListing) {
-    where.push('l.section_id = :sectionId')
+    where.push('l.section_id = +:sectionId')
     params.sectionId = filters.sectionIds!.root
   } else if (filters.sectionIds) {
     where.push('a.section_id in (select value from json_each(:sectionIds))')
@@ -142,15 +158,16 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
     params.afterI = page.after.i
   }
   const from = viaListing ? 'article_listings l join articles a on a.id = l.article_id' : 'articles a'
+  // raw rows: SUMMARY_COLUMNS (0-11), then the order key (12)
   const rows = statement(db, `select ${SUMMARY_COLUMNS}, ${orderKey} as orderKey from ${from} join sections s on s.id = a.section_id
-    ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by ${orderKey} desc, ${idKey} desc limit :limit`)
-    .all(params) as Array<SummaryRow & { orderKey: number }>
+    ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by ${orderKey} desc, ${idKey} desc limit +:limit`)
+    .raw().all(params) as unknown[][]
   const more = rows.length > page.limit
   const shown = more ? rows.slice(0, page.limit) : rows
   const last = shown.at(-1)
   return {
-    data: shown.map(toSummary),
-    next: more && last ? { p: last.orderKey, i: last.id } : null,
+    data: shown.map(toSummaryFromValues),
+    next: more && last ? { p: last[12] as number, i: last[0] as number } : null,
   }
 }
 

@@ -84,8 +84,9 @@ export const scopeNote = (scope: Scope) =>
 async function authPlugin (app: FastifyInstance) {
   app.decorateRequest('apiKey', null)
   app.decorateRequest('privateResponse', false)
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, _payload, done) => {
     if (request.privateResponse) reply.header('cache-control', 'private, no-store')
+    done()
   })
 }
 
