@@ -2,6 +2,7 @@
 // Timestamps are integer milliseconds since the epoch (UTC); JSON documents are text columns.
 
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sql } from 'drizzle-orm'
 
 const timestamps = {
   createdAt: integer('created_at').notNull(),
@@ -67,8 +68,10 @@ export const articles = sqliteTable('articles', {
   uniqueIndex('articles_external_id_unique').on(t.externalId),
   index('articles_live_idx').on(t.status, t.publishedAt, t.id),
   index('articles_section_idx').on(t.sectionId, t.status, t.publishedAt, t.id),
-  // covering index for the sitemap index's month-by-month lastmod (sitemaps/repository.ts)
-  index('articles_live_updated_idx').on(t.status, t.publishedAt, t.updatedAt),
+  // the sitemap index's month-by-month lastmod (sitemaps/repository.ts). Partial, on a condition
+  // only those queries state (updated_at >= 0): an index starting (status, published_at) made the
+  // planner drive section lists from it at 1,000,000 articles (0.4 ms -> 2.5 s)
+  index('articles_sitemap_idx').on(t.publishedAt, t.updatedAt).where(sql`status = 'published' and updated_at >= 0`),
 ])
 
 // One row per (section or ancestor section, live article): lets "section=news" with all its

@@ -116,7 +116,7 @@ describe('sitemap index and monthly sitemaps', () => {
     const t = await months()
     for (const [sql, params] of [[NEWEST_BEFORE, [Date.now()]], [MONTH_LASTMOD, [0, Date.now()]]] as const) {
       const plan = t.db.$client.prepare(`explain query plan ${sql}`).all(...params).map((row) => (row as { detail: string }).detail).join('; ')
-      expect(plan).toContain('USING COVERING INDEX articles_live_updated_idx')
+      expect(plan).toContain('USING COVERING INDEX articles_sitemap_idx')
       expect(plan).not.toMatch(/SCAN|TEMP B-TREE/)
     }
   })
