@@ -27,7 +27,7 @@ export const ConfigSchema = z.object({
   OVERLOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
   OVERLOAD_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(10),
   RESPONSE_CACHE: bool.default(true),
-  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(16 * 1024 * 1024),
   MOST_VIEWED_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
   ARTICLE_DOCUMENTS: bool.default(true),
   // default: on unless NODE_ENV=production (see http/serializer.ts)
