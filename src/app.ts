@@ -64,7 +64,19 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   const app = Fastify({
     // a custom server gets the limits Fastify would set on its own (see http/limits.ts)
     serverFactory: (handler) => {
-      const server = createServer(limits.http ?? {}, (req, res) => { if (fastPath === null || !fastPath(req, res)) handler(req, res) })
+      const server = createServer(limits.http ?? {}, (req, res) => {
+        let answered = false
+        try {
+          answered = fastPath !== null && fastPath(req, res)
+        } catch (error) {
+          // a fast path that fails (a SQLite error reading a stored document) must not escape the
+          // request listener and take the process down: Fastify answers instead, as on a miss
+          app.log.error({ err: error }, 'fast path failed')
+          answered = res.headersSent
+          if (answered && !res.writableEnded) res.destroy()
+        }
+        if (!answered) handler(req, res)
+      })
       server.keepAliveTimeout = config.keepAliveTimeout
       server.requestTimeout = config.requestTimeout
       server.setTimeout(config.connectionTimeout)

@@ -33,6 +33,20 @@ const decode = (answer: RawAnswer) => {
 }
 
 describe('stored article documents', () => {
+  it('falls back to rendering when reading a stored document fails, never taking the process down', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    await stored(t, slug)
+    // every statement on the table now fails (as a corrupt page or an I/O error would)
+    t.db.$client.prepare('alter table article_documents rename to article_documents_gone').run()
+    for (let i = 0; i < 2; i++) {
+      const res = await t.request.get(`/v1/articles/${slug}`).expect(200)
+      expect(res.body.slug).toBe(slug)
+      expect(fromDocument(res)).toBe(false)
+    }
+    await t.request.get('/healthz').expect(200)
+  })
+
   it('answers the second read from the stored document, identical to the rendered answer in every coding', async () => {
     const t = await newsroom()
     const { slug } = await publishedStory(t, { body: Array.from({ length: 20 }, (_, i) => ({ type: 'paragraph', text: `Paragraph ${i} of the talks.` })) })
