@@ -14,7 +14,7 @@ const headers: Record<string, HeaderObject> = {
   SurrogateKey: { description: 'Space-separated keys of every record in the body (`article:<id>`, `section:<path>`, `tag:<slug>`, `author:<slug>`, `collection:<slug>`) and list keys (`articles:list`, ...), for CDN purges.', schema: { type: 'string' } },
   Vary: { description: '`accept-encoding` (and `Origin` when CORS is limited to listed origins).', schema: { type: 'string' } },
   XRequestId: { description: 'The request id: the client\'s `X-Request-Id` when it is 1–128 characters of `A-Z a-z 0-9 . _ : @ -`, else a new UUID. Also in every problem body.', schema: { type: 'string' } },
-  ServerTiming: { description: 'Time spent: `handler`, `db`, `render`, `total` in milliseconds, or `cache;desc=hit`.', schema: { type: 'string' } },
+  ServerTiming: { description: 'Time spent: `handler`, `db`, `render`, `total` in milliseconds; `cache;desc=hit` for an answer from the in-process response cache; `doc;desc=stored` with `db` and `total` for an article answered from its stored document (see ARTICLE_DOCUMENTS).', schema: { type: 'string' } },
 }
 
 const ref = (name: string) => ({ $ref: `#/components/headers/${name}` })

@@ -38,7 +38,7 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Record a page view',
       description: 'Counts one view of a published story (a beacon sent by the page). Answers 202 with an empty body; known bots and crawlers (by `User-Agent`) are answered 202 but not counted. ' +
         'Rate-limited per client address (`VIEWS_RATE_LIMIT` a minute): over the limit the answer is 429 with `Retry-After`. An unknown or unpublished story is 404 and nothing is counted. ' +
-        'Counts reach the most-viewed lists within about a second. Any request body, of any content type (what `navigator.sendBeacon` sends), is ignored.',
+        'Counts are stored within about a second and reach the most-viewed lists when the ranking is next computed (at most every `MOST_VIEWED_CACHE_SECONDS`, default 10 s). Any request body, of any content type (what `navigator.sendBeacon` sends), is ignored.',
       params: z.object({ slug: Slug.describe('The story\'s slug.') }),
       response: {
         202: z.void().describe('Accepted; no body.'),
@@ -64,7 +64,9 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['Most viewed'],
       summary: 'Most viewed articles',
       description: 'Published articles ranked by page views over a sliding window of whole clock hours (`1h`, `24h`, `7d` or `30d`, default `24h`); ' +
-        'optionally only one section with its descendants. Ties: newest publication first, then highest id.',
+        'optionally only one section with its descendants. Ties: newest publication first, then highest id. ' +
+        'The ranking of each period and section is computed at most every `MOST_VIEWED_CACHE_SECONDS` (default 10 s) and reused for any `limit`; ' +
+        'a story unpublished in between leaves the list at once. `generatedAt` is the time of the request.',
       querystring: MostViewedQuery,
       response: { 200: MostViewed },
     },
