@@ -63,7 +63,7 @@ export function cacheFastPath (app: FastifyInstance): RawHandler | null {
     const entry = cache.get(req.url!)
     if (!entry) return false
     const started = performance.now()
-    metrics.cacheHits.inc()
+    metrics.countCacheHit()
     const status = writeCached(cache, entry, req, res, ['x-request-id', genRequestId(req)].concat(cors(req.headers.origin)))
     metrics.observeRequest('GET', entry.route, status, (performance.now() - started) / 1000)
     return true

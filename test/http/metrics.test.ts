@@ -50,6 +50,13 @@ describe('GET /metrics', () => {
     expect(value('http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1)
     expect(value('http_request_duration_seconds_count', { route, status: '200' })).toBe(2)
     expect(value('http_request_duration_seconds_bucket', { route, status: '200', le: '+Inf' })).toBe(2)
+    // buckets are cumulative and end at +Inf = count; the sum is the seconds observed
+    const buckets = samples.filter((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.route === route && s.labels.status === '200')
+    expect(buckets.map((s) => s.labels.le)).toEqual(['0.0005', '0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '+Inf'])
+    expect(buckets.every((s, i) => i === 0 || s.value >= buckets[i - 1]!.value)).toBe(true)
+    const sum = value('http_request_duration_seconds_sum', { route, status: '200' })!
+    expect(sum).toBeGreaterThan(0)
+    expect(sum).toBeLessThan(10)
     // bounded cardinality: raw URLs never become labels
     expect(samples.some((s) => Object.values(s.labels).some((v) => v.includes('talks-resume') || v.includes('/no/such')))).toBe(false)
   })
@@ -68,6 +75,22 @@ describe('GET /metrics', () => {
     expect(value('dateline_response_cache_entries')).toBe(1)
     expect(value('dateline_response_cache_bytes')).toBeGreaterThan(0)
     expect(value('dateline_db_size_bytes')).toBeGreaterThan(4096)
+    // counts are totals: a second scrape reports them again, plus what happened since
+    await request.get('/test/latest')
+    const again = await scrape(request)
+    expect(again.value('dateline_response_cache_hits_total')).toBe(3)
+    expect(again.value('http_requests_total', { method: 'GET', route: '/test/latest', status: '200' })).toBe(4)
+    expect(again.value('dateline_response_cache_misses_total')).toBe(3)
+  })
+
+  it('labels other methods apart from GET on the same route', async () => {
+    const { request } = await makeApp()
+    await request.get('/healthz').expect(200)
+    await request.post('/healthz').expect(404)
+    const { value } = await scrape(request)
+    expect(value('http_requests_total', { method: 'GET', route: '/healthz', status: '200' })).toBe(1)
+    expect(value('http_requests_total', { method: 'POST', route: 'unmatched', status: '404' })).toBe(1)
+    expect(value('http_requests_total', { method: 'GET', route: 'unmatched' })).toBeUndefined()
   })
 
   it('exposes the page-view buffer gauge and flush histogram that the view counter feeds', async () => {
