@@ -1,7 +1,8 @@
 // npm run bench [-- --articles N] [--quick] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
 // Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
-// core 0, loads each scenario with autocannon from core 1, then loads the ceiling (bench/ceiling.ts)
-// the same way; prints req/s, p50, p99, ratio to the ceiling and peak RSS; writes bench/results/latest.json.
+// core 0, loads each scenario with autocannon from core 1, each GET scenario right after the ceiling
+// (bench/ceiling.ts) loaded the same way; prints req/s, p50, p99, ratio to that ceiling run and peak
+// RSS; writes bench/results/latest.json.
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import { execSync, spawnSync } from 'node:child_process'
@@ -34,13 +35,15 @@ const { values: opts } = parseArgs({
   },
 })
 const articles = Number(opts.articles ?? (opts.quick ? 10_000 : 100_000))
-const duration = Number(opts.duration ?? (opts.quick ? 3 : 10))
+const duration = Number(opts.duration ?? (opts.quick ? 2 : 10))
 const warmup = opts.quick ? 1 : 2
 const connections = Number(opts.connections)
 const modes = opts['no-cache'] ? ['uncached'] : opts['cache-only'] ? ['cached'] : ['cached', 'uncached']
 const root = join(import.meta.dirname, '..')
 const dataDir = join(root, 'bench', 'data')
 const PORT = 3901
+// alternating (ceiling, scenario) slices per GET scenario
+const PAIRS = opts.quick ? 1 : 3
 
 // a browser's User-Agent: fetch's own ("node") is a bot to isbot, and a bot's view is answered 202 but not counted
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
@@ -71,7 +74,7 @@ function scenarios (g: Generated): Scenario[] {
 const firstPath = (paths: Paths) => typeof paths === 'function' ? paths() : paths[0]!
 
 // loadGenCpu: the load generator's CPU use during the run (1 = a whole core: it, not the server, was the limit)
-interface Load { rps: number, p50: number, p99: number, cpuUsPerRequest: number, loadGenCpu: number, statuses: Record<string, number>, errors: number }
+interface Load { rps: number, p50: number, p99: number, requests: number, cpuUsPerRequest: number, loadGenCpu: number, statuses: Record<string, number>, errors: number }
 
 // autocannon appends every response body to a string (for its onResponse/expectBody features,
 // unused here), so it decodes each body as UTF-8. For compressed bodies (binary) that decoding
@@ -106,7 +109,31 @@ async function load (server: Server, method: 'GET' | 'POST', paths: Paths, secon
   const cpuUsPerRequest = (cpuMs(server.child.pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
   const own = process.cpuUsage(ownBefore)
   const loadGenCpu = (own.user + own.system) / 1000 / (performance.now() - started)
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerRequest, loadGenCpu, statuses, errors: result.errors + result.timeouts }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, cpuUsPerRequest, loadGenCpu, statuses, errors: result.errors + result.timeouts }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+// One scenario loaded in several slices: req/s averaged, CPU per request over all requests, the
+// worst slice's p99.
+function merge (loads: Load[]): Load {
+  const requests = loads.reduce((sum, l) => sum + l.requests, 0)
+  const statuses: Record<string, number> = {}
+  for (const l of loads) for (const [code, n] of Object.entries(l.statuses)) statuses[code] = (statuses[code] ?? 0) + n
+  return {
+    rps: loads.reduce((sum, l) => sum + l.rps, 0) / loads.length,
+    p50: median(loads.map((l) => l.p50)),
+    p99: Math.max(...loads.map((l) => l.p99)),
+    requests,
+    cpuUsPerRequest: loads.reduce((sum, l) => sum + l.cpuUsPerRequest * l.requests, 0) / Math.max(1, requests),
+    loadGenCpu: loads.reduce((sum, l) => sum + l.loadGenCpu, 0) / loads.length,
+    statuses,
+    errors: loads.reduce((sum, l) => sum + l.errors, 0),
+  }
 }
 
 function migrationNames () {
@@ -150,7 +177,7 @@ const storedViews = (path: string) => {
   }
 }
 
-interface Row { scenario: string, mode: string, status: 'ok' | 'skipped (route missing)', rps?: number, p50?: number, p99?: number, cpuUsPerRequest?: number, loadGenCpu?: number, ratio?: number, cpuRatio?: number, peakRssMb?: number | null, statuses?: Record<string, number>, note?: string }
+interface Row { scenario: string, mode: string, status: 'ok' | 'skipped (route missing)', pairedCeiling?: Load, pairRatios?: number[], pairCpuRatios?: number[], rps?: number, p50?: number, p99?: number, cpuUsPerRequest?: number, loadGenCpu?: number, ratio?: number, cpuRatio?: number, peakRssMb?: number | null, statuses?: Record<string, number>, note?: string }
 
 async function main () {
   pinSelf(1)
@@ -168,9 +195,11 @@ async function main () {
   const bodyFile = join(dataDir, 'ceiling-article.json')
   const ceilingRuns: Load[] = []
   let ceiling: Server | undefined
-  const loadCeiling = async () => {
-    await load(ceiling!, 'GET', ['/article'], warmup)
-    ceilingRuns.push(await load(ceiling!, 'GET', ['/article'], duration))
+  const loadCeiling = async (seconds = duration, warm = true) => {
+    if (warm) await load(ceiling!, 'GET', ['/article'], warmup)
+    const run = await load(ceiling!, 'GET', ['/article'], seconds)
+    ceilingRuns.push(run)
+    return run
   }
 
   for (const mode of modes) {
@@ -198,10 +227,32 @@ async function main () {
       }
       if (method === 'POST') views = { before: viewsBefore, accepted: probe.status === 202 ? 1 : 0 }
       if (s.warm !== false) await load(server, method, s.paths, warmup)
-      // beacons: a fixed count (20,000 a second of duration) so that every accepted view is counted
-      const result = await load(server, method, s.paths, duration, method === 'POST' ? 20_000 * duration : undefined)
+      let result: Load
+      let paired: Pick<Row, 'pairedCeiling' | 'pairRatios' | 'pairCpuRatios'> = {}
+      if (method === 'GET') {
+        // Each GET scenario alternates with the ceiling in PAIRS slices (ceiling, then scenario) and
+        // its ratios are the median over the pairs. This machine's speed drifts by up to 20% within
+        // a minute (the same ceiling, reloaded), which a single reference taken at the start and
+        // the end of the run turned into error in every ratio.
+        const seconds = Math.max(1, duration / PAIRS)
+        const ceilings: Load[] = []
+        const slices: Load[] = []
+        for (let i = 0; i < PAIRS; i++) {
+          ceilings.push(await loadCeiling(seconds, false))
+          slices.push(await load(server, method, s.paths, seconds))
+        }
+        result = merge(slices)
+        paired = {
+          pairedCeiling: merge(ceilings),
+          pairRatios: slices.map((l, i) => l.rps / ceilings[i]!.rps),
+          pairCpuRatios: slices.map((l, i) => ceilings[i]!.cpuUsPerRequest / l.cpuUsPerRequest),
+        }
+      } else {
+        // beacons: a fixed count (20,000 a second of duration) so that every accepted view is counted
+        result = await load(server, method, s.paths, duration, 20_000 * duration)
+      }
       if (method === 'POST') views!.accepted += result.statuses['202'] ?? 0
-      rows.push({ scenario: s.name, mode, status: 'ok', ...result, peakRssMb: peakRssMb(server.child.pid) })
+      rows.push({ scenario: s.name, mode, status: 'ok', ...result, ...paired, peakRssMb: peakRssMb(server.child.pid) })
       console.log(`  ${s.name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.cpuUsPerRequest.toFixed(1)} us CPU/req ${JSON.stringify(result.statuses)}`)
     }
     const exit = await stopProcess(server)
@@ -212,17 +263,18 @@ async function main () {
       row.note = `${views.accepted} accepted (202), ${stored} stored${stored === views.accepted ? '' : ' - MISMATCH'}`
     }
   }
-  // the ceiling is loaded before and after the server runs; the mean is the reference
+  // the ceiling is loaded before the server runs, before each GET scenario and at the end; the
+  // mean is the reference for scenarios without a paired run (beacons)
   await loadCeiling()
   const ceilingPeak = peakRssMb(ceiling!.child.pid)
   await stopProcess(ceiling!)
   const mean = (pick: (l: Load) => number) => ceilingRuns.reduce((sum, l) => sum + pick(l), 0) / ceilingRuns.length
   const top: Load = { ...ceilingRuns.at(-1)!, rps: mean((l) => l.rps), cpuUsPerRequest: mean((l) => l.cpuUsPerRequest), loadGenCpu: mean((l) => l.loadGenCpu) }
-  const ceilingRow: Row = { scenario: 'ceiling: bare Fastify, article from memory', mode: '-', status: 'ok', ...top, peakRssMb: ceilingPeak, note: `runs: ${ceilingRuns.map((l) => Math.round(l.rps)).join(', ')} req/s` }
+  const ceilingRow: Row = { scenario: 'ceiling: bare Fastify, article from memory', mode: '-', status: 'ok', ...top, peakRssMb: ceilingPeak, note: `${ceilingRuns.length} runs, ${Math.round(Math.min(...ceilingRuns.map((l) => l.rps)))}-${Math.round(Math.max(...ceilingRuns.map((l) => l.rps)))} req/s; each GET scenario's ratios are medians over ${PAIRS} alternating pairs` }
   for (const row of rows) {
     if (row.rps === undefined) continue
-    row.ratio = row.rps / top.rps
-    row.cpuRatio = top.cpuUsPerRequest / row.cpuUsPerRequest!
+    row.ratio = row.pairRatios ? median(row.pairRatios) : row.rps / top.rps
+    row.cpuRatio = row.pairCpuRatios ? median(row.pairCpuRatios) : top.cpuUsPerRequest / row.cpuUsPerRequest!
   }
   rows.push(ceilingRow)
 
@@ -268,10 +320,10 @@ function standInArticle (path: string, slug: string): string {
 }
 
 function printTable (rows: Row[]) {
-  const head = ['scenario', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling (req/s)', 'server CPU us/req', 'vs ceiling (CPU/req)', 'load generator CPU', 'peak RSS MB', 'note']
+  const head = ['scenario', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'ceiling req/s (paired)', 'vs ceiling (req/s)', 'server CPU us/req', 'vs ceiling (CPU/req)', 'load generator CPU', 'peak RSS MB', 'note']
   const lines = rows.map((r) => r.status !== 'ok'
-    ? [r.scenario, r.mode, '-', '-', '-', '-', '-', '-', '-', '-', r.status]
-    : [r.scenario, r.mode, String(Math.round(r.rps!)), String(r.p50), String(r.p99), (r.ratio ?? 1).toFixed(2), r.cpuUsPerRequest!.toFixed(1), (r.cpuRatio ?? 1).toFixed(2), `${Math.round(100 * r.loadGenCpu!)}%`, String(r.peakRssMb ?? '-'),
+    ? [r.scenario, r.mode, '-', '-', '-', '-', '-', '-', '-', '-', '-', r.status]
+    : [r.scenario, r.mode, String(Math.round(r.rps!)), String(r.p50), String(r.p99), r.pairedCeiling ? String(Math.round(r.pairedCeiling.rps)) : '-', (r.ratio ?? 1).toFixed(2), r.cpuUsPerRequest!.toFixed(1), (r.cpuRatio ?? 1).toFixed(2), `${Math.round(100 * r.loadGenCpu!)}%`, String(r.peakRssMb ?? '-'),
         r.note ?? Object.entries(r.statuses ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n}x${code}`).join(' ')])
   console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => ' --- ').join('|')}|`)
   for (const line of lines) console.log(`| ${line.join(' | ')} |`)
