@@ -47,14 +47,14 @@ class RequestSeries {
 type Value = { labels: Record<string, string | number>, value: number, metricName?: string }
 
 // A metric the registry exposes like its own (it asks only for name, help, type and get()).
-function seriesMetric (name: string, help: string, type: 'counter' | 'histogram', values: () => Value[]): Metric {
+function seriesMetric (name: string, help: string, type: 'counter' | 'histogram', values: () => Value[], reset: () => void): Metric {
   const metric = {
     name,
     help,
     type,
     aggregator: 'sum',
     get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
-    reset: () => {},
+    reset,
   }
   return metric as unknown as Metric
 }
@@ -66,6 +66,12 @@ async function metricsPlugin (app: FastifyInstance) {
   const getSeries = new Map<string, Map<number, RequestSeries>>()
   const otherSeries = new Map<string, Map<number, RequestSeries>>()
   const all: RequestSeries[] = []
+  // registry.resetMetrics() starts both request metrics from zero
+  const reset = () => {
+    getSeries.clear()
+    otherSeries.clear()
+    all.length = 0
+  }
   const observeRequest = (method: string, route: string, status: number, seconds: number) => {
     const routes = method === 'GET' ? getSeries : otherSeries
     const key = method === 'GET' ? route : `${method} ${route}`
@@ -81,7 +87,7 @@ async function metricsPlugin (app: FastifyInstance) {
   }
   registry.registerMetric(seriesMetric('http_requests_total',
     'HTTP requests answered, by method, route pattern and status code.', 'counter',
-    () => all.map((s) => ({ labels: s.labels, value: s.count }))))
+    () => all.map((s) => ({ labels: s.labels, value: s.count })), reset))
   registry.registerMetric(seriesMetric('http_request_duration_seconds',
     'Time from receiving a request to finishing its response, by method, route pattern and status code.', 'histogram',
     () => all.flatMap((s) => {
@@ -96,7 +102,7 @@ async function metricsPlugin (app: FastifyInstance) {
         { labels: s.labels, value: s.sum, metricName: 'http_request_duration_seconds_sum' },
         { labels: s.labels, value: s.count, metricName: 'http_request_duration_seconds_count' })
       return values
-    })))
+    }), reset))
   // plain numbers for the same reason, handed to the counters when they are read
   const cache = { hits: 0, misses: 0 }
   const reported = { hits: 0, misses: 0 }

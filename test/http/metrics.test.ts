@@ -102,6 +102,16 @@ describe('GET /metrics', () => {
     expect(value('dateline_view_flush_duration_seconds_count')).toBe(1)
   })
 
+  it('starts the request series from zero when the registry is reset', async () => {
+    const { request, app } = await makeApp()
+    await request.get('/healthz').expect(200)
+    app.metrics.registry.resetMetrics()
+    await request.get('/healthz').expect(200)
+    const { value } = await scrape(request)
+    expect(value('http_requests_total', { method: 'GET', route: '/healthz', status: '200' })).toBe(1)
+    expect(value('http_request_duration_seconds_count', { route: '/healthz', status: '200' })).toBe(1)
+  })
+
   it('keeps a registry per app, so two apps do not share counts', async () => {
     const a = await makeApp()
     const b = await makeApp()
