@@ -51,7 +51,8 @@ const findSql = (body: string, identity: string) => `
   select article_id as articleId, etag, last_modified as lastModified, surrogate_key as surrogateKey,
     content_type as contentType, vary, ${body} as body, ${identity} as identity
   from article_documents
-  where slug = ? and live_from <= ? and (stale_at is null or stale_at > ?)`
+  where slug = ? and live_from <= ? and (stale_at is null or stale_at > ?)
+    and (select render_fingerprint from content_version where id = 1) = ?`
 
 // Stores only a live article (the render just made it so; the check costs nothing). stale_at: the
 // first future publication of a scheduled related article, when relatedIds changes without a write.
@@ -64,15 +65,20 @@ const STORE = `
     :etag, :lastModified, :surrogateKey, :contentType, :vary, :identity, :br, :gzip
   from articles a
   where a.slug = :slug and a.status = 'published' and a.published_at <= :now
-    and (select v from content_version where id = 1) = :version`
+    and (select v from content_version where id = 1) = :version
+    and (select render_fingerprint from content_version where id = 1) = :fingerprint`
 
 function isBusy (error: unknown): boolean {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY')
 }
 
-export function articleDocuments (db: Db): ArticleDocuments {
+// fingerprint: this process's render fingerprint. Documents are read and stored only while the
+// database's fingerprint is the same, so a process with other code or configuration on the same
+// file (the old one during a rolling restart, a second instance) renders instead of serving, or
+// storing, documents made for the other.
+export function articleDocuments (db: Db, fingerprint: string): ArticleDocuments {
   const sqlite: Database.Database = db.$client
-  const find = (body: string, identity: string) => sqlite.prepare<[string, number, number], StoredDocument>(findSql(body, identity))
+  const find = (body: string, identity: string) => sqlite.prepare<[string, number, number, string], StoredDocument>(findSql(body, identity))
   const byEncoding = {
     identity: find('identity', 'null'),
     br: find('br', 'iif(br is null, identity, null)'),
@@ -85,7 +91,7 @@ export function articleDocuments (db: Db): ArticleDocuments {
   }
   const version = sqlite.prepare<[], number>('select v from content_version where id = 1').pluck()
   const store = sqlite.prepare(STORE)
-  const fingerprint = sqlite.prepare<[], string>('select render_fingerprint from content_version where id = 1').pluck()
+  const storedFingerprint = sqlite.prepare<[], string>('select render_fingerprint from content_version where id = 1').pluck()
   const reset = sqlite.transaction((value: string) => {
     sqlite.prepare('delete from article_documents').run()
     sqlite.prepare('update content_version set v = v + 1, render_fingerprint = ? where id = 1').run(value)
@@ -108,11 +114,11 @@ export function articleDocuments (db: Db): ArticleDocuments {
 
   return {
     version: () => version.get() ?? 0,
-    find: (slug, encoding, now, withIdentity = false) => (withIdentity ? withIdentityByEncoding : byEncoding)[encoding].get(slug, now, now),
-    store: (document, expected, now) => withoutWaiting(() => store.run({ ...document, now, version: expected }).changes > 0),
+    find: (slug, encoding, now, withIdentity = false) => (withIdentity ? withIdentityByEncoding : byEncoding)[encoding].get(slug, now, now, fingerprint),
+    store: (document, expected, now) => withoutWaiting(() => store.run({ ...document, now, version: expected, fingerprint }).changes > 0),
     addVariant: (articleId, etag, encoding, body) => withoutWaiting(() => variants[encoding].run(body, articleId, etag).changes > 0),
     resetUnless: (value) => {
-      if (fingerprint.get() === value) return false
+      if (storedFingerprint.get() === value) return false
       reset(value)
       return true
     },

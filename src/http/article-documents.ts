@@ -56,6 +56,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     // content_version read before the article handler ran; -1 when the answer may not be stored
     documentVersion: number
+    // app.clock() when documentVersion was read
+    documentNow: number
     // the rendered answer to store once compression has run
     documentDraft: NewDocument | null
   }
@@ -64,17 +66,26 @@ declare module 'fastify' {
 async function articleDocumentsPlugin (app: FastifyInstance) {
   const { config } = app
   app.decorateRequest('documentVersion', -1)
+  app.decorateRequest('documentNow', 0)
   app.decorateRequest('documentDraft', null)
   if (!config.articleDocuments) {
     app.decorate('articleDocuments', null)
     return
   }
-  const documents = articleDocuments(app.db)
-  documents.resetUnless(renderFingerprint(config))
+  const fingerprint = renderFingerprint(config)
+  const documents = articleDocuments(app.db, fingerprint)
+  documents.resetUnless(fingerprint)
   app.decorate('articleDocuments', documents)
 
+  // Only the URL the fast path answers (no query, no trailing slash or percent-encoding) stores a
+  // document: other spellings of it would rewrite the stored row, and its variants, on every read.
   const readVersion: preHandlerHookHandler = (request, _reply, done) => {
-    if (!request.url.includes('?') && request.headers.authorization === undefined) request.documentVersion = documents.version()
+    if (request.url === PREFIX + (request.params as { article: string }).article && request.headers.authorization === undefined) {
+      request.documentVersion = documents.version()
+      // the instant the answer is rendered at (or just before): the store judges liveness and the
+      // next scheduled related article from it, never from a later clock the render did not see
+      request.documentNow = app.clock()
+    }
     done()
   }
   // Runs after @fastify/compress's onSend (added to the route before this one): the coded body the
@@ -85,7 +96,7 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
     const coding = reply.getHeader('content-encoding')
     if ((coding === 'br' || coding === 'gzip') && Buffer.isBuffer(payload)) draft[coding] = payload
     try {
-      documents.store(draft, request.documentVersion, app.clock())
+      documents.store(draft, request.documentVersion, request.documentNow)
     } catch (error) {
       // a document that could not be stored (disk full, read-only file) only costs the next read a render
       request.log.warn({ err: error }, 'article document not stored')
@@ -197,6 +208,7 @@ export function documentFastPath (app: FastifyInstance): RawHandler | null {
       res.writeHead(200, head)
       res.end(body)
     }
+    if (cache) metrics.countCacheMiss()
     adopt(url, document, answer)
     metrics.observeRequest('GET', ARTICLE_ROUTE, status, (performance.now() - started) / 1000)
     return true

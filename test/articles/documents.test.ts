@@ -5,7 +5,10 @@ import Database from 'better-sqlite3'
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import supertest from 'supertest'
 import { describe, expect, it } from 'vitest'
+import { buildApp } from '../../src/app.js'
+import { closeDb, openDb } from '../../src/db/connection.js'
 import type { Newsroom } from '../management/helpers.js'
 import { documentCount, fromDocument, newsroom, publishedStory, stored } from './document-helpers.js'
 
@@ -213,5 +216,78 @@ describe('stored article documents', () => {
     expect(documentCount(t)).toBe(0)
     expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.headline).toBe('Changed mid-request')
     expect(documentCount(t)).toBe(1)
+  })
+
+  it('judges a scheduled related article by the instant the answer was rendered at, not by the later store', async () => {
+    let slowRender = false
+    const t: Newsroom = await newsroom({}, (app) => {
+      // time passing between the handler's render and the store (event-loop lag under load)
+      app.addHook('preSerialization', (_request, _reply, payload, done) => {
+        if (slowRender) t.clock.advance(1000)
+        done(null, payload)
+      })
+    })
+    const main = await publishedStory(t, { headline: 'Main story' })
+    const soon = await publishedStory(t, { headline: 'Embargoed story' }, new Date(t.clock() + 500).toISOString())
+    await t.request.patch(`/v1/articles/${main.id}`).set(t.auth).send({ relatedIds: [soon.id] }).expect(200)
+    slowRender = true
+    expect((await t.request.get(`/v1/articles/${main.slug}`).expect(200)).body.relatedIds).toEqual([])
+    slowRender = false
+    t.clock.advance(3_600_000)
+    expect((await t.request.get(`/v1/articles/${main.slug}`).expect(200)).body.relatedIds).toEqual([soon.id])
+  })
+
+  it('stores only from the URL the fast path answers: other spellings of it render without rewriting the document', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    for (const path of [`/v1/articles/${slug}/`, `/v1/articles/%${slug.charCodeAt(0).toString(16)}${slug.slice(1)}`]) {
+      const res = await t.request.get(path).expect(200)
+      expect(res.body.slug).toBe(slug)
+      expect(documentCount(t), path).toBe(0)
+    }
+    await stored(t, slug)
+    const writes = () => t.db.$client.prepare('select total_changes() as n').get() as { n: number }
+    const before = writes().n
+    for (let i = 0; i < 3; i++) await t.request.get(`/v1/articles/${slug}/`).set('accept-encoding', 'gzip').expect(200)
+    expect(writes().n).toBe(before)
+  })
+
+  it('serves and stores documents only for the render fingerprint the database holds', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    await stored(t, slug)
+    // another process on the same file with another configuration starts, taking the documents over
+    const other = await buildApp({ db: openDb({ path: t.config.databasePath }), config: { ...t.config, compressionThreshold: 100_000 }, clock: t.clock })
+    try {
+      await other.ready()
+      expect(documentCount(t)).toBe(0)
+      // this one renders, and stores nothing the other would serve with this configuration's headers
+      for (let i = 0; i < 2; i++) expect(fromDocument(await t.request.get(`/v1/articles/${slug}`).set('accept-encoding', 'br').expect(200))).toBe(false)
+      expect(documentCount(t)).toBe(0)
+      const otherRequest = supertest(other.server)
+      await otherRequest.get(`/v1/articles/${slug}`).expect(200)
+      const theirs = await otherRequest.get(`/v1/articles/${slug}`).set('accept-encoding', 'br').expect(200)
+      expect(fromDocument(theirs)).toBe(true)
+      expect(theirs.headers['content-encoding']).toBeUndefined()
+      // and its documents are not served here
+      expect(fromDocument(await t.request.get(`/v1/articles/${slug}`).expect(200))).toBe(false)
+    } finally {
+      await other.close()
+      closeDb(other.db)
+    }
+  })
+
+  it('counts an answer from a stored document as a response-cache miss', async () => {
+    const t = await newsroom({ RESPONSE_CACHE: 'true' })
+    const { slug } = await publishedStory(t)
+    await t.request.get(`/v1/articles/${slug}`).expect(200)
+    const misses = async () => Number(/^dateline_response_cache_misses_total (\d+)$/m.exec((await t.request.get('/metrics').expect(200)).text)![1])
+    const before = await misses()
+    t.app.responseCache!.clear()
+    const res = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(fromDocument(res)).toBe(true)
+    expect(res.headers['x-cache']).toBe('MISS')
+    // this read and the second scrape
+    expect(await misses()).toBe(before + 2)
   })
 })
