@@ -96,8 +96,8 @@ export const articleExample = {
   },
   publishedAt: '2026-11-24T09:00:00.000Z',
   updatedAt: '2026-11-24T10:35:00.000Z',
-  wordCount: 257,
-  readingTimeMinutes: 2,
+  wordCount: 146,
+  readingTimeMinutes: 1,
   relatedIds: [
     2,
     3

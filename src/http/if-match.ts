@@ -23,16 +23,16 @@ export function checkIfMatch (ifMatch: string | undefined, current: string | und
     throw new HttpProblem(412, 'precondition-failed', `${what} does not exist yet, so \`If-Match\` cannot match; send the request without it to create it.`)
   }
   throw new HttpProblem(412, 'precondition-failed',
-    `${what} has changed since that ETag: it is now ${current}. Fetch it again and reapply the change.`,
+    `${what} is not in the state that \`If-Match\` names: its current ETag is ${current} (also in this response's \`ETag\` header). Reapply the change to the current state and send that value as \`If-Match\`.`,
     { headers: { etag: current } })
 }
 
 export const ifMatchHeaders = (kind: string) => z.object({
   'if-match': z.string().max(1000).optional()
-    .describe(`The ETag the change is based on (the \`"${kind}-…"\` value a management response sent); a stale one gets 412 and changes nothing. \`*\` or absent: no check.`),
+    .describe(`The ETag the change is based on: the \`"${kind}-…"\` value in the \`ETag\` header of a create or update response, or of a 412. (The ETag of a public GET validates the delivered body and never matches here.) A stale value gets 412 and changes nothing. Absent: no check. \`*\`: any existing ${kind}.`),
 })
 
 export const staleIfMatch = {
-  description: '`If-Match` names an older state of the record: nothing was changed. The current `ETag` is sent back.',
+  description: '`If-Match` does not name the current state of the record (or names `*` for one that does not exist yet): nothing was changed. When the record exists, its current `ETag` is sent back.',
   content: { 'application/problem+json': { schema: Problem } },
 }

@@ -64,6 +64,22 @@ describe.each(kinds)('$name ETag and If-Match', (kind) => {
     const delivered = await n.request.get(kind.get).expect(200)
     expect(delivered.headers.etag).toMatch(/^"/)
     expect(delivered.headers.etag).not.toBe(third)
+    // and it validates the body, not the record: as If-Match it is stale (the 412 names the current one)
+    const refused = await kind.change(n, 'From a GET', { 'if-match': delivered.headers.etag! }).expect(412)
+    expect(refused.headers.etag).toBe(third)
+    expect(refused.body.detail).toContain(third)
+  })
+
+  it('lets exactly one of two writes based on the same ETag through', async () => {
+    const n = await makeNewsroom()
+    const etag = (await kind.create(n)).headers.etag!
+    const results = await Promise.all([
+      kind.change(n, 'First', { 'if-match': etag }),
+      kind.change(n, 'Second', { 'if-match': etag }),
+    ])
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412])
+    const winner = results.find((r) => r.status === 200)!
+    expect(await shownName(n, kind.get)).toBe(winner.body.name)
   })
 
   it('answers 412 with the current ETag to a stale or weak If-Match, and changes nothing', async () => {
@@ -75,6 +91,7 @@ describe.each(kinds)('$name ETag and If-Match', (kind) => {
       kind.change(n, 'Lost update', { 'if-match': stale }),
       kind.change(n, 'Lost update', { 'if-match': `W/${current}` }),
       kind.change(n, 'Lost update', { 'if-match': '"something-else"' }),
+      kind.change(n, 'Lost update', { 'if-match': '' }),
       ...(kind.remove ? [kind.remove(n, { 'if-match': stale })] : []),
     ]
     for (const attempt of attempts) {
