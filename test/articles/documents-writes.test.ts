@@ -9,6 +9,7 @@ import { buildApp } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
 import { closeDb, openDb } from '../../src/db/connection.js'
 import { hashCodeTree, renderFingerprint } from '../../src/http/article-documents.js'
+import type { Newsroom } from '../management/helpers.js'
 import { documentCount, fromDocument, newsroom, publishedStory, stored } from './document-helpers.js'
 
 describe('stored article documents after writes', () => {
@@ -107,6 +108,117 @@ describe('stored article documents after writes', () => {
     expect(fromDocument(res)).toBe(false)
     expect(res.body.tags.map((tag: { name: string }) => tag.name)).toContain('Climate emergency')
   })
+})
+
+// One write that only its trigger can see: the route writes one row of its own table, and raw SQL on the
+// app's connection writes one link row (no data_version change, so only the trigger drops the document).
+interface OneWrite {
+  name: string
+  trigger: string
+  story?: Record<string, unknown>
+  write: (t: Newsroom, ids: { a: number, b: number, c: number }) => Promise<unknown> | unknown
+  shows: (article: Record<string, unknown>, ids: { b: number, c: number }) => [unknown, unknown]
+}
+
+const sql = (t: Newsroom, statement: string) => t.db.$client.exec(statement)
+const id = (table: string, slug: string) => `(select id from ${table} where slug = '${slug}')`
+const field = (key: string, of: string) => (article: Record<string, unknown>) => (article[key] as Array<Record<string, unknown>>).map((x) => x[of])
+
+const oneWrites: OneWrite[] = [
+  {
+    name: 'an author renamed through PATCH /v1/authors/afp',
+    trigger: 'article_documents_author_update',
+    write: (t) => t.request.patch('/v1/authors/afp').set(t.auth).send({ name: 'Agence France-Presse' }).expect(200),
+    shows: (article) => [field('authors', 'name')(article), ['Agence France-Presse']],
+  },
+  {
+    name: 'a tag renamed through PATCH /v1/tags/paris',
+    trigger: 'article_documents_tag_update',
+    write: (t) => t.request.patch('/v1/tags/paris').set(t.auth).send({ name: 'Paris, France' }).expect(200),
+    shows: (article) => [field('tags', 'name')(article), ['Climate', 'Paris, France']],
+  },
+  {
+    name: 'a section renamed through PATCH /v1/sections/news/world-news',
+    trigger: 'article_documents_section_update',
+    write: (t) => t.request.patch('/v1/sections/news/world-news').set(t.auth).send({ name: 'World' }).expect(200),
+    shows: (article) => [field('breadcrumbs', 'name')(article), ['News', 'World']],
+  },
+  {
+    name: 'a tag link inserted with SQL',
+    trigger: 'article_documents_tags_insert',
+    story: { tags: ['climate'] },
+    write: (t, { a }) => sql(t, `insert into article_tags (article_id, tag_id, position) values (${a}, ${id('tags', 'paris')}, 1)`),
+    shows: (article) => [field('tags', 'slug')(article), ['climate', 'paris']],
+  },
+  {
+    name: 'a tag link pointed at another tag with SQL',
+    trigger: 'article_documents_tags_update',
+    story: { tags: ['climate'] },
+    write: (t, { a }) => sql(t, `update article_tags set tag_id = ${id('tags', 'paris')} where article_id = ${a}`),
+    shows: (article) => [field('tags', 'slug')(article), ['paris']],
+  },
+  {
+    name: 'a tag link deleted with SQL',
+    trigger: 'article_documents_tags_delete',
+    write: (t, { a }) => sql(t, `delete from article_tags where article_id = ${a} and tag_id = ${id('tags', 'paris')}`),
+    shows: (article) => [field('tags', 'slug')(article), ['climate']],
+  },
+  {
+    name: 'an author link inserted with SQL',
+    trigger: 'article_documents_authors_insert',
+    write: (t, { a }) => sql(t, `insert into article_authors (article_id, author_id, position) values (${a}, ${id('authors', 'jo')}, 1)`),
+    shows: (article) => [field('authors', 'slug')(article), ['afp', 'jo']],
+  },
+  {
+    name: 'an author link pointed at another author with SQL',
+    trigger: 'article_documents_authors_update',
+    write: (t, { a }) => sql(t, `update article_authors set author_id = ${id('authors', 'jo')} where article_id = ${a}`),
+    shows: (article) => [field('authors', 'slug')(article), ['jo']],
+  },
+  {
+    name: 'an author link deleted with SQL',
+    trigger: 'article_documents_authors_delete',
+    story: { authors: ['afp', 'jo'] },
+    write: (t, { a }) => sql(t, `delete from article_authors where article_id = ${a} and author_id = ${id('authors', 'jo')}`),
+    shows: (article) => [field('authors', 'slug')(article), ['afp']],
+  },
+  {
+    name: 'a related link inserted with SQL',
+    trigger: 'article_documents_related_insert',
+    story: { relatedIds: [] },
+    write: (t, { a, b }) => sql(t, `insert into article_related (article_id, related_id, position) values (${a}, ${b}, 0)`),
+    shows: (article, { b }) => [article.relatedIds, [b]],
+  },
+  {
+    name: 'a related link pointed at another article with SQL',
+    trigger: 'article_documents_related_update',
+    write: (t, { a, c }) => sql(t, `update article_related set related_id = ${c} where article_id = ${a}`),
+    shows: (article, { c }) => [article.relatedIds, [c]],
+  },
+  {
+    name: 'a related link deleted with SQL',
+    trigger: 'article_documents_related_delete',
+    write: (t, { a }) => sql(t, `delete from article_related where article_id = ${a}`),
+    shows: (article) => [article.relatedIds, []],
+  },
+]
+
+describe('stored article documents after one write to one table', () => {
+  for (const { name, trigger, story, write, shows } of oneWrites) {
+    it(`shows ${name} at once (${trigger})`, async () => {
+      const t = await newsroom()
+      await t.request.post('/v1/authors').set(t.auth).send({ slug: 'jo', name: 'Jo Reporter', kind: 'staff' }).expect(201)
+      const b = (await publishedStory(t, { headline: 'Earlier story' })).id
+      const c = (await publishedStory(t, { headline: 'Later story' })).id
+      const { id: a, slug } = await publishedStory(t, { relatedIds: [b], ...story })
+      await stored(t, slug)
+      await write(t, { a, b, c })
+      const res = await t.request.get(`/v1/articles/${slug}`).expect(200)
+      expect(fromDocument(res)).toBe(false)
+      const [actual, expected] = shows(res.body, { b, c })
+      expect(actual).toEqual(expected)
+    })
+  }
 })
 
 describe('render fingerprint', () => {
