@@ -80,6 +80,18 @@ describe('sitemap index and monthly sitemaps', () => {
     ])
   })
 
+  it('lists months whose articles were published or last edited before 1970 (imported archives)', async () => {
+    const t = await months()
+    insertArticle(t.db, { slug: 'old-1', section: 'news', publishedAt: '1965-03-10T08:00:00.000Z', updatedAt: '1965-03-10T09:00:00.000Z' })
+    insertArticle(t.db, { slug: 'old-2', section: 'news', publishedAt: '2020-05-31T23:59:59.999Z', updatedAt: '1969-06-01T00:00:00.000Z' })
+    const index = parseXml((await t.request.get('/v1/sitemaps/index.xml').expect(200)).text).sitemapindex
+    expect(index.sitemap.slice(2)).toEqual([
+      { loc: `${BASE}/v1/sitemaps/articles/2020-05.xml`, lastmod: '2020-05-31T23:59:59Z' },
+      { loc: `${BASE}/v1/sitemaps/articles/1965-03.xml`, lastmod: '1965-03-10T09:00:00Z' },
+    ])
+    for (const month of ['2020-05', '1965-03']) await t.request.get(`/v1/sitemaps/articles/${month}.xml`).expect(200)
+  })
+
   it('lists every live article of a month with its lastmod, month boundaries in UTC', async () => {
     const t = await months()
     const urlset = parseXml((await t.request.get('/v1/sitemaps/articles/2026-10.xml').expect(200)).text).urlset
@@ -116,7 +128,7 @@ describe('sitemap index and monthly sitemaps', () => {
     const t = await months()
     for (const [sql, params] of [[NEWEST_BEFORE, [Date.now()]], [MONTH_LASTMOD, [0, Date.now()]]] as const) {
       const plan = t.db.$client.prepare(`explain query plan ${sql}`).all(...params).map((row) => (row as { detail: string }).detail).join('; ')
-      expect(plan).toContain('USING COVERING INDEX articles_sitemap_idx')
+      expect(plan).toContain('USING COVERING INDEX articles_sitemap_months_idx')
       expect(plan).not.toMatch(/SCAN|TEMP B-TREE/)
     }
   })
