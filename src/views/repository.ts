@@ -44,7 +44,8 @@ export function mostViewedArticles (db: Db, options: { fromHour: number, section
 // 1,000,000 articles), so delivery ranks from a memo per window and section, recomputed at most
 // every MOST_VIEWED_CACHE_SECONDS (memoMs) whatever the limit or the response cache: a client
 // varying `limit` or turning the cache off cannot make each request pay for the aggregate.
-// Liveness is checked again on every read (findSummariesByIds), so an unpublished story leaves at once.
+// Liveness and section membership are checked again on every read, so an unpublished or moved story
+// leaves at once.
 const MEMO_SIZE = 200
 const memos = new WeakMap<object, Map<string, { computedAt: number, counts: ViewCount[] }>>()
 
@@ -64,11 +65,21 @@ function rankedCounts (db: Db, options: RankOptions, wanted: number): ViewCount[
 
 type RankOptions = Parameters<typeof mostViewedArticles>[1] & { memoMs?: number }
 
+// A memo for a section may name stories moved out of it since: keep those still listed in it.
+function stillInSection (db: Db, sectionId: number, counts: ViewCount[]): ViewCount[] {
+  const ids = counts.map((c) => c.articleId)
+  const listed = new Set(db.all<{ id: number }>(sql`
+    select article_id as id from article_listings
+    where section_id = ${sectionId} and article_id in (select value from json_each(${JSON.stringify(ids)}))`).map((r) => r.id))
+  return counts.filter((c) => listed.has(c.articleId))
+}
+
 // Ranked summaries; `exclude` (articles shown elsewhere on a front) are skipped and the list filled up.
 export function rankMostViewed (db: Db, options: RankOptions, exclude: ReadonlySet<number> = new Set()): MostViewedItem[] {
-  // a few spare candidates fill the places of stories unpublished since the memo was computed
+  // a few spare candidates fill the places of stories unpublished or moved since the memo was computed
   const wanted = options.limit + exclude.size
-  const counts = rankedCounts(db, options, wanted).filter((c) => !exclude.has(c.articleId)).slice(0, options.limit + 10)
+  let counts = rankedCounts(db, options, wanted).filter((c) => !exclude.has(c.articleId)).slice(0, options.limit + 10)
+  if (options.sectionId !== undefined && !options.preview) counts = stillInSection(db, options.sectionId, counts)
   const views = new Map(counts.map((c) => [c.articleId, c.views]))
   return findSummariesByIds(db, counts.map((c) => c.articleId), options).slice(0, options.limit)
     .map((article, index) => ({ rank: index + 1, views: views.get(article.id)!, article }))

@@ -66,7 +66,7 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Published articles ranked by page views over a sliding window of whole clock hours (`1h`, `24h`, `7d` or `30d`, default `24h`); ' +
         'optionally only one section with its descendants. Ties: newest publication first, then highest id. ' +
         'The ranking of each period and section is computed at most every `MOST_VIEWED_CACHE_SECONDS` (default 10 s) and reused for any `limit`; ' +
-        'a story unpublished in between leaves the list at once. `generatedAt` is the time of the request.',
+        'a story unpublished or moved to another section in between leaves the list at once. `generatedAt` is the time of the request.',
       querystring: MostViewedQuery,
       response: { 200: MostViewed },
     },

@@ -24,6 +24,6 @@ export const MostViewedQuery = z.object({
 export const MostViewed = z.object({
   period: Period,
   section: z.string().nullable().describe('The section path filtered on, or null for the whole site.'),
-  generatedAt: z.iso.datetime().describe('When the ranking was computed.'),
+  generatedAt: z.iso.datetime().describe('When this answer was made (the time of the request); the counts behind it may be up to MOST_VIEWED_CACHE_SECONDS older.'),
   data: z.array(MostViewedItem),
 }).meta({ id: 'MostViewed' })

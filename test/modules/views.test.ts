@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { syncArticleListing } from '../../src/articles/listing.js'
 import type { Db } from '../../src/db/connection.js'
 import { makeApp, makeClock } from '../helpers.js'
 import { DAY, HOUR, insertArticle, insertSection, insertViews } from './fixtures.js'
@@ -124,6 +125,33 @@ describe('GET /v1/most-viewed', () => {
     expect(await slugs()).toEqual(['second:20', 'third:10'])
     clock.advance(10_000)
     expect(await slugs()).toEqual(['third:100', 'second:20'])
+  })
+
+  it('drops a story moved out of the section from that section\'s reused ranking at once', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    let moved = 0
+    let sport = 0
+    const { request, db } = await makeApp({
+      clock,
+      env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '10' },
+      seed: (db) => {
+        insertSection(db, 'news')
+        sport = insertSection(db, 'sport')
+        moved = insertArticle(db, { slug: 'moved', section: 'news', publishedAt: '2026-11-20T00:00:00.000Z' })
+        insertViews(db, moved, clock(), 30)
+        insertViews(db, insertArticle(db, { slug: 'stays', section: 'news', publishedAt: '2026-11-20T00:00:00.000Z' }), clock(), 10)
+      },
+    })
+    const slugs = async (section: string) => (await request.get(`/v1/most-viewed?section=${section}`).expect(200)).body.data.map((d: any) => d.article.slug)
+    expect(await slugs('news')).toEqual(['moved', 'stays'])
+    // the move as the management API writes it: the article's section and its listing rows
+    db.transaction((tx) => {
+      tx.run(sql`update articles set section_id = ${sport} where id = ${moved}`)
+      syncArticleListing(tx, moved)
+    })
+    clock.advance(1_000)
+    expect(await slugs('news')).toEqual(['stays'])
+    expect(await slugs('sport')).toEqual(['moved'])
   })
 
   it('ranks fresh counts on every request with MOST_VIEWED_CACHE_SECONDS=0', async () => {
