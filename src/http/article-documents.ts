@@ -21,6 +21,7 @@ import { requestBrotliOptions } from './compression.js'
 import { notModified } from './conditional.js'
 import { corsResponseHeaders } from './cors.js'
 import { genRequestId } from './request-id.js'
+import { hookList } from './route-hooks.js'
 
 // Bump when the article answer changes shape or headers in code: stored documents are dropped at
 // start-up. (Any change to the application's code does the same: see codeFingerprint.)
@@ -106,8 +107,8 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     if (route.url !== ARTICLE_ROUTE || !methods.includes('GET')) return
-    route.preHandler = [...asList(route.preHandler), readVersion]
-    route.onSend = [...asList(route.onSend), storeDocument]
+    route.preHandler = [...hookList(route.preHandler), readVersion]
+    route.onSend = [...hookList(route.onSend), storeDocument]
   })
 
   // Runs after caching.ts's onSend (registered later): the identity body with its ETag, Vary and
@@ -130,8 +131,6 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
     done()
   })
 }
-
-const asList = <T>(hooks: T | T[] | undefined): T[] => Array.isArray(hooks) ? hooks : hooks ? [hooks] : []
 
 export default fp(articleDocumentsPlugin, { name: 'article-documents', dependencies: ['caching'] })
 

@@ -10,6 +10,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import { brotliParams } from './compression.js'
 import { cacheable, writeCached } from './cache-serving.js'
+import { hookList } from './route-hooks.js'
 import { untimedGet } from './server-timing.js'
 
 export type Encoding = 'br' | 'gzip' | 'identity'
@@ -292,7 +293,7 @@ async function responseCachePlugin (app: FastifyInstance) {
       }
       done()
     }
-    route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), keepCompressed]
+    route.onSend = [...hookList(route.onSend), keepCompressed]
   })
 
   // Requests that reach Fastify (app.inject, or when the fast path is not installed) are answered here.
