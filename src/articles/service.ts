@@ -4,7 +4,8 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '../db/connection.js'
 import { articles } from '../db/schema.js'
 import { uniqueSlug } from '../db/unique-slug.js'
-import { conflict, HttpProblem, invalidField, notFound } from '../http/problem.js'
+import { ifMatchAllows } from '../http/if-match.js'
+import { conflict, invalidField, notFound, preconditionFailed } from '../http/problem.js'
 import { syncArticleListing } from './listing.js'
 import {
   articleEtag, findArticleRow, isSlugTaken, loadArticle, replaceAuthors, replaceRelated, replaceTags,
@@ -20,14 +21,13 @@ export interface Actor {
   ifMatch?: string | undefined
 }
 
-// If-Match absent or `*` always matches; otherwise one of the listed ETags must be the current one.
+// The article exists here (locked by the caller), so `*` always matches (http/if-match.ts).
 function checkIfMatch (ifMatch: string | undefined, id: number, revision: number) {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return
   const current = articleEtag(id, revision)
-  if (ifMatch.split(',').some((tag) => tag.trim() === current)) return
-  throw new HttpProblem(412, 'precondition-failed',
-    `The article has changed since that ETag: it is now at revision ${revision} (ETag ${current}). Fetch it again and reapply the change.`,
-    { headers: { etag: current } })
+  if (ifMatchAllows(ifMatch, current)) return
+  throw preconditionFailed(
+    `The article has changed since that ETag: it is now at revision ${revision} (ETag ${current}, also in this response's \`ETag\` header and on \`GET /v1/articles/${id}/revisions\`). Reapply the change to that revision.`,
+    current)
 }
 
 function lockArticle (tx: Conn, id: number, ifMatch: string | undefined) {

@@ -2,7 +2,7 @@
 // stored record, and the If-Match check each write makes inside its own transaction.
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { HttpProblem, Problem } from '../http/problem.js'
+import { preconditionFailed, Problem } from '../http/problem.js'
 
 // What a write returns: the management view and the ETag of the state it left behind.
 export interface Saved<T> { record: T, etag: string }
@@ -16,15 +16,19 @@ export function recordEtag (kind: string, state: unknown): string {
 // Absent: no check. `*`: any current record. Otherwise one listed ETag must equal the current one
 // (strong comparison, so `W/"..."` never matches). No current record (`current` undefined) matches
 // nothing, `*` included (RFC 9110 13.1.1).
+export function ifMatchAllows (ifMatch: string | undefined, current: string | undefined): boolean {
+  if (ifMatch === undefined) return true
+  return current !== undefined && (ifMatch.trim() === '*' || ifMatch.split(',').some((tag) => tag.trim() === current))
+}
+
 export function checkIfMatch (ifMatch: string | undefined, current: string | undefined, what: string) {
-  if (ifMatch === undefined) return
-  if (current !== undefined && (ifMatch.trim() === '*' || ifMatch.split(',').some((tag) => tag.trim() === current))) return
+  if (ifMatchAllows(ifMatch, current)) return
   if (current === undefined) {
-    throw new HttpProblem(412, 'precondition-failed', `${what} does not exist yet, so \`If-Match\` cannot match; send the request without it to create it.`)
+    throw preconditionFailed(`${what} does not exist yet, so \`If-Match\` cannot match; send the request without it to create it.`)
   }
-  throw new HttpProblem(412, 'precondition-failed',
+  throw preconditionFailed(
     `${what} is not in the state that \`If-Match\` names: its current ETag is ${current} (also in this response's \`ETag\` header). Reapply the change to the current state and send that value as \`If-Match\`.`,
-    { headers: { etag: current } })
+    current)
 }
 
 export const ifMatchHeaders = (kind: string) => z.object({

@@ -45,7 +45,9 @@ export const invalidField = (where: ProblemFieldError['in'], path: string, messa
 export const notFound = (what: string, key: string | number) =>
   new HttpProblem(404, 'not-found', `No ${what} with ${typeof key === 'number' ? 'id' : 'key'} "${key}".`)
 export const conflict = (detail: string) => new HttpProblem(409, 'conflict', detail)
-export const preconditionFailed = (detail: string) => new HttpProblem(412, 'precondition-failed', detail)
+// etag: the record's current ETag, sent back so the client can reapply its change on that state
+export const preconditionFailed = (detail: string, etag?: string) =>
+  new HttpProblem(412, 'precondition-failed', detail, etag === undefined ? {} : { headers: { etag } })
 export const unauthorized = (detail: string) =>
   new HttpProblem(401, 'unauthorized', detail, { headers: { 'www-authenticate': 'Bearer realm="dateline"' } })
 export const forbidden = (detail: string) =>
