@@ -13,31 +13,23 @@ interface Kind {
   table: string
 }
 
+// sections, tags and authors: created by POST, changed by PATCH, removed by DELETE at /v1/<plural>/<key>
+const crud = (name: string, table: string, key: string, created: Record<string, unknown>): Kind => {
+  const at = `/v1/${table}/${key}`
+  return {
+    name,
+    create: ({ request, auth }) => request.post(`/v1/${table}`).set(auth).send(created),
+    change: ({ request, auth }, newName, headers = {}) => request.patch(at).set({ ...auth, ...headers }).send({ name: newName }),
+    remove: ({ request, auth }, headers = {}) => request.delete(at).set({ ...auth, ...headers }),
+    get: at,
+    table,
+  }
+}
+
 const kinds: Kind[] = [
-  {
-    name: 'section',
-    create: ({ request, auth }) => request.post('/v1/sections').set(auth).send({ slug: 'news', name: 'News' }),
-    change: ({ request, auth }, name, headers = {}) => request.patch('/v1/sections/news').set({ ...auth, ...headers }).send({ name }),
-    remove: ({ request, auth }, headers = {}) => request.delete('/v1/sections/news').set({ ...auth, ...headers }),
-    get: '/v1/sections/news',
-    table: 'sections',
-  },
-  {
-    name: 'tag',
-    create: ({ request, auth }) => request.post('/v1/tags').set(auth).send({ slug: 'climate', name: 'Climate', type: 'topic' }),
-    change: ({ request, auth }, name, headers = {}) => request.patch('/v1/tags/climate').set({ ...auth, ...headers }).send({ name }),
-    remove: ({ request, auth }, headers = {}) => request.delete('/v1/tags/climate').set({ ...auth, ...headers }),
-    get: '/v1/tags/climate',
-    table: 'tags',
-  },
-  {
-    name: 'author',
-    create: ({ request, auth }) => request.post('/v1/authors').set(auth).send({ slug: 'afp', name: 'AFP', kind: 'agency' }),
-    change: ({ request, auth }, name, headers = {}) => request.patch('/v1/authors/afp').set({ ...auth, ...headers }).send({ name }),
-    remove: ({ request, auth }, headers = {}) => request.delete('/v1/authors/afp').set({ ...auth, ...headers }),
-    get: '/v1/authors/afp',
-    table: 'authors',
-  },
+  crud('section', 'sections', 'news', { slug: 'news', name: 'News' }),
+  crud('tag', 'tags', 'climate', { slug: 'climate', name: 'Climate', type: 'topic' }),
+  crud('author', 'authors', 'afp', { slug: 'afp', name: 'AFP', kind: 'agency' }),
   {
     name: 'collection',
     create: ({ request, auth }) => request.put('/v1/collections/selected').set(auth).send({ name: 'Selected', items: [] }),
