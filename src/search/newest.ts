@@ -6,8 +6,10 @@
 // weights), averaged over the terms, times the same freshness as the full ranking.
 import type { Db } from '../db/connection.js'
 import { statement } from '../db/statements.js'
+import { quote } from './query.js'
 
-const DAY_MS = 86_400_000
+// freshness = 1 / (1 + age / FRESHNESS_MS): the SQL ranking (repository.ts) uses the same constant
+export const FRESHNESS_MS = 30 * 86_400_000
 // terms beyond this count are matched but not weighed by column
 const WEIGHED_TERMS = 8
 // candidates whose liveness and publication time are read per statement
@@ -21,8 +23,6 @@ const SINCE = 'select rowid from articles_fts where articles_fts match :fts and 
 // exists (see articles/repository.ts): 12.8 -> 6.3 us for ten ids
 const LIVE = `select id, published_at as publishedAt from articles
   where id in (select value from json_each(:ids)) and status = 'published' and published_at <= +:now`
-
-const quote = (text: string) => `"${text.replaceAll('"', '""')}"`
 
 export interface Scored { id: number, score: number }
 
@@ -105,7 +105,7 @@ export function rankCandidates (db: Db, candidates: Candidates, terms: string[][
     }
     if (batch.size === 0) return best
     for (const { id, publishedAt } of statement(db, LIVE).all({ ids: JSON.stringify([...batch.keys()]), now }) as Array<{ id: number, publishedAt: number }>) {
-      const score = batch.get(id)! / (1.0 + Math.max(0, at - publishedAt) / (DAY_MS * 30))
+      const score = batch.get(id)! / (1.0 + Math.max(0, at - publishedAt) / FRESHNESS_MS)
       if (after && !(score < after.score || (score === after.score && id < after.id))) continue
       best.push({ id, score })
     }

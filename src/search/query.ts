@@ -12,7 +12,7 @@ export interface ParsedQuery {
   fts: string
 }
 
-const quote = (text: string) => `"${text.replaceAll('"', '""')}"`
+export const quote = (text: string) => `"${text.replaceAll('"', '""')}"`
 
 function words (text: string): string[] {
   return text.match(WORD) ?? []

@@ -9,13 +9,12 @@ import type { Db } from '../db/connection.js'
 import { articles } from '../db/schema.js'
 import { decodeCursor, encodeCursor } from '../http/cursor.js'
 import { statement } from '../db/statements.js'
-import { newestMatches, rankCandidates } from './newest.js'
+import { FRESHNESS_MS, newestMatches, rankCandidates } from './newest.js'
 import { invalidField } from '../http/problem.js'
 import type { ParsedQuery } from './query.js'
 import type { SearchResults } from './schemas.js'
 import { snippet, snippetQuery } from './snippet.js'
 
-const DAY_MS = 86_400_000
 // Column weights for bm25: a headline match counts 10x a body match, a standfirst match 4x.
 const BM25 = sql`bm25(articles_fts, 10.0, 4.0, 1.0)`
 // score = relevance * freshness, where relevance = -bm25 (bm25 is negative, lower is better) and
@@ -23,7 +22,7 @@ const BM25 = sql`bm25(articles_fts, 10.0, 4.0, 1.0)`
 // rank level with it. Age is taken at the cursor's reference time so that later pages of one
 // search rank with the same formula as the first.
 const score = (at: number, recencyKey: SQL) =>
-  sql`(-${BM25}) / (1.0 + max(0, ${at} - ${recencyKey}) / ${sql.raw(`${DAY_MS * 30}.0`)})`
+  sql`(-${BM25}) / (1.0 + max(0, ${at} - ${recencyKey}) / ${sql.raw(`${FRESHNESS_MS}.0`)})`
 
 // Private markers around matches inside snippet(): they cannot be typed into HTML, and are turned
 // into <mark> only after the text has been escaped.
