@@ -35,7 +35,7 @@ export const kindOf = (cp: number) => cp < 0x10000
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13
 
 // the code point a non-ASCII token character folds to (case and diacritics), 0 when it is dropped
-export function foldChar (cp: number): number {
+function foldRun (cp: number): number {
   let lo = 0
   let hi = FOLD_RUNS.length / 4 - 1
   while (lo < hi) {
@@ -48,6 +48,8 @@ export function foldChar (cp: number): number {
   if (k < 0 || k >= count || k !== Math.trunc(k)) return cp
   return delta === 0 ? 0 : cp + delta
 }
+const BMP_FOLDS = new Int32Array(0x10000).map((_, cp) => foldRun(cp))
+export const foldChar = (cp: number) => cp < 0x10000 ? BMP_FOLDS[cp]! : foldRun(cp)
 
 // the token's folded text as FTS5 stems it: its UTF-8 bytes, one char per byte
 function foldToken (text: string, start: number, end: number): string {
