@@ -1,48 +1,55 @@
 // Search snippets made in JS, to the letter of FTS5's snippet(articles_fts, -1, open, close, '…', 24)
-// over the `porter unicode61 remove_diacritics 2` tokenizer (fts5_aux.c), for text whose characters
-// JS and SQLite classify alike (see ALNUM). FTS5 tokenizes and stems every column of every shown
+// over the `porter unicode61 remove_diacritics 2` tokenizer (fts5_aux.c), with SQLite's own
+// character tables (unicode61-tables.ts). FTS5 tokenizes and stems every column of every shown
 // story twice for it (~35 µs a story); here each column is scanned once and only the words that
 // begin like a query word are folded and stemmed.
 import { porterStem } from './porter.js'
+import { FOLD_RUNS, MARK_RANGES, TOKEN_RANGES } from './unicode61-tables.js'
 
-// unicode61 token characters: ASCII letters and digits, else Unicode letters, numbers, private use
-// and code points unassigned in SQLite's Unicode tables (which are older than JS's: a few symbols and
-// emoji assigned since are token characters to FTS5 and not here; that can only move a snippet's window)
+// unicode61's classes of code points: ASCII letters and digits are token characters; the rest comes
+// from tables generated from SQLite itself (unicode61-tables.ts), looked up directly in the BMP
+const SEPARATOR = 0
+const TOKEN = 1
+// a combining mark: kept inside a token (and folded away), a separator anywhere else
+const MARK = 2
 const ASCII_TOKEN = new Uint8Array(128).map((_, c) => /[0-9A-Za-z]/.test(String.fromCharCode(c)) ? 1 : 0)
-const ALNUM = /^[\p{L}\p{N}\p{Co}\p{Cn}]$/u
-const alnums = new Map<number, boolean>()
-function isAlnum (cp: number): boolean {
-  let alnum = alnums.get(cp)
-  if (alnum === undefined) {
-    alnum = ALNUM.test(String.fromCodePoint(cp))
-    if (alnums.size < 10_000) alnums.set(cp, alnum)
+const inRanges = (ranges: readonly number[], cp: number) => {
+  let lo = 0
+  let hi = ranges.length / 2 - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    if (cp < ranges[2 * mid]!) hi = mid - 1
+    else if (cp > ranges[2 * mid + 1]!) lo = mid + 1
+    else return true
   }
-  return alnum
+  return false
 }
-// the combining marks that unicode61 keeps inside a token (and folds away)
-const isDiacritic = (cp: number) => cp >= 768 && cp <= 817 &&
-  ((cp < 800 ? 0x08029FDF >>> (cp - 768) : 0x000361F8 >>> (cp - 800)) & 1) === 1
+const BMP_KINDS = new Uint8Array(0x10000)
+for (const [ranges, kind] of [[TOKEN_RANGES, TOKEN], [MARK_RANGES, MARK]] as const) {
+  for (let r = 0; r < ranges.length && ranges[r]! < 0x10000; r += 2) BMP_KINDS.fill(kind, ranges[r], Math.min(ranges[r + 1]! + 1, 0x10000))
+}
+BMP_KINDS.set(ASCII_TOKEN)
+export const kindOf = (cp: number) => cp < 0x10000
+  ? BMP_KINDS[cp]!
+  : inRanges(TOKEN_RANGES, cp) ? TOKEN : inRanges(MARK_RANGES, cp) ? MARK : SEPARATOR
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13
 
-const folds = new Map<number, string>()
-// case-folded without diacritics (FTS5 uses its own tables; upper then lower case folds µ and ς as
-// they do, and NFD removes the same diacritics from Latin letters)
-function foldChar (cp: number): string {
-  let folded = folds.get(cp)
-  if (folded === undefined) {
-    if (isDiacritic(cp)) folded = ''
-    else {
-      const char = String.fromCodePoint(cp)
-      const upper = char.toUpperCase()
-      // dotless ı has no case folding outside Turkish
-      const lower = ([...upper].length === 1 && cp !== 0x131 ? upper : char).toLowerCase()
-      const base = lower.normalize('NFD').replace(/\p{M}/gu, '')
-      folded = base !== '' && base.codePointAt(0)! < 0x250 ? base : lower
-    }
-    if (folds.size < 10_000) folds.set(cp, folded)
+// the code point a non-ASCII token character folds to (case and diacritics), 0 when it is dropped
+function foldRun (cp: number): number {
+  let lo = 0
+  let hi = FOLD_RUNS.length / 4 - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1
+    if (FOLD_RUNS[4 * mid]! <= cp) lo = mid
+    else hi = mid - 1
   }
-  return folded
+  const [start, count, stride, delta] = [FOLD_RUNS[4 * lo]!, FOLD_RUNS[4 * lo + 1]!, FOLD_RUNS[4 * lo + 2]!, FOLD_RUNS[4 * lo + 3]!]
+  const k = (cp - start) / stride
+  if (k < 0 || k >= count || k !== Math.trunc(k)) return cp
+  return delta === 0 ? 0 : cp + delta
 }
+const BMP_FOLDS = new Int32Array(0x10000).map((_, cp) => foldRun(cp))
+export const foldChar = (cp: number) => cp < 0x10000 ? BMP_FOLDS[cp]! : foldRun(cp)
 
 // the token's folded text as FTS5 stems it: its UTF-8 bytes, one char per byte
 function foldToken (text: string, start: number, end: number): string {
@@ -54,7 +61,10 @@ function foldToken (text: string, start: number, end: number): string {
     const cp = text.codePointAt(i)!
     i += cp > 0xffff ? 2 : 1
     if (cp < 128) out += cp >= 65 && cp <= 90 ? String.fromCharCode(cp + 32) : String.fromCharCode(cp)
-    else out += foldChar(cp)
+    else {
+      const folded = foldChar(cp)
+      if (folded !== 0) out += String.fromCodePoint(folded)
+    }
   }
   return Buffer.from(out, 'utf8').toString('latin1')
 }
@@ -109,7 +119,7 @@ function scan (text: string, pairs: Uint8Array | null): Column {
   let i = 0
   while (i < n) {
     const c = text.charCodeAt(i)
-    if (c < 128 ? ASCII_TOKEN[c] === 0 : !isAlnum(text.codePointAt(i)!)) {
+    if (c < 128 ? ASCII_TOKEN[c] === 0 : kindOf(text.codePointAt(i)!) !== TOKEN) {
       i += c >= 0xd800 && c <= 0xdbff ? 2 : 1
       continue
     }
@@ -122,7 +132,7 @@ function scan (text: string, pairs: Uint8Array | null): Column {
         i++
       } else {
         const cp = text.codePointAt(i)!
-        if (!isAlnum(cp) && !isDiacritic(cp)) break
+        if (kindOf(cp) === SEPARATOR) break
         ascii = false
         i += cp > 0xffff ? 2 : 1
       }
