@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { FIRST, foldRuns, kindRanges, LAST, probeUnicode61, TOKENIZE } from '../../scripts/unicode61-tables.js'
+import { FIRST, foldRuns, kindRanges, LAST, probeUnicode61, TOKENIZE } from '../unicode61-tables.js'
 import { porterStem } from '../../src/search/porter.js'
 import { foldChar, kindOf } from '../../src/search/snippet.js'
 import { FOLD_RUNS, MARK_RANGES, TOKEN_RANGES } from '../../src/search/unicode61-tables.js'
