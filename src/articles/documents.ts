@@ -43,8 +43,9 @@ export interface ArticleDocuments {
   store: (document: NewDocument, version: number, now: number) => boolean
   // keeps a compressed body made on first demand, if the document is still the one with this ETag
   addVariant: (articleId: number, etag: string, encoding: 'br' | 'gzip', body: Buffer) => boolean
-  // drops every document when they were made with another render fingerprint; true when it did
-  resetUnless: (fingerprint: string) => boolean
+  // Makes the documents this process's (see takeOver below); resolves true when it had to drop them.
+  // stopped: asked between batches, true when the database is about to close.
+  takeOver: (stopped: () => boolean) => Promise<boolean>
 }
 
 const findSql = (body: string, identity: string) => `
@@ -92,10 +93,9 @@ export function articleDocuments (db: Db, fingerprint: string): ArticleDocuments
   const version = sqlite.prepare<[], number>('select v from content_version where id = 1').pluck()
   const store = sqlite.prepare(STORE)
   const storedFingerprint = sqlite.prepare<[], string>('select render_fingerprint from content_version where id = 1').pluck()
-  const reset = sqlite.transaction((value: string) => {
-    sqlite.prepare('delete from article_documents').run()
-    sqlite.prepare('update content_version set v = v + 1, render_fingerprint = ? where id = 1').run(value)
-  })
+  const setFingerprint = sqlite.prepare('update content_version set v = v + 1, render_fingerprint = ? where id = 1')
+  const finish = sqlite.prepare('update content_version set v = v + 1, render_fingerprint = :fingerprint where id = 1 and render_fingerprint = :marker')
+  const dropBatch = sqlite.prepare('delete from article_documents where article_id in (select article_id from article_documents limit 500)')
 
   // Storing is an optimisation: when another connection holds the write lock (a long import), skip
   // it rather than block the event loop for busy_timeout.
@@ -117,9 +117,23 @@ export function articleDocuments (db: Db, fingerprint: string): ArticleDocuments
     find: (slug, encoding, now, withIdentity = false) => (withIdentity ? withIdentityByEncoding : byEncoding)[encoding].get(slug, now, now, fingerprint),
     store: (document, expected, now) => withoutWaiting(() => store.run({ ...document, now, version: expected, fingerprint }).changes > 0),
     addVariant: (articleId, etag, encoding, body) => withoutWaiting(() => variants[encoding].run(body, articleId, etag).changes > 0),
-    resetUnless: (value) => {
-      if (storedFingerprint.get() === value) return false
-      reset(value)
+    // Documents made for another fingerprint (other code or configuration) are dropped without
+    // making start-up wait for a table of any size: the database's fingerprint first becomes a
+    // marker no process has, so from that commit on nobody serves or stores a document, then rows
+    // go 500 at a time between requests (a few ms each), then the fingerprint becomes this
+    // process's. A process stopped half-way leaves the marker, and the next start finishes the job.
+    takeOver: async (stopped) => {
+      if (storedFingerprint.get() === fingerprint) return false
+      const marker = `dropping for ${fingerprint}`
+      setFingerprint.run(marker)
+      while (!stopped()) {
+        // one batch, or once the table is empty the fingerprint (unless another process has put its
+        // own marker since: then its start-up finishes). false: another connection holds the write
+        // lock, tried again a little later
+        const progressed = withoutWaiting(() => dropBatch.run().changes > 0 || finish.run({ fingerprint, marker }).changes > 0)
+        if (storedFingerprint.get() !== marker) return true
+        await new Promise((resolve) => setTimeout(resolve, progressed ? 0 : 10))
+      }
       return true
     },
   }

@@ -53,6 +53,8 @@ export function renderFingerprint (config: Config): string {
 declare module 'fastify' {
   interface FastifyInstance {
     articleDocuments: ArticleDocuments | null
+    // resolves once documents from another render fingerprint are gone (until then none is used)
+    articleDocumentsSettled: Promise<void>
   }
   interface FastifyRequest {
     // content_version read before the article handler ran; -1 when the answer may not be stored
@@ -71,12 +73,19 @@ async function articleDocumentsPlugin (app: FastifyInstance) {
   app.decorateRequest('documentDraft', null)
   if (!config.articleDocuments) {
     app.decorate('articleDocuments', null)
+    app.decorate('articleDocumentsSettled', Promise.resolve())
     return
   }
   const fingerprint = renderFingerprint(config)
   const documents = articleDocuments(app.db, fingerprint)
-  documents.resetUnless(fingerprint)
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  const settled = documents.takeOver(() => closing).then(() => {}, (error: unknown) => {
+    // documents stay unused (the fingerprint is still the marker): every read renders
+    app.log.error({ err: error }, 'article documents could not be dropped')
+  })
   app.decorate('articleDocuments', documents)
+  app.decorate('articleDocumentsSettled', settled)
 
   // Only the URL the fast path answers (no query, no trailing slash or percent-encoding) stores a
   // document: other spellings of it would rewrite the stored row, and its variants, on every read.

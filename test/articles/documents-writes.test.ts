@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import supertest from 'supertest'
 import { describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
@@ -232,8 +233,48 @@ describe('render fingerprint', () => {
     try {
       await (await buildApp({ db: same, config: t.config, clock: t.clock })).close()
       expect(documentCount(t)).toBe(1)
-      await (await buildApp({ db: same, config: { ...t.config, compressionThreshold: 10 }, clock: t.clock })).close()
+      const other = await buildApp({ db: same, config: { ...t.config, compressionThreshold: 10 }, clock: t.clock })
+      await other.articleDocumentsSettled
+      await other.close()
       expect(documentCount(t)).toBe(0)
+    } finally {
+      closeDb(same)
+    }
+  })
+
+  it('starts without waiting for the old documents to go, and serves or stores none until they have', async () => {
+    const t = await newsroom()
+    const { slug } = await publishedStory(t)
+    await stored(t, slug)
+    // 20,000 more old documents (rows only: the foreign key is off on this connection)
+    const raw = new Database(t.config.databasePath)
+    raw.pragma('foreign_keys = OFF')
+    raw.prepare(`insert into article_documents (article_id, slug, live_from, etag, content_type, identity)
+      with recursive n(value) as (select 1 union all select value + 1 from n where value < 20000)
+      select 100000 + value, 'old-' || value, 0, '"x"', 'application/json', zeroblob(100) from n`).run()
+    raw.close()
+
+    const same = openDb({ path: t.config.databasePath })
+    try {
+      const other = await buildApp({ db: same, config: { ...t.config, compressionThreshold: 10 }, clock: t.clock })
+      // started with old rows still there (500 go per turn), and until they
+      // are gone neither process finds or stores a document
+      const fingerprint = () => (t.db.$client.prepare('select render_fingerprint as f from content_version').get() as { f: string }).f
+      expect(fingerprint()).toMatch(/^dropping for /)
+      expect(documentCount(t)).toBeGreaterThan(1000)
+      const draft = { slug, etag: '"new"', lastModified: null, surrogateKey: null, contentType: 'application/json', vary: null, identity: Buffer.from('{}'), br: null, gzip: null }
+      for (const documents of [t.app.articleDocuments!, other.articleDocuments!]) {
+        expect(documents.find(slug, 'identity', t.clock())).toBeUndefined()
+        expect(documents.store(draft, documents.version(), t.clock())).toBe(false)
+      }
+      await other.articleDocumentsSettled
+      expect(documentCount(t)).toBe(0)
+      expect(fingerprint()).not.toMatch(/^dropping/)
+      await other.ready()
+      const otherRequest = supertest(other.server)
+      await otherRequest.get(`/v1/articles/${slug}`).expect(200)
+      expect(fromDocument(await otherRequest.get(`/v1/articles/${slug}`).expect(200))).toBe(true)
+      await other.close()
     } finally {
       closeDb(same)
     }

@@ -260,6 +260,7 @@ describe('stored article documents', () => {
     const other = await buildApp({ db: openDb({ path: t.config.databasePath }), config: { ...t.config, compressionThreshold: 100_000 }, clock: t.clock })
     try {
       await other.ready()
+      await other.articleDocumentsSettled
       expect(documentCount(t)).toBe(0)
       // this one renders, and stores nothing the other would serve with this configuration's headers
       for (let i = 0; i < 2; i++) expect(fromDocument(await t.request.get(`/v1/articles/${slug}`).set('accept-encoding', 'br').expect(200))).toBe(false)
