@@ -74,7 +74,7 @@ function scenarios (g: Generated): Scenario[] {
 const firstPath = (paths: Paths) => typeof paths === 'function' ? paths() : paths[0]!
 
 // loadGenCpu: the load generator's CPU use during the run (1 = a whole core: it, not the server, was the limit)
-interface Load { rps: number, p50: number, p99: number, requests: number, cpuUsPerRequest: number, loadGenCpu: number, statuses: Record<string, number>, errors: number }
+interface Load { rps: number, p50: number, p99: number, latencies: number[], requests: number, cpuUsPerRequest: number, loadGenCpu: number, statuses: Record<string, number>, errors: number }
 
 // autocannon appends every response body to a string (for its onResponse/expectBody features,
 // unused here), so it decodes each body as UTF-8. For compressed bodies (binary) that decoding
@@ -95,6 +95,8 @@ async function load (server: Server, method: 'GET' | 'POST', paths: Paths, secon
   const cpuBefore = cpuMs(server.child.pid)
   const ownBefore = process.cpuUsage()
   const started = performance.now()
+  // every response's latency, so that slices of one scenario give one exact p50/p99
+  const latencies: number[] = []
   const result = await autocannon({
     url: `http://127.0.0.1:${server.port}`,
     connections,
@@ -103,13 +105,23 @@ async function load (server: Server, method: 'GET' | 'POST', paths: Paths, secon
       ? [{ method, setupRequest: (req) => ({ ...req, path: paths() }) }]
       : paths.map((path) => ({ method, path })),
     headers: { 'accept-encoding': 'gzip, br', 'user-agent': BROWSER },
-    setupClient: skipBodyDecoding,
+    setupClient: (client) => {
+      skipBodyDecoding(client)
+      ;(client as unknown as NodeJS.EventEmitter).on('response', (_status: number, _bytes: number, ms: number) => { latencies.push(ms) })
+    },
   })
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]))
   const cpuUsPerRequest = (cpuMs(server.child.pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
   const own = process.cpuUsage(ownBefore)
   const loadGenCpu = (own.user + own.system) / 1000 / (performance.now() - started)
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, cpuUsPerRequest, loadGenCpu, statuses, errors: result.errors + result.timeouts }
+  return { rps: result.requests.average, ...percentiles(latencies), latencies, requests: result.requests.total, cpuUsPerRequest, loadGenCpu, statuses, errors: result.errors + result.timeouts }
+}
+
+// p50 and p99 in ms (one decimal) over every response
+function percentiles (latencies: number[]): { p50: number, p99: number } {
+  const sorted = Float64Array.from(latencies).sort()
+  const at = (q: number) => sorted.length === 0 ? 0 : Math.round(10 * sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) / 10
+  return { p50: at(0.5), p99: at(0.99) }
 }
 
 const median = (values: number[]) => {
@@ -118,16 +130,15 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-// One scenario loaded in several slices: req/s averaged, CPU per request over all requests, the
-// worst slice's p99.
+// One scenario loaded in several slices: req/s averaged, CPU per request and p50/p99 over all requests.
 function merge (loads: Load[]): Load {
   const requests = loads.reduce((sum, l) => sum + l.requests, 0)
   const statuses: Record<string, number> = {}
   for (const l of loads) for (const [code, n] of Object.entries(l.statuses)) statuses[code] = (statuses[code] ?? 0) + n
   return {
     rps: loads.reduce((sum, l) => sum + l.rps, 0) / loads.length,
-    p50: median(loads.map((l) => l.p50)),
-    p99: Math.max(...loads.map((l) => l.p99)),
+    ...percentiles(loads.flatMap((l) => l.latencies)),
+    latencies: loads.flatMap((l) => l.latencies),
     requests,
     cpuUsPerRequest: loads.reduce((sum, l) => sum + l.cpuUsPerRequest * l.requests, 0) / Math.max(1, requests),
     loadGenCpu: loads.reduce((sum, l) => sum + l.loadGenCpu, 0) / loads.length,
@@ -289,7 +300,7 @@ async function main () {
     settings: { articles, durationSeconds: duration, connections, quick: opts.quick, databaseMb: dbMb, server: opts.server ?? 'dist/server.js' },
     startupMs: startups,
     rows,
-  }, null, 2))
+  }, (key, value: unknown) => key === 'latencies' ? undefined : value, 2))
   console.log(`wrote bench/results/${opts.out}.json`)
 }
 
