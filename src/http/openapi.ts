@@ -119,7 +119,7 @@ async function openapiPlugin (app: FastifyInstance) {
           'A query parameter given twice is a `400` naming it; unknown query parameters are ignored. ' +
           'A path matches with or without a trailing slash. Slugs and section paths are lower-case ASCII: ' +
           'an upper-case or non-ASCII slug is a `400` naming the parameter (never a redirect).',
-        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+        license: { name: 'MIT', identifier: 'MIT' },
       },
       // x-internal and an environment word in the description: OWASP API9 (inventory) asks for both
       servers: [{ url: '/', description: 'This server (production, or local under npm start)', 'x-internal': false } as { url: string, description: string }],

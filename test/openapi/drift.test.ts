@@ -26,6 +26,16 @@ describe('OpenAPI document', () => {
     }
   })
 
+  it('names the MIT licence, as LICENSE and package.json do', async () => {
+    const { request } = await makeApp()
+    const res = await request.get('/openapi.json').expect(200)
+    expect(res.body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' })
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).license).toBe('MIT')
+    const licence = readFileSync('LICENSE', 'utf8')
+    expect(licence).toMatch(/^MIT License\n\nCopyright \(c\) 2026 Dateline contributors\n/)
+    expect(licence).toContain('Permission is hereby granted, free of charge')
+  })
+
   it('serves Swagger UI at /docs', async () => {
     const { request } = await makeApp()
     const res = await request.get('/docs/').expect(200)
