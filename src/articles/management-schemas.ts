@@ -101,7 +101,7 @@ export const ArticleManagement = z.object({
   publishedAt: Timestamp.nullable().describe('When it went (or goes) live; null for a draft. The first publication time is kept on later publishes.'),
   scheduledAt: Timestamp.nullable().describe('The future publication time of a scheduled article, otherwise null.'),
   wordCount: z.number().int(),
-  readingTimeMinutes: z.number().int(),
+  readingTimeMinutes: z.number().int().describe('At 230 words a minute, rounded up, at least 1 (the same as delivery).'),
   relatedIds: z.array(z.number().int()),
 }).meta({ id: 'ArticleManagement', description: 'An article as the newsroom sees it, drafts included.' })
 export type ArticleManagement = z.infer<typeof ArticleManagement>

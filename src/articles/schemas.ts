@@ -118,7 +118,7 @@ export const Article = z.object({
   publishedAt: Timestamp,
   updatedAt: Timestamp,
   wordCount: z.number().int().describe('Words in the headline, standfirst and body text.'),
-  readingTimeMinutes: z.number().int().describe('At 230 words a minute, at least 1.'),
+  readingTimeMinutes: z.number().int().describe('At 230 words a minute, rounded up, at least 1.'),
   relatedIds: z.array(z.number().int()).describe('Editor-chosen related article ids, in order.'),
   bodyHtml: z.string().optional().describe('Present with `format=html`: safe, escaped HTML rendered from the blocks.'),
   bodyText: z.string().optional().describe('Present with `format=text`: the body as plain text. Blocks are separated by a blank line; ' +
