@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { generateOpenapi, openapiFile } from '../../src/cli/openapi.js'
 import { loadConfig } from '../../src/config.js'
+import { DATELINE_LOGO } from '../../src/http/openapi.js'
 import { makeApp } from '../helpers.js'
 
 describe('OpenAPI document', () => {
@@ -40,5 +41,10 @@ describe('OpenAPI document', () => {
     const { request } = await makeApp()
     const res = await request.get('/docs/').expect(200)
     expect(res.text).toContain('swagger')
+    expect(res.text).toContain('<title>Dateline API</title>')
+    // the top bar's logo is Dateline's name, not the plugin's default Fastify logo
+    const initializer = await request.get('/docs/static/swagger-initializer.js').expect(200)
+    expect(initializer.text).toContain(`data:image/svg+xml;base64,${Buffer.from(DATELINE_LOGO).toString('base64')}`)
+    expect(initializer.text).not.toContain(readFileSync('node_modules/@fastify/swagger-ui/static/logo.svg').toString('base64'))
   })
 })
