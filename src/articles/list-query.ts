@@ -25,12 +25,12 @@ export const ArticleFilterQuery = z.object({
 export type ArticleFilterQuery = z.infer<typeof ArticleFilterQuery>
 
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size, 1 to 100.'),
+  limit: z.coerce.number().int().min(1).max(100).meta({ format: 'int32' }).default(20).describe('Page size, 1 to 100.'),
   cursor: z.string().min(1).max(1000).optional().describe('Opaque cursor: `page.nextCursor` of the previous page.'),
 })
 
 export const Page = z.object({
-  limit: z.number().int(),
+  limit: z.number().int().meta({ format: 'int32' }),
   nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
 }).meta({ id: 'Page' })
 

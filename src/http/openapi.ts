@@ -7,7 +7,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 import { documentHttpHeaders } from './openapi-headers.js'
 import { Problem } from './problem.js'
 
-export const problemResponse = (description: string, headers?: Record<string, { description: string, type: string, minimum?: number, maximum?: number }>) => ({
+export const problemResponse = (description: string, headers?: Record<string, { description: string, type: string, format?: string, minimum?: number, maximum?: number }>) => ({
   description,
   ...(headers ? { headers } : {}),
   content: { 'application/problem+json': { schema: Problem } },
@@ -19,7 +19,7 @@ const sharedErrors: Record<number, ReturnType<typeof problemResponse>> = {
   404: problemResponse('No such record or route.'),
   500: problemResponse('The server failed; the body carries only the request id.'),
   503: problemResponse('The server is overloaded and shed this request; retry after `Retry-After` seconds.', {
-    'Retry-After': { description: 'Seconds to wait before retrying.', type: 'integer', minimum: 1, maximum: 86400 },
+    'Retry-After': { description: 'Seconds to wait before retrying.', type: 'integer', format: 'int32', minimum: 1, maximum: 86400 },
   }),
 }
 

@@ -14,7 +14,7 @@ export const ProblemFieldError = z.object({
 export const Problem = z.object({
   type: z.string().describe('A URI reference naming the kind of problem.'),
   title: z.string().describe('A short summary of the kind of problem.'),
-  status: z.number().int().describe('The HTTP status code.'),
+  status: z.number().int().meta({ format: 'int32' }).describe('The HTTP status code.'),
   detail: z.string().describe('What went wrong with this request.'),
   instance: z.string().describe('The request path, or for a server error a reference to the request id.'),
   requestId: z.string().optional().describe('The request id (also sent as `X-Request-Id`).'),
