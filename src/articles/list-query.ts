@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { Db } from '../db/connection.js'
 import { articleAuthors, articles, articleTags, tags } from '../db/schema.js'
 import { statement } from '../db/statements.js'
-import { decodeCursor, encodeCursor } from '../http/cursor.js'
+import type { Cursors } from '../http/cursor.js'
 import { invalidField } from '../http/problem.js'
 import { SectionPath } from '../sections/schemas.js'
 import { Slug } from '../tags/schemas.js'
@@ -107,9 +107,9 @@ export function articleFilterConditions (filters: ArticleFilters, orderKey: SQL)
 const ListCursor = z.object({ p: z.number().int(), i: z.number().int() })
 type Position = z.infer<typeof ListCursor>
 
-export function decodeListCursor (raw: string | undefined, scope: string): Position | undefined {
+export function decodeListCursor (cursors: Cursors, raw: string | undefined, scope: string): Position | undefined {
   if (raw === undefined) return undefined
-  const parsed = ListCursor.safeParse(decodeCursor(raw, scope))
+  const parsed = ListCursor.safeParse(cursors.decode(raw, scope))
   if (!parsed.success) throw invalidField('query', 'cursor', 'is malformed')
   return parsed.data
 }
@@ -171,8 +171,8 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
   }
 }
 
-export function encodeListCursor (position: Position, scope: string): string {
-  return encodeCursor(position, scope)
+export function encodeListCursor (cursors: Cursors, position: Position, scope: string): string {
+  return cursors.encode(position, scope)
 }
 
 // The scope a list cursor is signed for: the kind of list, its normalised filters and visibility,
