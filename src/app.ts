@@ -19,6 +19,7 @@ import body from './http/body.js'
 import { cacheFastPath, type RawHandler } from './http/cache-serving.js'
 import caching from './http/caching.js'
 import compression from './http/compression.js'
+import { routerOptions } from './http/allowed-methods.js'
 import cors from './http/cors.js'
 import { cursorCodec, type Cursors } from './http/cursor.js'
 import { serverLimits } from './http/limits.js'
@@ -91,7 +92,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
     logger,
     ...limits,
     trustProxy: false,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions,
     frameworkErrors: answerFrameworkError,
     // the client's X-Request-Id is validated by genRequestId, never taken as is
     requestIdHeader: false,

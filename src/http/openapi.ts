@@ -121,7 +121,8 @@ async function openapiPlugin (app: FastifyInstance) {
           'Request bodies are JSON: `application/json` (a byte-order mark is accepted), or `application/merge-patch+json` on PATCH; ' +
           'any other content type is `415` (page-view beacons excepted: their body is ignored). ' +
           'A query parameter given twice is a `400` naming it; unknown query parameters are ignored. ' +
-          'A path matches with or without a trailing slash. Slugs and section paths are lower-case ASCII: ' +
+          'A path matches with or without a trailing slash. A known path asked with a method it does not have is a `405` problem ' +
+          'whose `Allow` header lists the methods it has (`HEAD` wherever `GET` is; `OPTIONS` answers CORS preflights everywhere); an unknown path is `404`. Slugs and section paths are lower-case ASCII: ' +
           'an upper-case or non-ASCII slug is a `400` naming the parameter (never a redirect).',
         license: { name: 'MIT', identifier: 'MIT' },
       },
