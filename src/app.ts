@@ -19,7 +19,9 @@ import body from './http/body.js'
 import { cacheFastPath, type RawHandler } from './http/cache-serving.js'
 import caching from './http/caching.js'
 import compression from './http/compression.js'
+import { routerOptions } from './http/allowed-methods.js'
 import cors from './http/cors.js'
+import { cursorCodec, type Cursors } from './http/cursor.js'
 import { serverLimits } from './http/limits.js'
 import metrics from './http/metrics.js'
 import openapi from './http/openapi.js'
@@ -34,6 +36,7 @@ import relatedRoutes from './related/routes.js'
 import searchRoutes from './search/routes.js'
 import sectionRoutes from './sections/routes.js'
 import managementSectionRoutes from './sections/management-routes.js'
+import { signingSecret } from './settings/repository.js'
 import sitemapsRoutes from './sitemaps/routes.js'
 import tagRoutes from './tags/routes.js'
 import managementTagRoutes from './tags/management-routes.js'
@@ -54,6 +57,10 @@ declare module 'fastify' {
     db: Db
     config: Config
     clock: Clock
+    // the one signing secret (CURSOR_SECRET or stored in the database): cursors now, sync tokens later
+    signingSecret: string
+    // pagination cursors signed with signingSecret
+    cursors: Cursors
   }
 }
 
@@ -85,7 +92,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
     logger,
     ...limits,
     trustProxy: false,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions,
     frameworkErrors: answerFrameworkError,
     // the client's X-Request-Id is validated by genRequestId, never taken as is
     requestIdHeader: false,
@@ -97,6 +104,9 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   app.decorate('db', db)
   app.decorate('config', config)
   app.decorate('clock', clock)
+  const secret = signingSecret(db, config)
+  app.decorate('signingSecret', secret)
+  app.decorate('cursors', cursorCodec(secret))
 
   await app.register(requestId)
   await app.register(problem)

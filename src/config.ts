@@ -34,6 +34,7 @@ export const ConfigSchema = z.object({
   RESPONSE_VALIDATION: bool.optional(),
   SEARCH_RANK_LIMIT: z.coerce.number().int().min(1).default(1000),
   COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
+  CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').max(1000).optional(),
   CORS_ORIGINS: z.string().min(1).default('*')
     .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
 })
@@ -73,6 +74,8 @@ export type Config = {
   searchRankLimit: number
   // '*' or the exact origins allowed to read responses from a browser
   corsOrigins: '*' | string[]
+  // the HMAC key of cursors; unset: one generated once and stored in the database (settings/repository.ts)
+  cursorSecret: string | undefined
 }
 
 export class ConfigError extends Error {}
@@ -119,5 +122,6 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     responseValidation: c.RESPONSE_VALIDATION ?? env.NODE_ENV !== 'production',
     searchRankLimit: c.SEARCH_RANK_LIMIT,
     corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((o) => o.trim()),
+    cursorSecret: c.CURSOR_SECRET,
   }
 }

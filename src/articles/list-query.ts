@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { Db } from '../db/connection.js'
 import { articleAuthors, articles, articleTags, tags } from '../db/schema.js'
 import { statement } from '../db/statements.js'
-import { decodeCursor, encodeCursor } from '../http/cursor.js'
+import type { Cursors } from '../http/cursor.js'
 import { invalidField } from '../http/problem.js'
 import { SectionPath } from '../sections/schemas.js'
 import { Slug } from '../tags/schemas.js'
@@ -25,12 +25,12 @@ export const ArticleFilterQuery = z.object({
 export type ArticleFilterQuery = z.infer<typeof ArticleFilterQuery>
 
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size, 1 to 100.'),
+  limit: z.coerce.number().int().min(1).max(100).meta({ format: 'int32' }).default(20).describe('Page size, 1 to 100.'),
   cursor: z.string().min(1).max(1000).optional().describe('Opaque cursor: `page.nextCursor` of the previous page.'),
 })
 
 export const Page = z.object({
-  limit: z.number().int(),
+  limit: z.number().int().meta({ format: 'int32' }),
   nextCursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
 }).meta({ id: 'Page' })
 
@@ -107,9 +107,9 @@ export function articleFilterConditions (filters: ArticleFilters, orderKey: SQL)
 const ListCursor = z.object({ p: z.number().int(), i: z.number().int() })
 type Position = z.infer<typeof ListCursor>
 
-export function decodeListCursor (raw: string | undefined, scope: string): Position | undefined {
+export function decodeListCursor (cursors: Cursors, raw: string | undefined, scope: string): Position | undefined {
   if (raw === undefined) return undefined
-  const parsed = ListCursor.safeParse(decodeCursor(raw, scope))
+  const parsed = ListCursor.safeParse(cursors.decode(raw, scope))
   if (!parsed.success) throw invalidField('query', 'cursor', 'is malformed')
   return parsed.data
 }
@@ -171,8 +171,8 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
   }
 }
 
-export function encodeListCursor (position: Position, scope: string): string {
-  return encodeCursor(position, scope)
+export function encodeListCursor (cursors: Cursors, position: Position, scope: string): string {
+  return cursors.encode(position, scope)
 }
 
 // The scope a list cursor is signed for: the kind of list, its normalised filters and visibility,

@@ -9,11 +9,11 @@ import { invalidField } from '../http/problem.js'
 import type { ArticleManagement, Revision } from './management-schemas.js'
 import type { Block, HeroImage } from './schemas.js'
 import { iso } from './summaries.js'
+import { readingTimeMinutes } from './word-count.js'
 
 export type Conn = BaseSQLiteDatabase<'sync', RunResult, typeof schema>
 
 export const articleEtag = (id: number, revision: number) => `"${id}-${revision}"`
-export const readingTime = (words: number) => Math.max(1, Math.round(words / 230))
 
 export function articleStatus (status: 'draft' | 'published', publishedAt: number | null, now: number) {
   if (status === 'draft') return 'draft' as const
@@ -62,7 +62,7 @@ export function loadArticle (conn: Conn, id: number, now: number): ArticleManage
     publishedAt: a.status === 'published' && a.publishedAt !== null ? iso(a.publishedAt) : null,
     scheduledAt: status === 'scheduled' ? iso(a.publishedAt!) : null,
     wordCount: a.wordCount,
-    readingTimeMinutes: readingTime(a.wordCount),
+    readingTimeMinutes: readingTimeMinutes(a.wordCount),
     relatedIds: related.map((r) => r.id),
   }
 }

@@ -7,7 +7,7 @@ import { Slug, Tag } from '../tags/schemas.js'
 import { Body, HeroImage } from './schemas.js'
 
 const Timestamp = z.iso.datetime().describe('RFC 3339 UTC timestamp.')
-const ArticleId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
+const ArticleId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ format: 'int64' })
 
 export const ArticleIdParam = z.string().max(15).regex(/^[1-9][0-9]{0,14}$/, 'must be a positive integer article id')
   .transform(Number).describe('The article id (a positive integer).')
@@ -82,7 +82,7 @@ export const ArticleStatus = z.enum(['draft', 'scheduled', 'published']).meta({
 })
 
 export const ArticleManagement = z.object({
-  id: z.number().int(),
+  id: z.number().int().meta({ format: 'int64' }),
   slug: z.string(),
   url: z.string().describe('The site path of the story: `/<section path>/<slug>`.'),
   headline: z.string(),
@@ -95,19 +95,19 @@ export const ArticleManagement = z.object({
   tags: z.array(Tag),
   heroImage: HeroImage.nullable(),
   status: ArticleStatus,
-  revision: z.number().int().describe('Goes up by one at every save; the `ETag` is `"<id>-<revision>"`.'),
+  revision: z.number().int().meta({ format: 'int32' }).describe('Goes up by one at every save; the `ETag` is `"<id>-<revision>"`.'),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   publishedAt: Timestamp.nullable().describe('When it went (or goes) live; null for a draft. The first publication time is kept on later publishes.'),
   scheduledAt: Timestamp.nullable().describe('The future publication time of a scheduled article, otherwise null.'),
-  wordCount: z.number().int(),
-  readingTimeMinutes: z.number().int(),
-  relatedIds: z.array(z.number().int()),
+  wordCount: z.number().int().meta({ format: 'int32' }),
+  readingTimeMinutes: z.number().int().meta({ format: 'int32' }).describe('At 230 words a minute, rounded up, at least 1 (the same as delivery).'),
+  relatedIds: z.array(z.number().int().meta({ format: 'int64' })),
 }).meta({ id: 'ArticleManagement', description: 'An article as the newsroom sees it, drafts included.' })
 export type ArticleManagement = z.infer<typeof ArticleManagement>
 
 export const RevisionSummary = z.object({
-  revision: z.number().int(),
+  revision: z.number().int().meta({ format: 'int32' }),
   keyName: z.string().nullable().describe('The name of the API key that saved this revision.'),
   savedAt: Timestamp,
   status: ArticleStatus,

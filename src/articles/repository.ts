@@ -4,12 +4,7 @@ import type { Db } from '../db/connection.js'
 import { statement } from '../db/statements.js'
 import type { Article, Block } from './schemas.js'
 import { iso, toSummary, type SummaryRow, type Visibility } from './summaries.js'
-
-const WORDS_PER_MINUTE = 230
-
-export function readingTimeMinutes (wordCount: number): number {
-  return Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE))
-}
+import { readingTimeMinutes } from './word-count.js'
 
 // One statement for the article with its section, authors, tags, related ids and breadcrumbs (JSON arrays built
 // by SQLite); the live variant adds the delivery invariant (see liveArticle).

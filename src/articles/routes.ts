@@ -41,8 +41,8 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     const { limit, cursor, preview: _preview, ...filterQuery } = request.query
     const filters = resolveArticleFilters(app.db, filterQuery)
     const scope = articleListScope('articles', filters, preview)
-    const page = selectArticlePage(app.db, filters, { limit, after: decodeListCursor(cursor, scope) }, { now: app.clock(), preview })
-    const nextCursor = page.next ? encodeListCursor(page.next, scope) : null
+    const page = selectArticlePage(app.db, filters, { limit, after: decodeListCursor(app.cursors, cursor, scope) }, { now: app.clock(), preview })
+    const nextCursor = page.next ? encodeListCursor(app.cursors, page.next, scope) : null
     if (nextCursor) reply.header('link', `<${nextPageUrl(request.url, nextCursor)}>; rel="next"`)
     return { data: page.data, page: { limit, nextCursor } }
   })

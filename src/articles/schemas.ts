@@ -30,8 +30,8 @@ export const ImageBlock = z.strictObject({
   alt: z.string().trim().max(1000).describe('Text alternative for screen readers; empty only for decorative images.'),
   caption: z.string().trim().max(2000).nullable().default(null),
   credit: z.string().trim().max(300).nullable().default(null),
-  width: z.number().int().min(1).max(100_000).optional(),
-  height: z.number().int().min(1).max(100_000).optional(),
+  width: z.number().int().min(1).max(100_000).meta({ format: 'int32' }).optional(),
+  height: z.number().int().min(1).max(100_000).meta({ format: 'int32' }).optional(),
 }).meta({ id: 'ImageBlock', example: { type: 'image', src: 'https://media.dateline.example/2026/maps/raqqa.png', alt: 'Map of the region', caption: 'The front line as of Monday.', credit: 'Dateline graphics', width: 1200, height: 800 } })
 
 export const QuoteBlock = z.strictObject({
@@ -66,15 +66,15 @@ export const HeroImage = z.strictObject({
   alt: z.string().trim().max(1000),
   caption: z.string().trim().max(2000).nullable().default(null),
   credit: z.string().trim().max(300).nullable().default(null),
-  width: z.number().int().min(1).max(100_000).optional(),
-  height: z.number().int().min(1).max(100_000).optional(),
+  width: z.number().int().min(1).max(100_000).meta({ format: 'int32' }).optional(),
+  height: z.number().int().min(1).max(100_000).meta({ format: 'int32' }).optional(),
 }).meta({ id: 'HeroImage', description: 'The lead picture of an article.', example: articleExample.heroImage })
 export type HeroImage = z.infer<typeof HeroImage>
 
 const Timestamp = z.iso.datetime().describe('RFC 3339 UTC timestamp.')
 
 export const ArticleSummary = z.object({
-  id: z.number().int(),
+  id: z.number().int().meta({ format: 'int64' }),
   slug: z.string(),
   url: z.string().describe('The site path of the story: `/<section path>/<slug>`.'),
   headline: z.string(),
@@ -103,7 +103,7 @@ export const ArticleSummary = z.object({
 export type ArticleSummary = z.infer<typeof ArticleSummary>
 
 export const Article = z.object({
-  id: z.number().int(),
+  id: z.number().int().meta({ format: 'int64' }),
   slug: z.string(),
   url: z.string().describe('The site path of the story: `/<section path>/<slug>`.'),
   headline: z.string(),
@@ -117,9 +117,9 @@ export const Article = z.object({
   heroImage: HeroImage.nullable(),
   publishedAt: Timestamp,
   updatedAt: Timestamp,
-  wordCount: z.number().int().describe('Words in the headline, standfirst and body text.'),
-  readingTimeMinutes: z.number().int().describe('At 230 words a minute, at least 1.'),
-  relatedIds: z.array(z.number().int()).describe('Editor-chosen related article ids, in order.'),
+  wordCount: z.number().int().meta({ format: 'int32' }).describe('Words in the headline, standfirst and body text.'),
+  readingTimeMinutes: z.number().int().meta({ format: 'int32' }).describe('At 230 words a minute, rounded up, at least 1.'),
+  relatedIds: z.array(z.number().int().meta({ format: 'int64' })).describe('Editor-chosen related article ids, in order.'),
   bodyHtml: z.string().optional().describe('Present with `format=html`: safe, escaped HTML rendered from the blocks.'),
   bodyText: z.string().optional().describe('Present with `format=text`: the body as plain text. Blocks are separated by a blank line; ' +
     'a heading is a line of its own; list items start with `- ` or `1. `; a quote is `“text”` then a line `— attribution`; ' +

@@ -1,9 +1,9 @@
 // Loads live article summaries by id (the list item shape every module shares). "Live" is the one
 // delivery invariant: status = 'published' and published_at <= now; callers cannot widen it
 // except by passing preview = true for a content:preview request.
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm'
+import { and, eq, lte, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/connection.js'
-import { articles, sections } from '../db/schema.js'
+import { articles } from '../db/schema.js'
 import { statement } from '../db/statements.js'
 import type { ArticleSummary, HeroImage } from './schemas.js'
 
@@ -22,21 +22,6 @@ export function iso (ms: number): string {
 
 export function liveArticle (now: number): SQL {
   return and(eq(articles.status, 'published'), lte(articles.publishedAt, now))!
-}
-
-export const summaryColumns = {
-  id: articles.id,
-  slug: articles.slug,
-  headline: articles.headline,
-  standfirst: articles.standfirst,
-  byline: articles.byline,
-  heroImage: articles.heroImage,
-  publishedAt: articles.publishedAt,
-  createdAt: articles.createdAt,
-  updatedAt: articles.updatedAt,
-  sectionSlug: sections.slug,
-  sectionName: sections.name,
-  sectionPath: sections.path,
 }
 
 export type SummaryRow = {
@@ -113,5 +98,3 @@ export function findSummariesByIds (db: Db, ids: readonly number[], { now, previ
   const byId = new Map(rows.map((row) => [row.id, toSummary(row)]))
   return ids.flatMap((id) => byId.get(id) ?? [])
 }
-
-export const publishedOrder = sql`${articles.publishedAt} desc, ${articles.id} desc`

@@ -28,6 +28,14 @@ function blockText (block: Block): Array<string | null | undefined> {
   }
 }
 
+export const WORDS_PER_MINUTE = 230
+
+// Minutes to read an article of this many words, rounded up, at least 1: the one reading time of
+// both representations (delivery and management), so a 461-word story reads 3 minutes in each.
+export function readingTimeMinutes (wordCount: number): number {
+  return Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE))
+}
+
 export function countWords (headline: string, standfirst: string | null | undefined, body: readonly Block[]): number {
   let count = wordsIn(headline) + wordsIn(standfirst)
   for (const block of body) for (const text of blockText(block)) count += wordsIn(text)

@@ -15,7 +15,7 @@ const CollectionPut = z.strictObject({
   name: z.string().trim().min(1).max(200),
   description: z.string().trim().max(2000).nullable().optional(),
   items: z.array(z.strictObject({
-    articleId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('An existing article (drafts may be listed; delivery leaves them out until live).'),
+    articleId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ format: 'int64' }).describe('An existing article (drafts may be listed; delivery leaves them out until live).'),
     expiresAt: z.iso.datetime().nullable().optional().describe('From this time on, delivery leaves the item out.'),
   })).max(200).describe('The items in order; replaces the whole list.'),
 }).meta({
@@ -29,7 +29,7 @@ const ManagedCollection = z.object({
   slug: z.string(),
   name: z.string(),
   description: z.string().nullable(),
-  items: z.array(z.object({ position: z.number().int(), articleId: z.number().int(), expiresAt: z.iso.datetime().nullable() })),
+  items: z.array(z.object({ position: z.number().int().meta({ format: 'int32' }), articleId: z.number().int().meta({ format: 'int64' }), expiresAt: z.iso.datetime().nullable() })),
   updatedAt: z.iso.datetime(),
 }).meta({ id: 'ManagedCollection', description: 'A collection as saved.' })
 type ManagedCollection = z.infer<typeof ManagedCollection>

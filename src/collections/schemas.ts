@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ArticleSummary } from '../articles/schemas.js'
 
 export const CollectionItem = z.object({
-  position: z.number().int().describe('0-based place in the list as delivered (renumbered after expired or unpublished items are left out).'),
+  position: z.number().int().meta({ format: 'int32' }).describe('0-based place in the list as delivered (renumbered after expired or unpublished items are left out).'),
   article: ArticleSummary,
 }).meta({ id: 'CollectionItem' })
 

@@ -156,6 +156,13 @@ export const apiKeys = sqliteTable('api_keys', {
   uniqueIndex('api_keys_hash_unique').on(t.hash),
 ])
 
+// Values the server makes once and every node shares, by key: `cursor_secret` (the HMAC key of
+// pagination cursors when CURSOR_SECRET is not set; see settings/repository.ts).
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})
+
 // Page views aggregated per article per hour (hour = floor(ms / 3_600_000)).
 export const pageViews = sqliteTable('page_views', {
   articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),

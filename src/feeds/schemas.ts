@@ -26,7 +26,7 @@ export const FeedFileParam = z.string().max(100)
 export const FeedQuery = z.object({
   mode: z.enum(['summary', 'full']).default('summary')
     .describe('`summary` (default): each entry carries the standfirst. `full`: each entry also carries the whole body as safe HTML (RSS `content:encoded`, Atom `content`, JSON Feed `content_html`).'),
-  limit: z.coerce.number().int().min(1).max(100).default(50).describe('Number of entries, 1 to 100 (default 50), latest first.'),
+  limit: z.coerce.number().int().min(1).max(100).meta({ format: 'int32' }).default(50).describe('Number of entries, 1 to 100 (default 50), latest first.'),
 })
 export type FeedQuery = z.infer<typeof FeedQuery>
 

@@ -22,6 +22,6 @@ export const Front = z.object({
 export type Front = z.infer<typeof Front>
 
 export const FrontQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(50).default(10).describe('Articles per module, 1 to 50.'),
+  limit: z.coerce.number().int().min(1).max(50).meta({ format: 'int32' }).default(10).describe('Articles per module, 1 to 50.'),
   ...PreviewQuery.shape,
 })

@@ -7,7 +7,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 import { documentHttpHeaders } from './openapi-headers.js'
 import { Problem } from './problem.js'
 
-export const problemResponse = (description: string, headers?: Record<string, { description: string, type: string, minimum?: number, maximum?: number }>) => ({
+export const problemResponse = (description: string, headers?: Record<string, { description: string, type: string, format?: string, minimum?: number, maximum?: number }>) => ({
   description,
   ...(headers ? { headers } : {}),
   content: { 'application/problem+json': { schema: Problem } },
@@ -19,7 +19,7 @@ const sharedErrors: Record<number, ReturnType<typeof problemResponse>> = {
   404: problemResponse('No such record or route.'),
   500: problemResponse('The server failed; the body carries only the request id.'),
   503: problemResponse('The server is overloaded and shed this request; retry after `Retry-After` seconds.', {
-    'Retry-After': { description: 'Seconds to wait before retrying.', type: 'integer', minimum: 1, maximum: 86400 },
+    'Retry-After': { description: 'Seconds to wait before retrying.', type: 'integer', format: 'int32', minimum: 1, maximum: 86400 },
   }),
 }
 
@@ -41,6 +41,10 @@ export const apiTags = [
   { name: 'Feeds', description: 'RSS, Atom and JSON Feed syndication, and sitemaps.' },
   { name: 'Operations', description: 'Health, readiness and metrics.' },
 ]
+
+// The word "Dateline" in white on Swagger UI's dark top bar (shown 40 pixels high).
+export const DATELINE_LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="40" viewBox="0 0 180 40">' +
+  '<title>Dateline</title><text x="0" y="30" fill="#ffffff" font-family="Georgia, serif" font-size="30" font-weight="bold">Dateline</text></svg>'
 
 // The zod provider emits an input and an output variant of every registered schema; keep only the
 // components that the document actually references, so clients see each shape once.
@@ -117,9 +121,10 @@ async function openapiPlugin (app: FastifyInstance) {
           'Request bodies are JSON: `application/json` (a byte-order mark is accepted), or `application/merge-patch+json` on PATCH; ' +
           'any other content type is `415` (page-view beacons excepted: their body is ignored). ' +
           'A query parameter given twice is a `400` naming it; unknown query parameters are ignored. ' +
-          'A path matches with or without a trailing slash. Slugs and section paths are lower-case ASCII: ' +
+          'A path matches with or without a trailing slash. A known path asked with a method it does not have is a `405` problem ' +
+          'whose `Allow` header lists the methods it has (`HEAD` wherever `GET` is; `OPTIONS` answers CORS preflights everywhere); an unknown path is `404`. Slugs and section paths are lower-case ASCII: ' +
           'an upper-case or non-ASCII slug is a `400` naming the parameter (never a redirect).',
-        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+        license: { name: 'MIT', identifier: 'MIT' },
       },
       // x-internal and an environment word in the description: OWASP API9 (inventory) asks for both
       servers: [{ url: '/', description: 'This server (production, or local under npm start)', 'x-internal': false } as { url: string, description: string }],
@@ -139,6 +144,9 @@ async function openapiPlugin (app: FastifyInstance) {
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
+    // Dateline's name in the top bar instead of the plugin's default Fastify logo
+    logo: { type: 'image/svg+xml', content: Buffer.from(DATELINE_LOGO) },
+    theme: { title: 'Dateline API' },
     uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: false },
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

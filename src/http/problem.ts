@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { STATUS_CODES } from 'node:http'
 import { z } from 'zod'
+import { allowedMethods } from './allowed-methods.js'
 
 export const ProblemFieldError = z.object({
   path: z.string().describe('The bad field: a query or path parameter name, a header name, or `body.` and the dotted path into the JSON body (e.g. `body.headline`, `body.body.3.text`).'),
@@ -14,7 +15,7 @@ export const ProblemFieldError = z.object({
 export const Problem = z.object({
   type: z.string().describe('A URI reference naming the kind of problem.'),
   title: z.string().describe('A short summary of the kind of problem.'),
-  status: z.number().int().describe('The HTTP status code.'),
+  status: z.number().int().meta({ format: 'int32' }).describe('The HTTP status code.'),
   detail: z.string().describe('What went wrong with this request.'),
   instance: z.string().describe('The request path, or for a server error a reference to the request id.'),
   requestId: z.string().optional().describe('The request id (also sent as `X-Request-Id`).'),
@@ -138,8 +139,20 @@ async function problemPlugin (app: FastifyInstance) {
     return sendProblem(request, reply, 500, 'internal', 'The server could not complete the request.')
   })
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, 404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`))
+  // every route registered after this plugin (all of them) is known by path and method
+  const methods = allowedMethods()
+  app.addHook('onRoute', methods.add)
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]
+    const allowed = methods.of(request.url)
+    // RFC 9110 §15.5.6: a known path asked with a method it does not have is 405 with Allow
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '))
+      return sendProblem(request, reply, 405, 'method-not-allowed', `${request.method} is not allowed on ${path}; it allows ${allowed.join(', ')}.`)
+    }
+    return sendProblem(request, reply, 404, 'not-found', `No route ${request.method} ${path}.`)
+  })
 }
 
 export default fp(problemPlugin, { name: 'problem' })

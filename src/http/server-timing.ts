@@ -48,12 +48,6 @@ function timingOf (request: FastifyRequest) {
   return request.timing
 }
 
-// Kept for routes that want to mark a block as database work explicitly; every statement is
-// already counted by timeDatabaseStatements, so this only runs fn.
-export function timed<T> (_request: FastifyRequest, _metric: 'db', fn: () => T): T {
-  return fn()
-}
-
 export function markHandlerStart (request: FastifyRequest): void {
   const t = timingOf(request)
   t.handlerStart = performance.now()

@@ -18,6 +18,6 @@ export const RelatedArticles = z.object({
 }).meta({ id: 'RelatedArticles' })
 
 export const RelatedQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(20).default(6).describe('How many related articles, 1 to 20.'),
+  limit: z.coerce.number().int().min(1).max(20).meta({ format: 'int32' }).default(6).describe('How many related articles, 1 to 20.'),
   ...PreviewQuery.shape,
 })

@@ -7,7 +7,7 @@ import { articleFilterConditions, type ArticleFilters } from '../articles/list-q
 import { findSummariesByIds, liveArticle, type Visibility } from '../articles/summaries.js'
 import type { Db } from '../db/connection.js'
 import { articles } from '../db/schema.js'
-import { decodeCursor, encodeCursor } from '../http/cursor.js'
+import type { Cursors } from '../http/cursor.js'
 import { statement } from '../db/statements.js'
 import { FRESHNESS_MS, newestMatches, rankCandidates } from './newest.js'
 import { invalidField } from '../http/problem.js'
@@ -40,14 +40,14 @@ export function markSnippet (raw: string): string {
 const SearchCursor = z.object({ s: z.number(), i: z.number().int(), t: z.number().int() })
 type SearchPosition = z.infer<typeof SearchCursor>
 
-export function decodeSearchCursor (raw: string | undefined, scope: string): SearchPosition | undefined {
+export function decodeSearchCursor (cursors: Cursors, raw: string | undefined, scope: string): SearchPosition | undefined {
   if (raw === undefined) return undefined
-  const parsed = SearchCursor.safeParse(decodeCursor(raw, scope))
+  const parsed = SearchCursor.safeParse(cursors.decode(raw, scope))
   if (!parsed.success) throw invalidField('query', 'cursor', 'is malformed')
   return parsed.data
 }
 
-export const encodeSearchCursor = (position: SearchPosition, scope: string) => encodeCursor(position, scope)
+export const encodeSearchCursor = (cursors: Cursors, position: SearchPosition, scope: string) => cursors.encode(position, scope)
 
 export interface SearchPage {
   results: SearchResults['data']

@@ -26,9 +26,9 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
     const parsed = parseSearchQuery(q)
     const filters = resolveArticleFilters(app.db, filterQuery)
     const scope = `search:${parsed.fts}:${JSON.stringify(filterQuery)}:${preview}`
-    const after = decodeSearchCursor(cursor, scope)
+    const after = decodeSearchCursor(app.cursors, cursor, scope)
     const page = searchArticleIndex(app.db, parsed, filters, { limit, after }, { now: app.clock(), preview }, app.config.searchRankLimit)
-    const nextCursor = page.next ? encodeSearchCursor(page.next, scope) : null
+    const nextCursor = page.next ? encodeSearchCursor(app.cursors, page.next, scope) : null
     if (nextCursor) reply.header('link', `<${nextPageUrl(request.url, nextCursor)}>; rel="next"`)
     return { data: page.results, page: { limit, nextCursor } }
   })

@@ -14,7 +14,7 @@ const fields = {
   name: z.string().trim().min(1).max(200),
   parent: SectionPath.nullable().describe('The path of the parent section; null or absent for a top-level section.'),
   description: z.string().trim().max(2000).nullable(),
-  position: z.number().int().min(0).max(100_000).describe('Orders siblings, lowest first.'),
+  position: z.number().int().min(0).max(100_000).meta({ format: 'int32' }).describe('Orders siblings, lowest first.'),
   settings: SectionSettings,
 }
 
@@ -43,7 +43,7 @@ export const ManagedSection = z.object({
   name: z.string(),
   path: z.string(),
   description: z.string().nullable(),
-  position: z.number().int(),
+  position: z.number().int().meta({ format: 'int32' }),
   parent: SectionRef.nullable(),
   settings: z.object({ selectedCollection: z.string().nullable() }),
   createdAt: z.iso.datetime(),

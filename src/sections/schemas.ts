@@ -28,7 +28,7 @@ export const Section: z.ZodType<SectionNode> = z.object({
   name: z.string(),
   path: z.string(),
   description: z.string().nullable(),
-  position: z.number().int().describe('Orders siblings, lowest first.'),
+  position: z.number().int().meta({ format: 'int32' }).describe('Orders siblings, lowest first.'),
   parent: SectionRef.nullable().describe('The parent section, or null for a top-level section.'),
   get children () { return z.array(Section).describe('Child sections in `position` order, each with its own children.') },
   breadcrumbs: z.array(SectionRef).describe('From the top-level section down to this one.'),

@@ -43,7 +43,7 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
       response: {
         202: z.void().describe('Accepted; no body.'),
         429: problemResponse('Too many views from this client address; see `Retry-After`.', {
-          'Retry-After': { description: 'Seconds until the client may send views again.', type: 'integer', minimum: 0, maximum: 86400 },
+          'Retry-After': { description: 'Seconds until the client may send views again.', type: 'integer', format: 'int32', minimum: 0, maximum: 86400 },
           'RateLimit-Policy': { description: 'The limit: `"default";q=<views>;w=<window seconds>` (IETF RateLimit headers).', type: 'string' },
           RateLimit: { description: 'What is left: `"default";r=<remaining>;t=<seconds to reset>`.', type: 'string' },
         }),

@@ -8,8 +8,8 @@ export const PERIOD_HOURS = { '1h': 1, '24h': 24, '7d': 7 * 24, '30d': 30 * 24 }
 export const Period = z.enum(['1h', '24h', '7d', '30d']).meta({ id: 'MostViewedPeriod' })
 
 export const MostViewedItem = z.object({
-  rank: z.number().int().describe('1 for the most viewed.'),
-  views: z.number().int().describe('Page views counted in the period.'),
+  rank: z.number().int().meta({ format: 'int32' }).describe('1 for the most viewed.'),
+  views: z.number().int().meta({ format: 'int64' }).describe('Page views counted in the period.'),
   article: ArticleSummary,
 }).meta({ id: 'MostViewedItem' })
 export type MostViewedItem = z.infer<typeof MostViewedItem>
@@ -17,7 +17,7 @@ export type MostViewedItem = z.infer<typeof MostViewedItem>
 export const MostViewedQuery = z.object({
   period: Period.default('24h').describe('The window: the last hour, day, week or 30 days (counted in whole clock hours).'),
   section: SectionPath.optional().describe('Only articles in this section or any of its descendants.'),
-  limit: z.coerce.number().int().min(1).max(50).default(10).describe('How many articles, 1 to 50.'),
+  limit: z.coerce.number().int().min(1).max(50).meta({ format: 'int32' }).default(10).describe('How many articles, 1 to 50.'),
   ...PreviewQuery.shape,
 })
 

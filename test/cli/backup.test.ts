@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { backupDatabase, BackupError, inspectDatabaseFile, restoreDatabase } from '../../src/cli/backup.js'
 import { closeDb, openDb, type Db } from '../../src/db/connection.js'
 import { runMigrations } from '../../src/db/migrate.js'
+import { insertArticle, insertArticles, insertSection, type ArticleInput } from '../fixtures.js'
 
 const dirs: string[] = []
 const dbs: Array<Db | Database.Database> = []
@@ -28,13 +29,11 @@ function newDatabase (path: string) {
   const db = openDb({ path })
   dbs.push(db)
   runMigrations(db)
-  db.$client.prepare("insert into sections (slug, name, path, created_at, updated_at) values ('news', 'News', 'news', 0, 0)").run()
+  insertSection(db, { slug: 'news', name: 'News' })
   return db
 }
 
-const insertArticle = (sqlite: Database.Database, n: number) => sqlite.prepare(
-  'insert into articles (slug, headline, body, section_id, created_at, updated_at) values (?, ?, ?, 1, 0, 0)'
-).run(`story-${n}`, `Story ${n}`, JSON.stringify([{ type: 'paragraph', text: 'x'.repeat(800) }]))
+const story = (n: number): ArticleInput => ({ slug: `story-${n}`, section: 'news', headline: `Story ${n}`, body: [{ type: 'paragraph', text: 'x'.repeat(800) }] })
 
 const articleIds = (path: string) => {
   const sqlite = new Database(path, { readonly: true })
@@ -50,10 +49,9 @@ describe('backup', () => {
     const dir = tempDir()
     const db = newDatabase(join(dir, 'live.db'))
     const before = 1500
-    db.$client.transaction(() => { for (let n = 1; n <= before; n++) insertArticle(db.$client, n) })()
-    const writer = new Database(join(dir, 'live.db'))
+    insertArticles(db, Array.from({ length: before }, (_, i) => story(i + 1)))
+    const writer = openDb({ path: join(dir, 'live.db') })
     dbs.push(writer)
-    writer.pragma('busy_timeout = 5000')
 
     let steps = 0
     let written = 0
@@ -62,7 +60,7 @@ describe('backup', () => {
       onStep: () => {
         steps++
         // a bounded stream of writes from "the server", one between each pair of backup steps
-        if (written < 100) insertArticle(writer, before + ++written)
+        if (written < 100) insertArticle(writer, story(before + ++written))
       },
     })
 
@@ -82,7 +80,7 @@ describe('backup', () => {
   it('runs as `npm run cli -- backup PATH` and prints the summary', async () => {
     const dir = tempDir()
     const db = newDatabase(join(dir, 'live.db'))
-    for (let n = 1; n <= 3; n++) insertArticle(db.$client, n)
+    for (let n = 1; n <= 3; n++) insertArticle(db, story(n))
     const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['src/cli/index.ts', 'backup', join(dir, 'copy.db')], {
       env: { ...process.env, DATABASE_PATH: join(dir, 'live.db'), DEMO_CONTENT: 'false' },
     })
@@ -95,9 +93,9 @@ describe('restore', () => {
   it('replaces a stopped database with the backup and removes its stale WAL files', async () => {
     const dir = tempDir()
     const live = newDatabase(join(dir, 'live.db'))
-    for (let n = 1; n <= 5; n++) insertArticle(live.$client, n)
+    for (let n = 1; n <= 5; n++) insertArticle(live, story(n))
     await backupDatabase(live.$client, join(dir, 'copy.db'))
-    for (let n = 6; n <= 9; n++) insertArticle(live.$client, n)
+    for (let n = 6; n <= 9; n++) insertArticle(live, story(n))
     closeDb(live)
     writeFileSync(join(dir, 'live.db-wal'), 'stale')
 
@@ -112,9 +110,9 @@ describe('restore', () => {
   it('refuses to restore over a database that is open (the server is running)', async () => {
     const dir = tempDir()
     const live = newDatabase(join(dir, 'live.db'))
-    insertArticle(live.$client, 1)
+    insertArticle(live, story(1))
     await backupDatabase(live.$client, join(dir, 'copy.db'))
-    insertArticle(live.$client, 2)
+    insertArticle(live, story(2))
 
     expect(() => restoreDatabase(join(dir, 'copy.db'), join(dir, 'live.db'))).toThrow(/in use/)
     expect(articleIds(join(dir, 'live.db'))).toEqual([1, 2])
@@ -123,7 +121,7 @@ describe('restore', () => {
   it('refuses a damaged or foreign backup and leaves the database alone', async () => {
     const dir = tempDir()
     const live = newDatabase(join(dir, 'live.db'))
-    insertArticle(live.$client, 1)
+    insertArticle(live, story(1))
     closeDb(live)
     writeFileSync(join(dir, 'junk.db'), 'SQLite format 3\0'.padEnd(8192, 'x'))
     const foreign = new Database(join(dir, 'foreign.db'))

@@ -24,6 +24,7 @@ describe('configuration', () => {
     ['PUBLIC_BASE_URL', 'javascript:alert(1)'],
     ['BODY_LIMIT', '-1'],
     ['ARTICLE_DOCUMENTS', 'sometimes'],
+    ['CURSOR_SECRET', 'shorter-than-32-characters'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`))

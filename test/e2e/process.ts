@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { closeDb, openDb } from '../../src/db/connection.js'
 import { runMigrations } from '../../src/db/migrate.js'
 import { createApiKey } from '../../src/keys/repository.js'
+import { insertSection } from '../fixtures.js'
 
 export interface ServerProcess {
   child: ChildProcessWithoutNullStreams
@@ -78,7 +79,8 @@ export function prepareDatabase (databasePath: string): string {
   const db = openDb({ path: databasePath })
   try {
     runMigrations(db)
-    db.$client.prepare("insert or ignore into sections (slug, name, path, position, created_at, updated_at) values ('news', 'News', 'news', 0, 0, 0)").run()
+    // a database prepared before (a restart) has its section already
+    if (!db.$client.prepare("select 1 from sections where path = 'news'").get()) insertSection(db, { slug: 'news', name: 'News' })
     return createApiKey(db, { name: `e2e-${randomBytes(4).toString('hex')}`, scopes: ['admin'], now: Date.now() })
   } finally {
     closeDb(db)

@@ -1,7 +1,7 @@
 // Swagger UI as a developer uses it: the real server process, /docs in headless Chromium,
 // "Try it out" on GET /v1/articles/{article}, and the 200 response with the article on the page.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -9,6 +9,7 @@ import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb, openDb } from '../../src/db/connection.js'
 import { runMigrations } from '../../src/db/migrate.js'
+import { DATELINE_LOGO } from '../../src/http/openapi.js'
 import { insertArticle, insertAuthor, insertSection } from '../fixtures.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -93,6 +94,13 @@ describe.skipIf(!hasChromium)(title, () => {
     const page = await browser!.newPage()
     page.setDefaultTimeout(TIMEOUT)
     await page.goto(`${server!.base}/docs`)
+
+    // the top bar shows Dateline's name, not the Fastify logo @fastify/swagger-ui puts there by default
+    const logo = page.locator('#swagger-ui .topbar .topbar-wrapper a.link img')
+    const src = await logo.getAttribute('src')
+    expect(src).toBe(`data:image/svg+xml;base64,${Buffer.from(DATELINE_LOGO).toString('base64')}`)
+    expect(src).not.toContain(readFileSync('node_modules/@fastify/swagger-ui/static/logo.svg').toString('base64'))
+    expect(await page.title()).toBe('Dateline API')
 
     const operation = page.locator('#operations-Articles-getArticle')
     await operation.locator('.opblock-summary').click()

@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import { JsonFeed } from '../../src/feeds/schemas.js'
 import { makeApp, type TestContext } from '../helpers.js'
-import { insertArticle, insertAuthor, insertSection, insertTag, parseXml } from './fixtures.js'
+import { insertArticle, insertAuthor, insertSection, insertTag } from '../fixtures.js'
+import { parseXml } from './fixtures.js'
 
 const BASE = 'https://news.example.com'
 const HERO = { src: 'https://media.example.com/2026/hero.jpg', alt: 'Hero', caption: null, credit: null }
 
 async function newsroom (): Promise<TestContext> {
   const t = await makeApp({ env: { PUBLIC_BASE_URL: BASE, PUBLICATION_NAME: 'The Courier' } })
-  insertSection(t.db, 'news', 'News')
-  insertSection(t.db, 'news/world-news', 'World News')
-  insertSection(t.db, 'sport', 'Sport')
-  insertTag(t.db, 'elections', 'Elections')
-  insertAuthor(t.db, 'jane', 'Jane Doe')
+  insertSection(t.db, { slug: 'news', name: 'News' })
+  insertSection(t.db, { slug: 'world-news', parent: 'news', name: 'World News' })
+  insertSection(t.db, { slug: 'sport', name: 'Sport' })
+  insertTag(t.db, { slug: 'elections', name: 'Elections' })
+  insertAuthor(t.db, { slug: 'jane', name: 'Jane Doe' })
   insertArticle(t.db, { slug: 'top-level', section: 'news', publishedAt: '2026-11-24T08:00:00.000Z', tags: ['elections'] })
   insertArticle(t.db, {
     slug: 'world-story',
     section: 'news/world-news',
+    headline: 'Headline world-story',
+    standfirst: 'Standfirst world-story',
     publishedAt: '2026-11-24T10:00:00.000Z',
     updatedAt: '2026-11-24T11:00:00.000Z',
     heroImage: HERO,
@@ -191,7 +194,7 @@ describe('hostile text', () => {
   it('keeps entity-like text exactly as written, in text and attributes', async () => {
     const t = await newsroom()
     const text = 'Q&amp;A &nbsp; &undefined; &#60;'
-    insertTag(t.db, 'odd', text)
+    insertTag(t.db, { slug: 'odd', name: text })
     insertArticle(t.db, { slug: 'entities', section: 'news', headline: text, tags: ['odd'], publishedAt: '2026-11-24T11:30:00.000Z' })
     const rss = rssItems((await t.request.get('/v1/feeds/rss.xml')).text)[0]
     expect(rss.title).toBe(text)
@@ -237,7 +240,7 @@ describe('errors and caching', () => {
 
   it('derives absolute links from the Host header when PUBLIC_BASE_URL is unset', async () => {
     const t = await makeApp()
-    insertSection(t.db, 'news', 'News')
+    insertSection(t.db, { slug: 'news', name: 'News' })
     insertArticle(t.db, { slug: 'a', section: 'news' })
     const res = await t.request.get('/v1/feeds/rss.xml').set('Host', 'feeds.example.org').expect(200)
     expect(res.headers.vary?.split(/,\s*/)).toContain('Host')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { makeApp, type TestContext } from '../helpers.js'
-import { insertArticle, insertArticles, insertSection, parseXml, type ArticleInput } from './fixtures.js'
+import { insertArticle, insertArticles, insertSection, type ArticleInput } from '../fixtures.js'
+import { parseXml } from './fixtures.js'
 import { MONTH_LASTMOD, NEWEST_BEFORE } from '../../src/sitemaps/repository.js'
 
 const BASE = 'https://news.example.com'
@@ -10,7 +11,7 @@ const at = (ms: number) => new Date(ms).toISOString()
 
 async function site (): Promise<TestContext> {
   const t = await makeApp({ env: { PUBLIC_BASE_URL: BASE, PUBLICATION_NAME: 'The Courier & Co', PUBLICATION_LANGUAGE: 'en-GB' } })
-  insertSection(t.db, 'news', 'News')
+  insertSection(t.db, { slug: 'news', name: 'News' })
   return t
 }
 

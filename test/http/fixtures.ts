@@ -6,29 +6,20 @@ import type { Db } from '../../src/db/connection.js'
 import { iso } from '../../src/articles/summaries.js'
 import { setLastModified } from '../../src/http/conditional.js'
 import { notFound } from '../../src/http/problem.js'
-import { timed } from '../../src/http/server-timing.js'
+import { insertArticle, insertAuthor, insertCollection, insertSection, insertTag } from '../fixtures.js'
 
+// the test clock's start (makeClock's default)
 export const T0 = Date.parse('2026-11-24T12:00:00.000Z')
 
+// News > World News, a tag, an agency, two live stories (1 related to 2) and a `selected` collection.
 export function seedNewsroom (db: Db): void {
-  const c = db.$client
-  c.prepare(`insert into sections (id, slug, name, path, parent_id, position, created_at, updated_at) values
-    (1, 'news', 'News', 'news', null, 0, 0, 0), (2, 'world-news', 'World News', 'news/world-news', 1, 0, 0, 0)`).run()
-  c.prepare('insert into tags (id, slug, name, type, created_at, updated_at) values (1, \'climate\', \'Climate\', \'topic\', 0, 0)').run()
-  c.prepare('insert into authors (id, slug, name, kind, created_at, updated_at) values (1, \'afp\', \'AFP\', \'agency\', 0, 0)').run()
-  addArticle(db, { id: 1, slug: 'talks-resume', publishedAt: T0 - 3_600_000 })
-  addArticle(db, { id: 2, slug: 'aid-convoys-wait', publishedAt: T0 - 7_200_000 })
-  c.prepare('insert into article_tags (article_id, tag_id) values (1, 1)').run()
-  c.prepare('insert into article_authors (article_id, author_id) values (1, 1)').run()
-  c.prepare('insert into article_related (article_id, related_id) values (1, 2)').run()
-  c.prepare('insert into collections (id, slug, name, created_at, updated_at) values (1, \'selected\', \'Selected\', 0, 0)').run()
-  c.prepare('insert into collection_items (collection_id, position, article_id, expires_at) values (1, 0, 2, null)').run()
-}
-
-export function addArticle (db: Db, a: { id: number, slug: string, publishedAt: number, sectionId?: number, headline?: string }): void {
-  db.$client.prepare(`insert into articles (id, slug, headline, body, section_id, status, published_at, created_at, updated_at)
-    values (?, ?, ?, '[]', ?, 'published', ?, ?, ?)`)
-    .run(a.id, a.slug, a.headline ?? `Headline ${a.slug}`, a.sectionId ?? 2, a.publishedAt, a.publishedAt, a.publishedAt)
+  insertSection(db, { slug: 'news', name: 'News' })
+  insertSection(db, { slug: 'world-news', name: 'World News', parent: 'news' })
+  insertTag(db, { slug: 'climate', name: 'Climate' })
+  insertAuthor(db, { slug: 'afp', name: 'AFP', kind: 'agency' })
+  insertArticle(db, { id: 2, slug: 'aid-convoys-wait', headline: 'Headline aid-convoys-wait', section: 'news/world-news', publishedAt: T0 - 7_200_000 })
+  insertArticle(db, { id: 1, slug: 'talks-resume', headline: 'Headline talks-resume', section: 'news/world-news', publishedAt: T0 - 3_600_000, tags: ['climate'], authors: ['afp'], related: [2] })
+  insertCollection(db, 'selected', [{ articleId: 2 }])
 }
 
 interface Row { id: number, slug: string, headline: string, updated_at: number, section_slug: string, section_name: string, section_path: string }
@@ -50,7 +41,7 @@ const SUMMARY_SQL = `select a.id, a.slug, a.headline, a.updated_at, s.slug as se
 export function registerTestRoutes (app: App): void {
   const db = app.db.$client
   app.get('/test/articles/:slug', async (request: FastifyRequest<{ Params: { slug: string } }>, reply: FastifyReply) => {
-    const row = timed(request, 'db', () => db.prepare(`${SUMMARY_SQL} and a.slug = ?`).get(app.clock(), request.params.slug) as Row | undefined)
+    const row = db.prepare(`${SUMMARY_SQL} and a.slug = ?`).get(app.clock(), request.params.slug) as Row | undefined
     if (!row) throw notFound('article', request.params.slug)
     setLastModified(reply, row.updated_at)
     return {

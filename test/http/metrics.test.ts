@@ -86,10 +86,10 @@ describe('GET /metrics', () => {
   it('labels other methods apart from GET on the same route', async () => {
     const { request } = await makeApp()
     await request.get('/healthz').expect(200)
-    await request.post('/healthz').expect(404)
+    await request.post('/healthz').expect(405)
     const { value } = await scrape(request)
     expect(value('http_requests_total', { method: 'GET', route: '/healthz', status: '200' })).toBe(1)
-    expect(value('http_requests_total', { method: 'POST', route: 'unmatched', status: '404' })).toBe(1)
+    expect(value('http_requests_total', { method: 'POST', route: 'unmatched', status: '405' })).toBe(1)
     expect(value('http_requests_total', { method: 'GET', route: 'unmatched' })).toBeUndefined()
   })
 

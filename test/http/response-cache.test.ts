@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { makeApp } from '../helpers.js'
-import { addArticle, registerTestRoutes, seedNewsroom, T0 } from './fixtures.js'
+import { insertArticle } from '../fixtures.js'
+import { registerTestRoutes, seedNewsroom, T0 } from './fixtures.js'
 
 const setup = (env: Record<string, string> = {}) => makeApp({ env, seed: seedNewsroom, routes: registerTestRoutes })
 
@@ -64,7 +65,7 @@ describe('response cache', () => {
   it('drops lists after a publish (articles:list) and after an unpublish (article:<id>)', async () => {
     const { request, app, db } = await setup()
     expect((await request.get('/test/latest')).body.data).toHaveLength(2)
-    addArticle(db, { id: 3, slug: 'breaking', publishedAt: T0 - 1000 })
+    insertArticle(db, { slug: 'breaking', section: 'news/world-news', publishedAt: T0 - 1000 })
     app.contentChanged(['article:3', 'articles:list'])
     expect((await request.get('/test/latest')).body.data.map((a: any) => a.id)).toEqual([3, 1, 2])
     db.$client.prepare("update articles set status = 'draft' where id = 1").run()
@@ -74,7 +75,7 @@ describe('response cache', () => {
 
   it('drops cached lists when a scheduled article\'s time arrives', async () => {
     const { request, db, clock } = await setup()
-    addArticle(db, { id: 3, slug: 'embargoed', publishedAt: T0 + 10 * 60_000 })
+    insertArticle(db, { slug: 'embargoed', section: 'news/world-news', publishedAt: T0 + 10 * 60_000 })
     expect((await request.get('/test/latest')).body.data).toHaveLength(2)
     clock.advance(9 * 60_000)
     const before = await request.get('/test/latest')

@@ -214,3 +214,21 @@ describe('DELETE /v1/articles/{id}', () => {
     await request.delete('/v1/articles/1').set(auth).expect(404)
   })
 })
+
+describe('reading time', () => {
+  it('is the same in the management and the delivery representation (461 words: 3 minutes, rounded up)', async () => {
+    const n = await newsroom()
+    const { request, auth } = n
+    // 7 words in the headline and standfirst of story(), 454 in the body: 461 / 230 = 2.004
+    const words = Array.from({ length: 454 }, (_, i) => `word${i}`).join(' ')
+    const created = await request.post('/v1/articles').set(auth).send(story({ body: [{ type: 'paragraph', text: words }] })).expect(201)
+    const published = await request.post(`/v1/articles/${created.body.id}/publish`).set(auth).set('if-match', created.headers.etag!).expect(200)
+    const management = await request.get(`/v1/articles/${created.body.id}/revisions/${published.body.revision}`).set(auth).expect(200)
+    const delivery = await request.get(`/v1/articles/${created.body.slug}`).expect(200)
+    expect(management.body.article.wordCount).toBe(461)
+    expect(delivery.body.wordCount).toBe(461)
+    expect(management.body.article.readingTimeMinutes).toBe(3)
+    expect(delivery.body.readingTimeMinutes).toBe(3)
+    expect(published.body.readingTimeMinutes).toBe(3)
+  })
+})

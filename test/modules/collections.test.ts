@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { collectionArticleIds } from '../../src/collections/repository.js'
 import { articles } from '../../src/db/schema.js'
 import { makeApp, makeClock } from '../helpers.js'
-import { insertArticle, insertCollection, insertSection, setStatus } from './fixtures.js'
+import { insertArticle, insertCollection, insertSection, setStatus } from '../fixtures.js'
 
 describe('GET /v1/collections/{slug}', () => {
   it('lists items in the editors\' order, leaving out expired, unpublished, scheduled and deleted articles and renumbering positions', async () => {
@@ -12,7 +12,7 @@ describe('GET /v1/collections/{slug}', () => {
     const { request, db } = await makeApp({
       clock,
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         for (const slug of ['first', 'expired', 'expires-later', 'unpublished', 'deleted', 'last']) ids[slug] = insertArticle(db, { slug, section: 'news' })
         ids.scheduled = insertArticle(db, { slug: 'scheduled', section: 'news', publishedAt: '2026-11-25T00:00:00.000Z' })
         insertCollection(db, 'selected', [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { makeApp, makeClock } from '../helpers.js'
-import { insertArticle, insertCollection, insertSection, insertViews } from './fixtures.js'
+import { insertArticle, insertCollection, insertSection, insertViews } from '../fixtures.js'
 
 const slugsOf = (items: Array<{ slug: string }>) => items.map((a) => a.slug)
 
@@ -10,7 +10,7 @@ describe('GET /v1/fronts and /v1/fronts/{path}', () => {
     const { request } = await makeApp({
       clock,
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         const ids: number[] = []
         for (let i = 0; i < 6; i++) ids.push(insertArticle(db, { slug: `s${i}`, section: 'news', publishedAt: Date.parse('2026-11-24T00:00:00.000Z') + i * 60_000 }))
         const draft = insertArticle(db, { slug: 'draft', section: 'news', status: 'draft', publishedAt: null })
@@ -32,9 +32,9 @@ describe('GET /v1/fronts and /v1/fronts/{path}', () => {
   it('builds a section front from the section\'s collection setting and its descendants', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news', { selectedCollection: 'news-picks' })
-        insertSection(db, 'news/world')
-        insertSection(db, 'sport')
+        insertSection(db, { slug: 'news', settings: { selectedCollection: 'news-picks' } })
+        insertSection(db, { slug: 'world', parent: 'news' })
+        insertSection(db, { slug: 'sport' })
         const world = insertArticle(db, { slug: 'world', section: 'news/world', publishedAt: '2026-11-23T00:00:00.000Z' })
         const sport = insertArticle(db, { slug: 'sport', section: 'sport', publishedAt: '2026-11-23T01:00:00.000Z' })
         const pick = insertArticle(db, { slug: 'pick', section: 'sport', publishedAt: '2026-11-22T00:00:00.000Z' })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { makeApp } from '../helpers.js'
-import { DAY, insertArticle, insertSection } from './fixtures.js'
+import { DAY, insertArticle, insertSection } from '../fixtures.js'
 
 const at = (iso: string) => Date.parse(iso)
 
@@ -8,8 +8,8 @@ describe('GET /v1/articles/{slug}/related', () => {
   it('lists editor-chosen articles first in their order, then scored ones, never the story itself or drafts', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
-        insertSection(db, 'sport')
+        insertSection(db, { slug: 'news' })
+        insertSection(db, { slug: 'sport' })
         const pickB = insertArticle(db, { slug: 'pick-b', section: 'sport' })
         const pickA = insertArticle(db, { slug: 'pick-a', section: 'sport' })
         const draftPick = insertArticle(db, { slug: 'draft-pick', section: 'news', status: 'draft', publishedAt: null })
@@ -32,8 +32,8 @@ describe('GET /v1/articles/{slug}/related', () => {
   it('ranks an article sharing a rare tag above one sharing a common tag', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
-        insertSection(db, 'culture')
+        insertSection(db, { slug: 'news' })
+        insertSection(db, { slug: 'culture' })
         for (let i = 0; i < 20; i++) insertArticle(db, { slug: `filler-${i}`, section: 'culture', tags: ['politics'], publishedAt: at('2026-01-01T00:00:00.000Z') + i })
         insertArticle(db, { slug: 'rare-match', section: 'culture', tags: ['raqqa'], publishedAt: '2026-11-19T00:00:00.000Z' })
         insertArticle(db, { slug: 'common-match', section: 'culture', tags: ['politics'], publishedAt: '2026-11-19T00:00:00.000Z' })
@@ -48,7 +48,7 @@ describe('GET /v1/articles/{slug}/related', () => {
   it('weighs closeness in time to the story, not to now', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'near-the-story', section: 'news', tags: ['election'], publishedAt: at('2024-03-02T00:00:00.000Z') })
         insertArticle(db, { slug: 'story', section: 'news', tags: ['election'], publishedAt: '2024-03-01T00:00:00.000Z' })
         insertArticle(db, { slug: 'fresh-today', section: 'news', tags: ['election'], publishedAt: at('2026-11-24T11:00:00.000Z') })
@@ -61,10 +61,10 @@ describe('GET /v1/articles/{slug}/related', () => {
   it('counts the parent section, less than the same section, and breaks ties by publication time then id', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
-        insertSection(db, 'news/world')
-        insertSection(db, 'news/local')
-        insertSection(db, 'sport')
+        insertSection(db, { slug: 'news' })
+        insertSection(db, { slug: 'world', parent: 'news' })
+        insertSection(db, { slug: 'local', parent: 'news' })
+        insertSection(db, { slug: 'sport' })
         const t = at('2026-11-20T12:00:00.000Z')
         insertArticle(db, { slug: 'sibling', section: 'news/local', publishedAt: t - DAY })
         insertArticle(db, { slug: 'same-a', section: 'news/world', publishedAt: t - DAY })
@@ -81,7 +81,7 @@ describe('GET /v1/articles/{slug}/related', () => {
   it('answers 404 for an unknown, draft or scheduled story and 400 for a bad limit', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'draft', section: 'news', status: 'draft', publishedAt: null })
         insertArticle(db, { slug: 'scheduled', section: 'news', publishedAt: '2027-01-01T00:00:00.000Z' })
         insertArticle(db, { slug: 'story', section: 'news' })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseSearchQuery } from '../../src/search/query.js'
 import { markSnippet } from '../../src/search/repository.js'
 import { makeApp } from '../helpers.js'
-import { insertArticle, insertSection } from './fixtures.js'
+import { insertArticle, insertSection } from '../fixtures.js'
 
 // Search snippets are made in JS (src/search/snippet.ts); they must be exactly what FTS5's own
 // snippet(articles_fts, -1, ..., '…', 24) gives, escaped and marked the same way.
@@ -52,7 +52,7 @@ describe('search snippets', () => {
     const app = await makeApp({
       env: { RESPONSE_CACHE: 'false' },
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         for (let i = 0; i < 120; i++) {
           insertArticle(db, {
             slug: `story-${i}`,
@@ -71,7 +71,7 @@ describe('search snippets', () => {
     const app = await makeApp({
       env: { RESPONSE_CACHE: 'false' },
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, {
           slug: 'calm',
           section: 'news',
@@ -95,7 +95,7 @@ describe('search snippets', () => {
     const app = await makeApp({
       env: { RESPONSE_CACHE: 'false' },
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         for (let i = 0; i < 60; i++) {
           insertArticle(db, {
             slug: `odd-${i}`,

@@ -2,16 +2,16 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { articles } from '../../src/db/schema.js'
 import { makeApp } from '../helpers.js'
-import { insertArticle, insertSection, setStatus } from './fixtures.js'
+import { insertArticle, insertSection, setStatus } from '../fixtures.js'
 
 const slugs = (res: { body: { data: Array<{ slug: string }> } }) => res.body.data.map((hit) => hit.slug)
-const para = (text: string) => [{ type: 'paragraph', text }]
+const para = (text: string) => [{ type: 'paragraph' as const, text }]
 
 describe('GET /v1/search', () => {
   it('ranks a headline match above a body match, and a fresh story above an equally relevant old one', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'body-match', section: 'news', headline: 'Council meets', body: para('The harbour will be dredged next year.'), publishedAt: '2026-11-20T00:00:00.000Z' })
         insertArticle(db, { slug: 'headline-match', section: 'news', headline: 'Harbour to be dredged', body: para('The council met on Monday.'), publishedAt: '2026-11-20T00:00:00.000Z' })
         insertArticle(db, { slug: 'old-twin', section: 'news', headline: 'Lighthouse reopens', body: para('Visitors return.'), publishedAt: '2025-11-20T00:00:00.000Z' })
@@ -28,7 +28,7 @@ describe('GET /v1/search', () => {
   it('folds diacritics both ways and stems English words', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'raqqa', section: 'news', headline: 'Return to Raqqā', body: para('Families were running back to São Paulo street.') })
         insertArticle(db, { slug: 'plain', section: 'news', headline: 'Raqqa rebuilds' })
       },
@@ -42,7 +42,7 @@ describe('GET /v1/search', () => {
   it('matches "exact phrases" in order and treats an unbalanced quote as text', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'in-order', section: 'news', headline: 'Water shortage hits the north' })
         insertArticle(db, { slug: 'reversed', section: 'news', headline: 'A shortage of clean water' })
       },
@@ -55,7 +55,7 @@ describe('GET /v1/search', () => {
   it('never answers 500 to hostile query strings', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'near', section: 'news', headline: 'Near and far: AND or NOT', body: para('a b c (x) y* z^ "quoted"') })
       },
     })
@@ -83,7 +83,7 @@ describe('GET /v1/search', () => {
   it('escapes article text in snippets and leaves only <mark> unescaped', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'xss', section: 'news', headline: 'Quiet day', body: para('Someone wrote <script>alert("hacked")</script> & left \u0002 a marker.') })
       },
     })
@@ -100,7 +100,7 @@ describe('GET /v1/search', () => {
     const { request, db } = await makeApp({
       env: { RESPONSE_CACHE: 'false' },
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         ids.draft = insertArticle(db, { slug: 'draft', section: 'news', headline: 'Volcano draft', status: 'draft', publishedAt: null })
         ids.scheduled = insertArticle(db, { slug: 'scheduled', section: 'news', headline: 'Volcano tomorrow', publishedAt: '2026-12-01T00:00:00.000Z' })
         ids.live = insertArticle(db, { slug: 'live', section: 'news', headline: 'Volcano erupts' })
@@ -122,9 +122,9 @@ describe('GET /v1/search', () => {
   it('takes the /v1/articles filters and pages with a cursor and a Link header', async () => {
     const { request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
-        insertSection(db, 'news/world')
-        insertSection(db, 'sport')
+        insertSection(db, { slug: 'news' })
+        insertSection(db, { slug: 'world', parent: 'news' })
+        insertSection(db, { slug: 'sport' })
         for (let i = 0; i < 5; i++) insertArticle(db, { slug: `world-${i}`, section: 'news/world', headline: `Storm report ${i}`, tags: ['weather'], publishedAt: Date.parse('2026-11-20T00:00:00.000Z') + i * 60_000 })
         insertArticle(db, { slug: 'sport-storm', section: 'sport', headline: 'Storm stops the match' })
       },
@@ -152,7 +152,7 @@ describe('GET /v1/search', () => {
     const { request } = await makeApp({
       env: { SEARCH_RANK_LIMIT: '5', RESPONSE_CACHE: 'false' },
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'oldest-headline', section: 'news', headline: 'Harbour plan', body: para('Old news.'), publishedAt: at(1) })
         insertArticle(db, { slug: 'old-twin', section: 'news', headline: 'Lighthouse', body: para('The harbour reopens.'), publishedAt: at(10) })
         insertArticle(db, { slug: 'body-match', section: 'news', headline: 'Council meets', body: para('The harbour will be dredged.'), publishedAt: at(20) })

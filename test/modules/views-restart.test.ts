@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { closeDb, openDb } from '../../src/db/connection.js'
 import { runMigrations } from '../../src/db/migrate.js'
-import { insertArticle, insertSection } from './fixtures.js'
+import { insertArticle, insertSection } from '../fixtures.js'
 
 let dir: string | undefined
 afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }) })
@@ -18,7 +18,7 @@ describe('page views and a graceful restart of the real process', () => {
     const path = join(dir, 'views.db')
     const seedDb = openDb({ path })
     runMigrations(seedDb)
-    insertSection(seedDb, 'news')
+    insertSection(seedDb, { slug: 'news' })
     insertArticle(seedDb, { slug: 'story', section: 'news', publishedAt: '2020-01-01T00:00:00.000Z' })
     closeDb(seedDb)
 

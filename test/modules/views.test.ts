@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { syncArticleListing } from '../../src/articles/listing.js'
 import type { Db } from '../../src/db/connection.js'
 import { makeApp, makeClock } from '../helpers.js'
-import { DAY, HOUR, insertArticle, insertSection, insertViews } from './fixtures.js'
+import { DAY, HOUR, insertArticle, insertSection, insertViews } from '../fixtures.js'
 
 const totalViews = (db: Db) => db.get<{ n: number | null }>(sql`select sum(views) as n from page_views`)?.n ?? 0
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
@@ -12,7 +12,7 @@ describe('POST /v1/articles/{slug}/views', () => {
   it('counts every one of 500 concurrent beacons exactly once', async () => {
     const { app, db, request } = await makeApp({
       env: { VIEWS_RATE_LIMIT: '100000' },
-      seed: (db) => { insertSection(db, 'news'); insertArticle(db, { slug: 'story', section: 'news' }) },
+      seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
     const replies = await Promise.all(Array.from({ length: 500 }, () =>
       app.inject({ method: 'POST', url: '/v1/articles/story/views', headers: { 'user-agent': BROWSER } })))
@@ -26,7 +26,7 @@ describe('POST /v1/articles/{slug}/views', () => {
 
   it('answers known bots 202 without counting them', async () => {
     const { app, db, request } = await makeApp({
-      seed: (db) => { insertSection(db, 'news'); insertArticle(db, { slug: 'story', section: 'news' }) },
+      seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
     for (const agent of ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'curl/8.5.0', 'python-requests/2.32.3']) {
       await request.post('/v1/articles/story/views').set('user-agent', agent).expect(202)
@@ -38,7 +38,7 @@ describe('POST /v1/articles/{slug}/views', () => {
 
   it('counts a beacon whatever body navigator.sendBeacon sent: none, text, form data, JSON, a Blob', async () => {
     const { app, db, request } = await makeApp({
-      seed: (db) => { insertSection(db, 'news'); insertArticle(db, { slug: 'story', section: 'news' }) },
+      seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
     const bodies: Array<[string, string]> = [
       ['text/plain;charset=UTF-8', 'story'], ['application/x-www-form-urlencoded', 'a=1&b=2'],
@@ -58,7 +58,7 @@ describe('POST /v1/articles/{slug}/views', () => {
   it('answers 404 and counts nothing for an unknown, draft or scheduled story', async () => {
     const { app, db, request } = await makeApp({
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'draft', section: 'news', status: 'draft', publishedAt: null })
         insertArticle(db, { slug: 'scheduled', section: 'news', publishedAt: '2027-01-01T00:00:00.000Z' })
       },
@@ -74,7 +74,7 @@ describe('POST /v1/articles/{slug}/views', () => {
   it('limits beacons per client address with 429 and Retry-After', async () => {
     const { app, db, request } = await makeApp({
       env: { VIEWS_RATE_LIMIT: '3' },
-      seed: (db) => { insertSection(db, 'news'); insertArticle(db, { slug: 'story', section: 'news' }) },
+      seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
     for (let i = 0; i < 3; i++) await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(202)
     const res = await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(429)
@@ -90,7 +90,7 @@ describe('POST /v1/articles/{slug}/views', () => {
     const { app, db } = await makeApp({
       clock,
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         const id = insertArticle(db, { slug: 'story', section: 'news' })
         insertViews(db, id, Date.parse('2026-10-25T10:59:59.999Z'), 7)
         insertViews(db, id, Date.parse('2026-10-25T11:00:00.000Z'), 5)
@@ -109,7 +109,7 @@ describe('GET /v1/most-viewed', () => {
       clock,
       env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '10' },
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         for (const [i, slug] of ['first', 'second', 'third'].entries()) {
           ids.push(insertArticle(db, { slug, section: 'news', publishedAt: '2026-11-20T00:00:00.000Z' }))
           insertViews(db, ids[i]!, clock(), 30 - 10 * i)
@@ -135,8 +135,8 @@ describe('GET /v1/most-viewed', () => {
       clock,
       env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '10' },
       seed: (db) => {
-        insertSection(db, 'news')
-        sport = insertSection(db, 'sport')
+        insertSection(db, { slug: 'news' })
+        sport = insertSection(db, { slug: 'sport' })
         moved = insertArticle(db, { slug: 'moved', section: 'news', publishedAt: '2026-11-20T00:00:00.000Z' })
         insertViews(db, moved, clock(), 30)
         insertViews(db, insertArticle(db, { slug: 'stays', section: 'news', publishedAt: '2026-11-20T00:00:00.000Z' }), clock(), 10)
@@ -160,7 +160,7 @@ describe('GET /v1/most-viewed', () => {
     const { request, db } = await makeApp({
       clock,
       env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '0' },
-      seed: (db) => { insertSection(db, 'news'); id = insertArticle(db, { slug: 'story', section: 'news' }); insertViews(db, id, clock(), 1) },
+      seed: (db) => { insertSection(db, { slug: 'news' }); id = insertArticle(db, { slug: 'story', section: 'news' }); insertViews(db, id, clock(), 1) },
     })
     expect((await request.get('/v1/most-viewed').expect(200)).body.data[0].views).toBe(1)
     insertViews(db, id, clock(), 5)
@@ -172,9 +172,9 @@ describe('GET /v1/most-viewed', () => {
     const { request } = await makeApp({
       clock,
       seed: (db) => {
-        insertSection(db, 'news')
-        insertSection(db, 'news/world')
-        insertSection(db, 'sport')
+        insertSection(db, { slug: 'news' })
+        insertSection(db, { slug: 'world', parent: 'news' })
+        insertSection(db, { slug: 'sport' })
         const now = clock()
         const world = insertArticle(db, { slug: 'world', section: 'news/world', publishedAt: '2026-11-20T00:00:00.000Z' })
         const tieOld = insertArticle(db, { slug: 'tie-old', section: 'news', publishedAt: '2026-11-19T00:00:00.000Z' })
@@ -203,7 +203,7 @@ describe('GET /v1/most-viewed', () => {
     const { request } = await makeApp({
       clock,
       seed: (db) => {
-        insertSection(db, 'news')
+        insertSection(db, { slug: 'news' })
         const id = insertArticle(db, { slug: 'story', section: 'news' })
         insertViews(db, id, '2026-11-24T12:10:00.000Z', 1) // this hour
         insertViews(db, id, '2026-11-24T11:00:00.000Z', 2) // the hour containing now - 1h

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { generateOpenapi, openapiFile } from '../../src/cli/openapi.js'
 import { loadConfig } from '../../src/config.js'
+import { DATELINE_LOGO } from '../../src/http/openapi.js'
 import { makeApp } from '../helpers.js'
 
 describe('OpenAPI document', () => {
@@ -26,9 +27,24 @@ describe('OpenAPI document', () => {
     }
   })
 
+  it('names the MIT licence, as LICENSE and package.json do', async () => {
+    const { request } = await makeApp()
+    const res = await request.get('/openapi.json').expect(200)
+    expect(res.body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' })
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).license).toBe('MIT')
+    const licence = readFileSync('LICENSE', 'utf8')
+    expect(licence).toMatch(/^MIT License\n\nCopyright \(c\) 2026 Dateline contributors\n/)
+    expect(licence).toContain('Permission is hereby granted, free of charge')
+  })
+
   it('serves Swagger UI at /docs', async () => {
     const { request } = await makeApp()
     const res = await request.get('/docs/').expect(200)
     expect(res.text).toContain('swagger')
+    expect(res.text).toContain('<title>Dateline API</title>')
+    // the top bar's logo is Dateline's name, not the plugin's default Fastify logo
+    const initializer = await request.get('/docs/static/swagger-initializer.js').expect(200)
+    expect(initializer.text).toContain(`data:image/svg+xml;base64,${Buffer.from(DATELINE_LOGO).toString('base64')}`)
+    expect(initializer.text).not.toContain(readFileSync('node_modules/@fastify/swagger-ui/static/logo.svg').toString('base64'))
   })
 })

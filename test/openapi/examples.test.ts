@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { articleExample } from '../../src/articles/examples.js'
-import { readingTimeMinutes } from '../../src/articles/repository.js'
+import { readingTimeMinutes } from '../../src/articles/word-count.js'
 import { countWords } from '../../src/articles/word-count.js'
 import { openapiFile } from '../../src/cli/openapi.js'
 import { makeValidators } from '../security/operations.js'

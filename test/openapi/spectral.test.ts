@@ -28,6 +28,18 @@ function withProbe (probe: object) {
 const okResponses = { 201: { description: 'Created' }, 400: { description: 'Bad' }, 401: { description: 'No key' }, 500: { description: 'Failed' } }
 
 describe('OpenAPI lint ruleset', () => {
+  it('rejects a response that does not document Access-Control-Allow-Origin', async () => {
+    const errors = await spectralErrors(withProbe({
+      operationId: 'probe',
+      summary: 'Probe',
+      description: 'Probe',
+      tags: ['Operations'],
+      security: [{ bearer: [] }],
+      responses: { ...okResponses, 201: { description: 'Created', headers: { ETag: { schema: { type: 'string' } } } } },
+    }))
+    expect(errors).toEqual(['owasp:api8:2023-define-cors-origin'])
+  })
+
   it('rejects unbounded input strings, arrays and integers, and an unsecured write', async () => {
     const errors = await spectralErrors(withProbe({
       operationId: 'probe',
@@ -49,6 +61,7 @@ describe('OpenAPI lint ruleset', () => {
     }))
     expect(errors).toEqual(expect.arrayContaining([
       'dateline-input-string-limit', 'dateline-input-array-limit', 'dateline-input-integer-limit', 'owasp:api2:2023-write-restricted',
+      'owasp:api4:2023-integer-format',
     ]))
     expect(errors.filter((e) => e === 'dateline-input-string-limit')).toHaveLength(2)
   })
@@ -69,7 +82,7 @@ describe('OpenAPI lint ruleset', () => {
               properties: {
                 headline: { type: 'string', maxLength: 300 },
                 tags: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 10 } },
-                position: { type: 'integer', minimum: 0, maximum: 1000 },
+                position: { type: 'integer', format: 'int32', minimum: 0, maximum: 1000 },
               },
             },
           },

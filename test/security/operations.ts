@@ -5,12 +5,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import type { ValidateFunction } from 'ajv'
 import { expect } from 'vitest'
-import { syncArticleListing } from '../../src/articles/listing.js'
 import { generateOpenapi } from '../../src/cli/openapi.js'
 import { loadConfig } from '../../src/config.js'
 import type { Db } from '../../src/db/connection.js'
-import { articleAuthors, articles, articleTags, authors, sections, tags } from '../../src/db/schema.js'
 import { createApiKey, type ScopeName } from '../../src/keys/repository.js'
+import { insertArticles, insertAuthor, insertSection, insertTag } from '../fixtures.js'
 
 export interface Parameter { name: string, in: 'path' | 'query' | 'header' | 'cookie', required?: boolean, schema?: Record<string, unknown> }
 export interface Operation {
@@ -38,29 +37,30 @@ export const SECRET = { draftSlug: 'embargoed-budget-leak', draftHeadline: 'EMBA
 // seedNewsroom inserts the two unpublished stories third and fourth
 export const SECRET_IDS = [3, 4]
 
-// A few sections, tags, authors and articles written directly with drizzle.
+// A few sections, tags, authors and articles, written with the shared fixtures.
 export function seedNewsroom (db: Db) {
   const t = NOW - 86_400_000
-  db.transaction((tx) => {
-    const [news] = tx.insert(sections).values({ slug: 'news', name: 'News', path: 'news', createdAt: t, updatedAt: t }).returning().all()
-    const [world] = tx.insert(sections).values({ slug: 'world-news', name: 'World News', path: 'news/world-news', parentId: news!.id, createdAt: t, updatedAt: t }).returning().all()
-    const [tag] = tx.insert(tags).values({ slug: 'elections', name: 'Elections', type: 'topic', createdAt: t, updatedAt: t }).returning().all()
-    const [afp] = tx.insert(authors).values({ slug: 'afp', name: 'AFP', kind: 'agency', createdAt: t, updatedAt: t }).returning().all()
-    const stories = [
-      { slug: 'talks-resume', headline: 'Talks resume in Geneva', status: 'published' as const, publishedAt: t },
-      { slug: 'flood-warning', headline: 'Flood warning for the coast', status: 'published' as const, publishedAt: t + 3_600_000 },
-      { slug: SECRET.draftSlug, headline: SECRET.draftHeadline, status: 'draft' as const, publishedAt: null },
-      { slug: SECRET.scheduledSlug, headline: SECRET.scheduledHeadline, status: 'published' as const, publishedAt: NOW + 86_400_000 },
-    ]
-    for (const story of stories) {
-      const body = JSON.stringify([{ type: 'paragraph', text: `${story.headline}. Officials said more later.` }])
-      const [row] = tx.insert(articles).values({ ...story, body, byline: 'AFP', sectionId: world!.id, wordCount: 6, createdAt: t, updatedAt: t }).returning().all()
-      tx.insert(articleTags).values({ articleId: row!.id, tagId: tag!.id }).run()
-      tx.insert(articleAuthors).values({ articleId: row!.id, authorId: afp!.id }).run()
-      syncArticleListing(tx, row!.id)
-      if ((story.slug === SECRET.draftSlug || story.slug === SECRET.scheduledSlug) && !SECRET_IDS.includes(row!.id)) throw new Error('seedNewsroom: unexpected id')
-    }
-  })
+  insertSection(db, { slug: 'news', name: 'News' })
+  insertSection(db, { slug: 'world-news', name: 'World News', parent: 'news' })
+  insertTag(db, { slug: 'elections', name: 'Elections' })
+  insertAuthor(db, { slug: 'afp', name: 'AFP', kind: 'agency' })
+  const stories = [
+    { slug: 'talks-resume', headline: 'Talks resume in Geneva', status: 'published' as const, publishedAt: t },
+    { slug: 'flood-warning', headline: 'Flood warning for the coast', status: 'published' as const, publishedAt: t + 3_600_000 },
+    { slug: SECRET.draftSlug, headline: SECRET.draftHeadline, status: 'draft' as const, publishedAt: null },
+    { slug: SECRET.scheduledSlug, headline: SECRET.scheduledHeadline, status: 'published' as const, publishedAt: NOW + 86_400_000 },
+  ]
+  const ids = insertArticles(db, stories.map((story) => ({
+    ...story,
+    section: 'news/world-news',
+    body: [{ type: 'paragraph', text: `${story.headline}. Officials said more later.` }],
+    byline: 'AFP',
+    tags: ['elections'],
+    authors: ['afp'],
+    createdAt: t,
+    updatedAt: t,
+  })))
+  if (ids[2] !== SECRET_IDS[0] || ids[3] !== SECRET_IDS[1]) throw new Error('seedNewsroom: unexpected id')
 }
 
 // The document exactly as `npm run openapi` writes it (a test file needs it before any app exists).
