@@ -32,6 +32,13 @@ describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
     expect(result.sqliteCreated).toBe(false)
   })
 
+  it('a database that does not exist: exit 1, one line naming DATABASE_URL', async () => {
+    const missing = withDatabase(serverUrl!, 'dateline_test_never_created')
+    const result = await startWithDatabaseUrl(missing)
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim().split('\n')).toEqual(['DATABASE_URL: cannot use PostgreSQL at 127.0.0.1:5432/dateline_test_never_created: database "dateline_test_never_created" does not exist'])
+  })
+
   it('CLI commands other than migrate refuse with one line', async () => {
     const url = await createTestDatabase(serverUrl!)
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'keys', 'list'], {
