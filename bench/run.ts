@@ -148,7 +148,7 @@ function merge (loads: Load[]): Load {
 }
 
 function migrationNames () {
-  return readdirSync(join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort()
+  return readdirSync(join(root, 'migrations', 'sqlite')).filter((f) => f.endsWith('.sql')).sort()
 }
 
 function prepareDatabase (): { path: string, generated: Generated, generateMs: number } {

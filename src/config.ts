@@ -1,12 +1,24 @@
 // Every environment variable Dateline reads, in one zod schema. loadConfig is pure and fails fast.
 import { z } from 'zod'
 
+// Checked without echoing the value: a database URL carries a password.
+function isPostgresUrl (value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 
 export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_PATH: z.string().min(1).default('./data/dateline.db'),
+  // PostgreSQL instead of SQLite (not served yet: see "PostgreSQL (in progress)" in README.md)
+  DATABASE_URL: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL such as postgres://user:password@host:5432/dateline').optional(),
   DEMO_CONTENT: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -43,6 +55,8 @@ export type Config = {
   host: string
   port: number
   databasePath: string
+  // set: PostgreSQL at this URL instead of SQLite at databasePath
+  databaseUrl: string | undefined
   demoContent: boolean
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL']
   publicBaseUrl: string | undefined
@@ -85,14 +99,16 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     Object.entries(env).filter(([key, value]) => key in ConfigSchema.shape && value !== '')
   ))
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+    // one line per bad variable
+    const lines = result.error.issues.map((issue) => `Invalid configuration: ${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(lines.join('\n'))
   }
   const c = result.data
   return {
     host: c.HOST,
     port: c.PORT,
     databasePath: c.DATABASE_PATH,
+    databaseUrl: c.DATABASE_URL,
     demoContent: c.DEMO_CONTENT,
     logLevel: c.LOG_LEVEL,
     publicBaseUrl: c.PUBLIC_BASE_URL,

@@ -18,6 +18,21 @@ async function main () {
     }
     throw error
   }
+  if (config.databaseUrl) {
+    // the PostgreSQL engine has its schema and migrations, not yet its repositories: say so (after
+    // checking the URL leads to a usable server) rather than serve half an API. Imported here so
+    // that the SQLite start-up does not load the PostgreSQL driver.
+    const { checkPostgres, describeTarget, PgUnavailableError } = await import('./db/postgres/connection.js')
+    try {
+      await checkPostgres(config.databaseUrl)
+    } catch (error) {
+      if (!(error instanceof PgUnavailableError)) throw error
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    process.stderr.write(`DATABASE_URL: PostgreSQL at ${describeTarget(config.databaseUrl)} is reachable, but this version of Dateline cannot serve from PostgreSQL yet (only \`npm run cli -- migrate\` works on it); unset DATABASE_URL to serve from SQLite at DATABASE_PATH\n`)
+    process.exit(1)
+  }
   const db = openDb({ path: config.databasePath })
   runMigrations(db)
   if (config.demoContent) seedDemoContentIfEmpty(db)

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 
-// the articles_fts tokenizer (migrations/0001_search.sql) without `porter`, which only stems tokens
+// the articles_fts tokenizer (migrations/sqlite/0001_search.sql) without `porter`, which only stems tokens
 export const TOKENIZE = 'unicode61 remove_diacritics 2'
 export const FIRST = 0x80
 export const LAST = 0x10ffff

@@ -1,6 +1,6 @@
 // Article documents: the stored rendered answer of GET /v1/articles/{slug} (body in each content
 // coding, validators, surrogate keys), read by slug and filled lazily after a render. Exact by
-// construction: the triggers of migrations/0002_article_documents.sql delete the documents a write
+// construction: the triggers of migrations/sqlite/0002_article_documents.sql delete the documents a write
 // affects and bump content_version in the writer's own transaction, whatever the connection, and a
 // fill only lands when content_version still has the value read before the render.
 import type Database from 'better-sqlite3'

@@ -11,10 +11,14 @@ import { seed } from './seed.js'
 
 type Command = (args: string[], ctx: { config: ReturnType<typeof loadConfig> }) => Promise<void> | void
 
-const commands: Record<string, { summary: string, run: Command }> = {
+// `postgres`: what the command does when DATABASE_URL is set ('own': it handles it; 'none': it
+// uses no database; absent: not available on PostgreSQL yet)
+const commands: Record<string, { summary: string, run: Command, postgres?: 'own' | 'none' }> = {
   migrate: {
     summary: 'apply pending database migrations',
-    run: (_args, { config }) => {
+    postgres: 'own',
+    run: async (_args, { config }) => {
+      if (config.databaseUrl) return migratePostgres(config.databaseUrl)
       const db = openDb({ path: config.databasePath })
       try { runMigrations(db) } finally { closeDb(db) }
       console.log(`migrations applied to ${config.databasePath}`)
@@ -23,9 +27,22 @@ const commands: Record<string, { summary: string, run: Command }> = {
   seed: { summary: 'load the demo content (on a database without articles)', run: seed },
   import: { summary: 'import wordpress FILE.xml: import a WordPress export (WXR)', run: importCommand },
   keys: { summary: 'manage API keys: keys create --name NAME --scopes a,b | keys list | keys revoke NAME', run: keys },
-  openapi: { summary: 'regenerate openapi/openapi.json from the routes', run: writeOpenapi },
+  openapi: { summary: 'regenerate openapi/openapi.json from the routes', run: writeOpenapi, postgres: 'none' },
   backup: { summary: 'backup PATH: consistent copy of the live database, integrity-checked', run: backup },
   restore: { summary: 'restore PATH: replace the (stopped) database with a verified backup', run: restore },
+}
+
+// Imported only when DATABASE_URL is set, so SQLite commands do not load the PostgreSQL driver.
+async function migratePostgres (url: string) {
+  const { closePg, describeTarget, openPg } = await import('../db/postgres/connection.js')
+  const { runPostgresMigrations } = await import('../db/postgres/migrate.js')
+  const db = openPg({ url, max: 1 })
+  try {
+    const { applied } = await runPostgresMigrations(db, url)
+    console.log(`migrations applied to PostgreSQL at ${describeTarget(url)} (${applied.length ? `this run: ${applied.join(', ')}` : 'none pending'})`)
+  } finally {
+    await closePg(db).catch(() => {})
+  }
 }
 
 function usage (): string {
@@ -57,10 +74,15 @@ async function main (argv: string[]) {
     }
     throw error
   }
+  if (config.databaseUrl && !command.postgres) {
+    console.error(`DATABASE_URL: \`${name}\` is not available on PostgreSQL yet in this version of Dateline (only \`migrate\` is); unset DATABASE_URL to use SQLite at DATABASE_PATH`)
+    process.exitCode = 1
+    return
+  }
   try {
     await command.run(args, { config })
   } catch (error) {
-    if (!(error instanceof BackupError)) throw error
+    if (!(error instanceof BackupError) && !(error instanceof Error && error.name === 'MigrationError')) throw error
     console.error(error.message)
     process.exitCode = 1
   }

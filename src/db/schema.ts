@@ -175,7 +175,7 @@ export const pageViews = sqliteTable('page_views', {
 
 // The rendered delivery document of a live article (the read model GET /v1/articles/{slug} serves
 // without rendering): body in each content coding plus its validators. Filled lazily by the first
-// rendered answer; deleted by triggers (migrations/0002_article_documents.sql) in the same
+// rendered answer; deleted by triggers (migrations/sqlite/0002_article_documents.sql) in the same
 // transaction as every write the document depends on. See articles/documents.ts.
 export const articleDocuments = sqliteTable('article_documents', {
   articleId: integer('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade' }),

@@ -1,4 +1,4 @@
-// Full-text search over articles_fts (see migrations/0001_search.sql), ranked by relevance blended
+// Full-text search over articles_fts (see migrations/sqlite/0001_search.sql), ranked by relevance blended
 // with recency, with the /v1/articles filters and a (score, id) keyset cursor.
 import escapeHtml from 'escape-html'
 import { and, inArray, sql, type SQL } from 'drizzle-orm'

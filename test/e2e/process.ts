@@ -1,6 +1,9 @@
 // Harness for end-to-end tests against the real server process: spawn on a given database, wait
 // for its listen line, kill it with a signal, inspect the database file afterwards.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
@@ -49,6 +52,27 @@ export async function startServer (databasePath: string, env: Record<string, str
   const listening = await waitForLog((line) => /^Server listening at http:\/\/127\.0\.0\.1:/.test(String(line.msg)))
   const baseUrl = String(listening.msg).replace('Server listening at ', '')
   return { child, baseUrl, logs, exited, waitForLog }
+}
+
+// The real server with DATABASE_URL set, run to its exit (this version stops when DATABASE_URL is
+// set); DATABASE_PATH points into a fresh folder, and sqliteCreated tells whether anything appeared.
+export function startWithDatabaseUrl (url: string): Promise<{ code: number | null, stdout: string, stderr: string, sqliteCreated: boolean }> {
+  const dir = mkdtempSync(join(tmpdir(), 'dateline-pg-'))
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, DATABASE_URL: url, DATABASE_PATH: join(dir, 'db', 'dateline.db'), PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => { stdout += chunk })
+    child.stderr.on('data', (chunk) => { stderr += chunk })
+    child.once('exit', (code) => {
+      const sqliteCreated = existsSync(join(dir, 'db'))
+      rmSync(dir, { recursive: true, force: true })
+      resolve({ code, stdout, stderr, sqliteCreated })
+    })
+  })
 }
 
 export async function stopServer (server: ServerProcess, signal: NodeJS.Signals) {

@@ -12,6 +12,7 @@ const DRIZZLE_INSERT = /\.insert\((sections|tags|authors|articles|articleListing
 const WRITES_UNDER_TEST: Record<string, string> = {
   'test/articles/documents-writes.test.ts': 'every writer, SQL included, must fire the document triggers',
   'test/http/response-cache.test.ts': 'a write behind the response cache\'s back',
+  'test/postgres/search.test.ts': 'PostgreSQL rows written by SQL: the tsvector triggers are the subject (no PostgreSQL repositories yet)',
 }
 
 function testFiles (dir: string): string[] {

@@ -1,0 +1,79 @@
+// PostgreSQL for tests: TEST_DATABASE_URL names a role that may create databases and roles on a
+// PostgreSQL 15+ server (`export TEST_DATABASE_URL=$(bash .ci/postgres)` sets one up; .ci/run does).
+// Each test file gets databases of its own (createTestDatabase), dropped after the file.
+// Without TEST_DATABASE_URL, or with a server that does not answer, the PostgreSQL tests are skipped
+// with a printed reason, except under CI=true, where that fails the file.
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { afterAll } from 'vitest'
+
+const onCi = process.env.CI === 'true' || process.env.CI === '1'
+
+// The server URL to test against, or undefined (reason printed) when there is none outside CI.
+export async function testPostgresUrl (): Promise<string | undefined> {
+  const url = process.env.TEST_DATABASE_URL
+  const unavailable = (reason: string) => {
+    if (onCi) throw new Error(`CI=true but ${reason}: .ci/run must start PostgreSQL (bash .ci/postgres)`)
+    console.warn(`PostgreSQL tests skipped: ${reason} (export TEST_DATABASE_URL=$(bash .ci/postgres) to run them)`)
+    return undefined
+  }
+  if (!url) return unavailable('TEST_DATABASE_URL is not set')
+  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} })
+  try {
+    await sql`select 1`
+    return url
+  } catch (error) {
+    return unavailable(`PostgreSQL at TEST_DATABASE_URL does not answer (${(error as Error).message})`)
+  } finally {
+    await sql.end({ timeout: 1 })
+  }
+}
+
+// The same server and credentials, another database (or role and password).
+export function withDatabase (url: string, database: string, credentials?: { user: string, password: string }): string {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  if (credentials) {
+    u.username = encodeURIComponent(credentials.user)
+    u.password = encodeURIComponent(credentials.password)
+  }
+  return u.toString()
+}
+
+// registered when a test file imports this module (a hook registered inside a test never runs)
+const cleanups: Array<() => Promise<void>> = []
+afterAll(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!()
+})
+
+function registerCleanup (cleanup: () => Promise<void>) {
+  cleanups.push(cleanup)
+}
+
+// Runs statements as the TEST_DATABASE_URL role on its own database.
+export async function asAdmin<T> (url: string, run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(url, { max: 2, onnotice: () => {} })
+  try {
+    return await run(sql)
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+}
+
+// A new empty database (dateline_test_<random>), dropped (with any connection left) after the file.
+// Call it in beforeAll or in a test.
+export async function createTestDatabase (url: string): Promise<string> {
+  const name = `dateline_test_${randomBytes(6).toString('hex')}`
+  await asAdmin(url, (sql) => sql.unsafe(`create database ${name}`))
+  registerCleanup(() => asAdmin(url, (sql) => sql.unsafe(`drop database if exists ${name} with (force)`)).then(() => {}))
+  return withDatabase(url, name)
+}
+
+// A login role with no privilege beyond PUBLIC's (so no CREATE on any database), dropped after the file.
+export async function createPlainRole (url: string): Promise<{ user: string, password: string }> {
+  const user = `dateline_test_role_${randomBytes(6).toString('hex')}`
+  const password = randomBytes(12).toString('hex')
+  await asAdmin(url, (sql) => sql.unsafe(`create role ${user} login password '${password}'`))
+  registerCleanup(() => asAdmin(url, (sql) => sql.unsafe(`drop role if exists ${user}`)).then(() => {}))
+  return { user, password }
+}

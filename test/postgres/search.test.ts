@@ -1,0 +1,127 @@
+// PostgreSQL full-text search (migrations/postgres/0001_search.sql) on a real server: the `dateline`
+// text search configuration, the articles_search triggers, and the same indexed text as SQLite's
+// articles_fts.
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeDb, openDb } from '../../src/db/connection.js'
+import { runMigrations } from '../../src/db/migrate.js'
+import { closePg, openPg, type PgDb } from '../../src/db/postgres/connection.js'
+import { runPostgresMigrations } from '../../src/db/postgres/migrate.js'
+import { articles, articlesSearch, sections } from '../../src/db/postgres/schema.js'
+import * as sqliteSchema from '../../src/db/schema.js'
+import { createTestDatabase, testPostgresUrl } from '../postgres.js'
+
+const serverUrl = await testPostgresUrl()
+
+describe.skipIf(!serverUrl)('PostgreSQL search', () => {
+  let db: PgDb
+  let sectionId: number
+
+  beforeAll(async () => {
+    const url = await createTestDatabase(serverUrl!)
+    db = openPg({ url, max: 2 })
+    await runPostgresMigrations(db, url)
+    const [section] = await db.insert(sections).values({ slug: 'news', name: 'News', path: 'news', createdAt: 0, updatedAt: 0 }).returning()
+    sectionId = section!.id
+  })
+  afterAll(async () => {
+    if (db) await closePg(db)
+  })
+
+  let n = 0
+  async function insertArticle (fields: { headline: string, standfirst?: string | null, body?: unknown[] }) {
+    const [row] = await db.insert(articles).values({
+      slug: `story-${++n}`, headline: fields.headline, standfirst: fields.standfirst ?? null, body: fields.body ?? [], sectionId, createdAt: 0, updatedAt: 0,
+    }).returning({ id: articles.id })
+    return row!.id
+  }
+
+  // ids of the articles whose document matches the search box text (websearch syntax)
+  async function search (q: string): Promise<number[]> {
+    const rows = await db.select({ id: articlesSearch.articleId }).from(articlesSearch)
+      .where(sql`${articlesSearch.document} @@ websearch_to_tsquery('dateline', ${q})`).orderBy(articlesSearch.articleId)
+    return rows.map((r) => r.id)
+  }
+
+  async function documentOf (id: number): Promise<string | undefined> {
+    const [row] = await db.select({ document: articlesSearch.document }).from(articlesSearch).where(eq(articlesSearch.articleId, id))
+    return row?.document
+  }
+
+  it('the dateline configuration ignores accents both ways and stems English words', async () => {
+    const accented = await insertArticle({ headline: 'A new café opens in Raqqā' })
+    const plain = await insertArticle({ headline: 'Cafe owners meet' })
+    const running = await insertArticle({ headline: 'Running for office' })
+    expect(await search('cafe')).toEqual([accented, plain])
+    expect(await search('café')).toEqual([accented, plain])
+    expect(await search('CAFÉS')).toEqual([accented, plain])
+    expect(await search('raqqa')).toEqual([accented])
+    expect(await search('run')).toEqual([running])
+    expect(await search('runs')).toEqual([running])
+    const [row] = await db.execute<{ lexemes: string }>(sql`select to_tsvector('dateline', 'Naïve résumés running') :: text as lexemes`)
+    expect(row!.lexemes).toBe('\'naiv\':1 \'resum\':2 \'run\':3')
+  })
+
+  it('the trigger indexes an article on insert and keeps it current on every update, in the same transaction', async () => {
+    const id = await insertArticle({ headline: 'Harbour strike', standfirst: 'Dockers walk out', body: [{ type: 'paragraph', text: 'Cranes stood idle.' }] })
+    // headline weight A, standfirst B, body C
+    expect(await documentOf(id)).toBe('\'crane\':5C \'docker\':3B \'harbour\':1A \'idl\':7C \'stood\':6C \'strike\':2A \'walk\':4B')
+
+    await db.update(articles).set({ headline: 'Airport strike' }).where(eq(articles.id, id))
+    expect(await search('harbour')).toEqual([])
+    expect(await search('airport')).toEqual([id])
+
+    await db.update(articles).set({ standfirst: null, body: [{ type: 'heading', level: 2, text: 'Runways closed' }] }).where(eq(articles.id, id))
+    expect(await search('dockers')).toEqual([])
+    expect(await search('cranes')).toEqual([])
+    expect(await search('runway')).toEqual([id])
+
+    // a write that rolls back leaves the document as it was
+    await expect(db.transaction(async (tx) => {
+      await tx.update(articles).set({ headline: 'Seaport strike' }).where(eq(articles.id, id))
+      expect(await tx.select({ id: articlesSearch.articleId }).from(articlesSearch).where(sql`${articlesSearch.document} @@ to_tsquery('dateline', 'seaport')`)).toEqual([{ id }])
+      throw new Error('roll back')
+    })).rejects.toThrow('roll back')
+    expect(await search('seaport')).toEqual([])
+
+    // columns outside the document do not rewrite it (the trigger's WHEN), and the document stays
+    const version = async () => (await db.execute<{ xmin: string }>(sql`select xmin::text from articles_search where article_id = ${id}`))[0]?.xmin
+    const before = await version()
+    expect(before).toBeDefined()
+    await db.update(articles).set({ status: 'published', publishedAt: 1, wordCount: 3 }).where(eq(articles.id, id))
+    await db.update(articles).set({ headline: 'Airport strike' }).where(eq(articles.id, id))
+    expect(await version()).toBe(before)
+
+    await db.delete(articles).where(eq(articles.id, id))
+    expect(await documentOf(id)).toBeUndefined()
+  })
+
+  it('indexes the same body text as SQLite\'s articles_fts (text, captions, alt, titles, attributions, list items)', async () => {
+    const bodies: unknown[][] = [
+      [
+        { type: 'paragraph', text: 'First paragraph.' },
+        { type: 'heading', level: 2, text: 'A heading' },
+        { type: 'image', src: 'https://media.example.com/a.jpg', alt: 'Alt text', caption: 'A caption', credit: 'AFP' },
+        { type: 'quote', text: 'Words spoken', attribution: 'A speaker' },
+        { type: 'list', ordered: false, items: ['one', 'two', 'three'] },
+        { type: 'embed', provider: 'youtube', url: 'https://www.youtube.com/watch?v=x', title: 'Video title' },
+      ],
+      [],
+      [{ type: 'paragraph', text: 'Only one' }],
+      [{ type: 'image', src: 'https://media.example.com/b.jpg' }, { type: 'paragraph', text: 'After an image without text' }],
+    ]
+    const sqlite = openDb({ path: ':memory:' })
+    try {
+      runMigrations(sqlite)
+      const section = sqlite.insert(sqliteSchema.sections).values({ slug: 'news', name: 'News', path: 'news', createdAt: 0, updatedAt: 0 }).returning().get()
+      for (const [i, body] of bodies.entries()) {
+        const row = sqlite.insert(sqliteSchema.articles).values({ slug: `s${i}`, headline: 'H', body: JSON.stringify(body), sectionId: section.id, createdAt: 0, updatedAt: 0 }).returning().get()
+        const expected = sqlite.$client.prepare('select body_text from articles_fts where rowid = ?').pluck().get(row.id)
+        const [actual] = await db.execute<{ text: string }>(sql`select articles_body_text(${JSON.stringify(body)}::jsonb) as text`)
+        expect(actual!.text, JSON.stringify(body)).toBe(expected)
+      }
+    } finally {
+      closeDb(sqlite)
+    }
+  })
+})
