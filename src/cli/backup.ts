@@ -1,10 +1,12 @@
 // `npm run cli -- backup PATH` and `restore PATH`: a consistent online copy of the database through
 // SQLite's backup API (safe while the server serves and writes), verified by integrity_check.
 import { copyFileSync, existsSync, openSync, fsyncSync, closeSync, renameSync, rmSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Config } from '../config.js'
 import { closeDb, openDb } from '../db/connection.js'
 import { runMigrations } from '../db/migrate.js'
+import { CommandError } from './errors.js'
 
 export interface DatabaseSummary {
   path: string
@@ -15,7 +17,7 @@ export interface DatabaseSummary {
   articles: number
 }
 
-export class BackupError extends Error {}
+export class BackupError extends CommandError {}
 
 // Opens a database file on its own, runs integrity_check and counts what it holds.
 export function inspectDatabaseFile (path: string): DatabaseSummary {
@@ -99,6 +101,7 @@ export async function backup (args: string[], { config }: { config: Config }) {
   const [dest] = args
   if (!dest) throw new BackupError('usage: npm run cli -- backup PATH')
   if (existsSync(dest)) throw new BackupError(`${dest} already exists; choose a new file name`)
+  if (!existsSync(dirname(dest))) throw new BackupError(`directory ${dirname(dest)} does not exist; create it first`)
   const db = openDb({ path: config.databasePath })
   try {
     runMigrations(db)
