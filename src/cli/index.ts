@@ -1,11 +1,13 @@
-// `npm run cli -- <command>`: the command-line tool. Reads the same environment as the server and
-// applies pending migrations before any command.
+#!/usr/bin/env node
+// `npm run cli -- <command>` (compiled: `dateline <command>`, the package's bin): the command-line
+// tool. Reads the same environment as the server and applies pending migrations before any command.
 import { loadConfig, ConfigError } from '../config.js'
 import { closeDb, openDb } from '../db/connection.js'
 import { runMigrations } from '../db/migrate.js'
 import { importCommand } from './import.js'
 import { keys } from './keys.js'
-import { backup, BackupError, restore } from './backup.js'
+import { backup, restore } from './backup.js'
+import { CommandError } from './errors.js'
 import { writeOpenapi } from './openapi.js'
 import { seed } from './seed.js'
 
@@ -27,7 +29,7 @@ const commands: Record<string, { summary: string, run: Command, postgres?: 'own'
   seed: { summary: 'load the demo content (on a database without articles)', run: seed },
   import: { summary: 'import wordpress FILE.xml: import a WordPress export (WXR)', run: importCommand },
   keys: { summary: 'manage API keys: keys create --name NAME --scopes a,b | keys list | keys revoke NAME', run: keys },
-  openapi: { summary: 'regenerate openapi/openapi.json from the routes', run: writeOpenapi, postgres: 'none' },
+  openapi: { summary: 'regenerate openapi/openapi.json from the routes (development, in a source checkout)', run: writeOpenapi, postgres: 'none' },
   backup: { summary: 'backup PATH: consistent copy of the live database, integrity-checked', run: backup },
   restore: { summary: 'restore PATH: replace the (stopped) database with a verified backup', run: restore },
 }
@@ -46,7 +48,7 @@ async function migratePostgres (url: string) {
 }
 
 function usage (): string {
-  return ['usage: npm run cli -- <command> [args]', '', 'commands:',
+  return ['usage: npm run cli -- <command> [args]   (compiled, as in the container image: dateline <command> [args])', '', 'commands:',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`),
     `  ${'help'.padEnd(16)}print this list`].join('\n')
 }
@@ -82,7 +84,7 @@ async function main (argv: string[]) {
   try {
     await command.run(args, { config })
   } catch (error) {
-    if (!(error instanceof BackupError) && !(error instanceof Error && error.name === 'MigrationError')) throw error
+    if (!(error instanceof CommandError) && !(error instanceof Error && error.name === 'MigrationError')) throw error
     console.error(error.message)
     process.exitCode = 1
   }

@@ -87,6 +87,28 @@ describe('backup', () => {
     expect(stdout).toMatch(/written to .*copy\.db: \d+ pages of \d+ bytes \(\d+ bytes\), 3 articles, integrity ok/)
     expect(articleIds(join(dir, 'copy.db'))).toEqual([1, 2, 3])
   })
+
+  it('names a missing target directory in one line with exit code 1, not a stack trace', async () => {
+    const dir = tempDir()
+    newDatabase(join(dir, 'live.db'))
+    const failure = await promisify(execFile)('node_modules/.bin/tsx', ['src/cli/index.ts', 'backup', join(dir, 'nowhere', 'copy.db')], {
+      env: { ...process.env, DATABASE_PATH: join(dir, 'live.db'), DEMO_CONTENT: 'false' },
+    }).then(() => null, (error: { code: number, stderr: string }) => error)
+    expect(failure?.code).toBe(1)
+    expect(failure?.stderr.trim()).toBe(`directory ${join(dir, 'nowhere')} does not exist; create it first`)
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false)
+  })
+
+  it('names a target directory that is a file, in one line with exit code 1', async () => {
+    const dir = tempDir()
+    newDatabase(join(dir, 'live.db'))
+    writeFileSync(join(dir, 'file'), 'x')
+    const failure = await promisify(execFile)('node_modules/.bin/tsx', ['src/cli/index.ts', 'backup', join(dir, 'file', 'copy.db')], {
+      env: { ...process.env, DATABASE_PATH: join(dir, 'live.db'), DEMO_CONTENT: 'false' },
+    }).then(() => null, (error: { code: number, stderr: string }) => error)
+    expect(failure?.code).toBe(1)
+    expect(failure?.stderr.trim()).toBe(`${join(dir, 'file')} is not a directory`)
+  })
 })
 
 describe('restore', () => {

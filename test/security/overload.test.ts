@@ -3,8 +3,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import { makeApp } from '../helpers.js'
 
-// Documented in README ("Overload"): the whole test process, app included, during the burst.
-const RSS_CEILING_BYTES = 300 * 1024 * 1024
+// Documented in README ("Overload"): how much the whole test process (server and client) grows
+// during the burst. The growth, not the total: before the burst the same process holds about 135 MB
+// RSS on Node 20 and 250 MB on Node 24 (with a similar JS heap), so a total ceiling measures the
+// Node version more than the server.
+const RSS_GROWTH_CEILING_BYTES = 150 * 1024 * 1024
 const BURST = 2000
 
 function blockEventLoop (ms: number) {
@@ -53,13 +56,14 @@ describe('overload', () => {
     expect(app.isUnderPressure()).toBe(false)
   })
 
-  it(`answers a burst of ${BURST} concurrent requests with only 200, 404 or 503 and stays under ${RSS_CEILING_BYTES / 1024 / 1024} MB RSS`, async () => {
+  it(`answers a burst of ${BURST} concurrent requests with only 200, 404 or 503 and grows by less than ${RSS_GROWTH_CEILING_BYTES / 1024 / 1024} MB RSS`, async () => {
     const { app } = await makeApp({
       env: { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '50', OVERLOAD_SAMPLE_INTERVAL_MS: '100' },
     })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const { port } = app.server.address() as { port: number }
-    let peakRss = process.memoryUsage().rss
+    const startRss = process.memoryUsage().rss
+    let peakRss = startRss
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss) }, 20)
     // the client's own buffers count in this process's RSS too, so keep responses small
     const paths = ['/healthz', '/readyz', '/v1/no-such-route', '/v1/articles']
@@ -71,9 +75,10 @@ describe('overload', () => {
       }))
       peakRss = Math.max(peakRss, process.memoryUsage().rss)
       const counts = statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {})
-      console.log(`burst of ${BURST}: statuses ${JSON.stringify(counts)}, peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`)
+      const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0)
+      console.log(`burst of ${BURST} on Node ${process.versions.node}: statuses ${JSON.stringify(counts)}, RSS ${mb(startRss)} MB before, peak ${mb(peakRss)} MB (+${mb(peakRss - startRss)} MB)`)
       expect(statuses.filter((s) => ![200, 404, 503].includes(s))).toEqual([])
-      expect(peakRss).toBeLessThan(RSS_CEILING_BYTES)
+      expect(peakRss - startRss).toBeLessThan(RSS_GROWTH_CEILING_BYTES)
     } finally {
       clearInterval(sampler)
     }
