@@ -39,7 +39,12 @@ const articleSql = (live: boolean) => `
 const LIVE_ARTICLE = articleSql(true)
 const ANY_ARTICLE = articleSql(false)
 
-type ArticleRow = SummaryRow & { body: string, wordCount: number, sectionId: number, authors: string, tags: string, relatedIds: string, breadcrumbs: string }
+export type ArticleRow = SummaryRow & { body: string, wordCount: number, sectionId: number, authors: string, tags: string, relatedIds: string, breadcrumbs: string }
+
+// The live article's row as the statement gives it (JSON columns still text), for the rendering fast path.
+export function findLiveArticleRow (db: Db, slug: string, now: number): ArticleRow | undefined {
+  return statement(db, LIVE_ARTICLE).get({ slug, now }) as ArticleRow | undefined
+}
 
 export function findArticleBySlug (db: Db, slug: string, { now, preview = false }: Visibility): Article | undefined {
   const row = (preview ? statement(db, ANY_ARTICLE).get({ slug }) : statement(db, LIVE_ARTICLE).get({ slug, now })) as ArticleRow | undefined

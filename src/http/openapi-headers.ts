@@ -15,7 +15,7 @@ const headers: Record<string, HeaderObject> = {
   Vary: { description: '`accept-encoding` (and `Origin` when CORS is limited to listed origins).', schema: { type: 'string' } },
   XRequestId: { description: 'The request id: the client\'s `X-Request-Id` when it is 1–128 characters of `A-Z a-z 0-9 . _ : @ -`, else a new UUID. Also in every problem body.', schema: { type: 'string' } },
   RecordETag: { description: 'The state of the record this write left behind (strong). Send it back as `If-Match` to make a later change only if nobody changed the record in between.', schema: { type: 'string' } },
-  ServerTiming: { description: 'Time spent: `handler`, `db`, `render`, `total` in milliseconds; `cache;desc=hit` for an answer from the in-process response cache; `doc;desc=stored` with `db` and `total` for an article answered from its stored document (see ARTICLE_DOCUMENTS).', schema: { type: 'string' } },
+  ServerTiming: { description: 'Time spent: `handler`, `db`, `render`, `total` in milliseconds; `cache;desc=hit` for an answer from the in-process response cache.', schema: { type: 'string' } },
 }
 
 // operations that send the written record's ETag, and on which responses (a 412 sends the current one)
