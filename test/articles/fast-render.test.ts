@@ -141,11 +141,16 @@ describe('the article fast path', () => {
     expect(metrics).toContain('http_requests_total{method="GET",route="/v1/articles/:article",status="304"} 1')
   })
 
-  it('fills the response cache with its answer, which the next write to the article takes away', async () => {
+  it('fills the response cache from the second read of a URL on, and the next write to the article takes it away', async () => {
     const t = await newsroom({ RESPONSE_CACHE: 'true' })
     const { id, slug } = await publishedStory(t)
+    const first = await t.request.get(`/v1/articles/${slug}`).set('accept-encoding', 'br').expect(200)
+    expect(first.headers['x-cache']).toBe('MISS')
+    expect(t.app.responseCache!.size).toBe(0)
     const rendered = await t.request.get(`/v1/articles/${slug}`).set('accept-encoding', 'br').expect(200)
     expect(rendered.headers['x-cache']).toBe('MISS')
+    expect(t.app.responseCache!.size).toBe(1)
+    expect(rendered.text).toBe(first.text)
     const hit = await t.request.get(`/v1/articles/${slug}`).set('accept-encoding', 'br').expect(200)
     expect(hit.headers['x-cache']).toBe('HIT')
     expect(hit.text).toBe(rendered.text)
@@ -155,5 +160,12 @@ describe('the article fast path', () => {
     const fresh = await t.request.get(`/v1/articles/${slug}`).expect(200)
     expect(fresh.headers['x-cache']).toBe('MISS')
     expect(fresh.body.headline).toBe('Talks collapse')
+    // a first read again (its admission was used): stored on the next one, then a hit
+    expect(t.app.responseCache!.size).toBe(0)
+    await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(t.app.responseCache!.size).toBe(1)
+    const again = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(again.headers['x-cache']).toBe('HIT')
+    expect(again.body.headline).toBe('Talks collapse')
   })
 })
