@@ -54,12 +54,56 @@ const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.len
 // request once, as it does for the ceiling) or a function drawing one per request (random reads
 // over the whole database, where building every request costs the load generator more).
 type Paths = readonly string[] | (() => string)
-interface Scenario { name: string, method?: 'GET' | 'POST', paths: Paths, warm?: boolean }
+// origin: report the database size before and after, and the response cache's hits (from /metrics)
+interface Scenario { name: string, method?: 'GET' | 'POST', paths: Paths, warm?: boolean, origin?: boolean }
 
-function scenarios (g: Generated): Scenario[] {
+// Every live article, newest first (read once per run, only when an origin scenario is selected).
+let liveSlugs: string[] | undefined
+function allLiveSlugs (path: string): string[] {
+  if (liveSlugs) return liveSlugs
+  const db = new Database(path, { readonly: true })
+  try {
+    liveSlugs = db.prepare("select slug from articles where status = 'published' and published_at <= ? order by published_at desc, id desc")
+      .pluck().all(Date.now()) as string[]
+  } finally {
+    db.close()
+  }
+  return liveSlugs
+}
+
+// Each live article once, in a shuffled order (then the same order again: a run longer than the
+// database cycles, and the response cache, far smaller than the database, holds none of them by then).
+function coldReads (slugs: readonly string[]): () => string {
+  const order = Uint32Array.from(slugs.keys())
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    const t = order[i]!; order[i] = order[j]!; order[j] = t
+  }
+  let next = 0
+  return () => `/v1/articles/${slugs[order[next++ % order.length]!]!}`
+}
+
+// What reaches the origin behind a CDN: reads Zipf-distributed (s = 1) over every live article by
+// recency rank (rank 1 the newest), the hottest 1% of ranks answered by the CDN and never sent. For
+// s = 1, P(rank <= k) ~ ln(k + 1) / ln(N + 1), so rank = (N + 1)^u - 1 with u uniform, drawn above the
+// hottest 1%.
+function behindCdn (slugs: readonly string[]): () => string {
+  const n = slugs.length
+  const logN = Math.log(n + 1)
+  const low = Math.log(Math.ceil(n / 100) + 1) / logN
+  return () => {
+    const u = low + Math.random() * (1 - low)
+    const rank = Math.min(n - 1, Math.floor(Math.exp(u * logN)) - 1)
+    return `/v1/articles/${slugs[rank]!}`
+  }
+}
+
+function scenarios (g: Generated, path: string): Scenario[] {
   const all: Scenario[] = [
     { name: 'article by slug (hot 10)', paths: g.hotSlugs.map((slug) => `/v1/articles/${slug}`) },
     { name: 'article by slug (random)', paths: () => `/v1/articles/${pick(g.publishedSlugs)}` },
+    { name: 'article by slug (cold)', paths: () => '', origin: true },
+    { name: 'origin behind a CDN', paths: () => '', origin: true },
     { name: 'latest list', paths: ['/v1/articles?limit=20'] },
     { name: 'section list (descendants)', paths: g.sectionPaths.map((path) => `/v1/articles?section=${path}&limit=20`) },
     { name: 'search', paths: g.searchTerms.map((term) => `/v1/search?q=${encodeURIComponent(term)}&limit=20`) },
@@ -68,7 +112,25 @@ function scenarios (g: Generated): Scenario[] {
     { name: 'view beacons', method: 'POST', paths: () => `/v1/articles/${pick(g.publishedSlugs)}/views`, warm: false },
   ]
   const only = opts.only ? new RegExp(opts.only, 'i') : undefined
-  return only ? all.filter((s) => only.test(s.name)) : all
+  const chosen = only ? all.filter((s) => only.test(s.name)) : all
+  // the live slugs are read only when an origin scenario runs (1,000,000 of them take a second)
+  for (const s of chosen) {
+    if (s.name === 'article by slug (cold)') s.paths = coldReads(allLiveSlugs(path))
+    if (s.name === 'origin behind a CDN') s.paths = behindCdn(allLiveSlugs(path))
+  }
+  return chosen
+}
+
+// The database's bytes on disk: the main file and its write-ahead log.
+function databaseBytes (path: string): number {
+  return [path, `${path}-wal`].reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0)
+}
+
+// The response cache's hit and miss counters from the server's /metrics.
+async function cacheCounters (port: number): Promise<{ hits: number, misses: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0)
+  return { hits: read('dateline_response_cache_hits_total'), misses: read('dateline_response_cache_misses_total') }
 }
 
 const firstPath = (paths: Paths) => typeof paths === 'function' ? paths() : paths[0]!
@@ -227,8 +289,10 @@ async function main () {
       await loadCeiling()
     }
     let views: { before: number, accepted: number } | undefined
-    for (const s of scenarios(generated)) {
+    for (const s of scenarios(generated, path)) {
       const method = s.method ?? 'GET'
+      const bytesBefore = databaseBytes(path)
+      const countersBefore = s.origin ? await cacheCounters(PORT) : undefined
       // read before the probe: the probe's view may be flushed at any moment after it is answered
       const viewsBefore = method === 'POST' ? storedViews(path) : 0
       const probe = await fetch(`http://127.0.0.1:${PORT}${firstPath(s.paths)}`, { method, headers: { 'user-agent': BROWSER } })
@@ -263,8 +327,17 @@ async function main () {
         result = await load(server, method, s.paths, duration, 20_000 * duration)
       }
       if (method === 'POST') views!.accepted += result.statuses['202'] ?? 0
-      rows.push({ scenario: s.name, mode, status: 'ok', ...result, ...paired, peakRssMb: peakRssMb(server.child.pid) })
-      console.log(`  ${s.name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.cpuUsPerRequest.toFixed(1)} us CPU/req ${JSON.stringify(result.statuses)}`)
+      let note: string | undefined
+      if (s.origin) {
+        const counters = await cacheCounters(PORT)
+        const hits = counters.hits - countersBefore!.hits
+        const lookups = hits + counters.misses - countersBefore!.misses
+        const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
+        const bytesAfter = databaseBytes(path)
+        note = `database ${mb(bytesBefore)} -> ${mb(bytesAfter)} MB (${(100 * (bytesAfter - bytesBefore) / bytesBefore).toFixed(2)} %), response cache hits ${lookups > 0 ? (100 * hits / lookups).toFixed(1) : '-'} %`
+      }
+      rows.push({ scenario: s.name, mode, status: 'ok', ...result, ...paired, peakRssMb: peakRssMb(server.child.pid), ...(note ? { note } : {}) })
+      console.log(`  ${s.name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.cpuUsPerRequest.toFixed(1)} us CPU/req ${JSON.stringify(result.statuses)}${note ? ` ${note}` : ''}`)
     }
     const exit = await stopProcess(server)
     if (exit !== 0) console.log(`  server exit code ${exit}: ${server.stderr().slice(-2000)}`)

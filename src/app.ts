@@ -6,6 +6,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
 import managementArticleRoutes from './articles/management-routes.js'
+import { articleFastPath } from './articles/fast-render.js'
 import articleRoutes from './articles/routes.js'
 import managementAuthorRoutes from './authors/management-routes.js'
 import authorRoutes from './authors/routes.js'
@@ -13,7 +14,6 @@ import managementCollectionRoutes from './collections/management-routes.js'
 import collectionRoutes from './collections/routes.js'
 import feedsRoutes from './feeds/routes.js'
 import frontRoutes from './fronts/routes.js'
-import articleDocuments, { documentFastPath } from './http/article-documents.js'
 import auth from './http/auth.js'
 import body from './http/body.js'
 import { cacheFastPath, type RawHandler } from './http/cache-serving.js'
@@ -61,6 +61,8 @@ declare module 'fastify' {
     signingSecret: string
     // pagination cursors signed with signingSecret
     cursors: Cursors
+    // every route as registered, "METHOD /url" (the feature routes; for tests that must cover them all)
+    registeredRoutes: string[]
   }
 }
 
@@ -76,7 +78,7 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
         try {
           answered = fastPath !== null && fastPath(req, res)
         } catch (error) {
-          // a fast path that fails (a SQLite error reading a stored document) must not escape the
+          // a fast path that fails (a SQLite error rendering an article) must not escape the
           // request listener and take the process down: Fastify answers instead, as on a miss
           app.log.error({ err: error }, 'fast path failed')
           answered = res.headersSent
@@ -117,12 +119,17 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(compression)
   await app.register(responseCache)
   await app.register(caching)
-  await app.register(articleDocuments)
   await app.register(rateLimitHeaders)
   await app.register(openapi)
   await app.register(auth)
-  fastPath = firstOf(cacheFastPath(app), documentFastPath(app))
+  fastPath = firstOf(cacheFastPath(app), articleFastPath(app))
   app.addHook('preClose', async () => { fastPath = null })
+
+  const registeredRoutes: string[] = []
+  app.decorate('registeredRoutes', registeredRoutes)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registeredRoutes.push(`${method} ${route.url}`)
+  })
 
   await app.register(operationsRoutes)
   await app.register(viewBuffer)
@@ -147,9 +154,9 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   return app
 }
 
-// Two raw handlers tried in order (memory cache, then stored article documents); null when neither is on.
-function firstOf (a: RawHandler | null, b: RawHandler | null): RawHandler | null {
-  if (!a || !b) return a ?? b
+// Two raw handlers tried in order (memory cache, then the article render); the second alone when the cache is off.
+function firstOf (a: RawHandler | null, b: RawHandler): RawHandler {
+  if (!a) return b
   return (req, res) => a(req, res) || b(req, res)
 }
 

@@ -41,7 +41,6 @@ export const ConfigSchema = z.object({
   RESPONSE_CACHE: bool.default(true),
   RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(16 * 1024 * 1024),
   MOST_VIEWED_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
-  ARTICLE_DOCUMENTS: bool.default(true),
   // default: on unless NODE_ENV=production (see http/serializer.ts)
   RESPONSE_VALIDATION: bool.optional(),
   SEARCH_RANK_LIMIT: z.coerce.number().int().min(1).default(1000),
@@ -82,7 +81,6 @@ export type Config = {
   responseCacheMaxBytes: number
   mostViewedCacheSeconds: number
   // store each article's rendered answer in SQLite and serve it without rendering (articles/documents.ts)
-  articleDocuments: boolean
   compressionThreshold: number
   responseValidation: boolean
   searchRankLimit: number
@@ -133,7 +131,6 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     responseCache: c.RESPONSE_CACHE,
     responseCacheMaxBytes: c.RESPONSE_CACHE_MAX_BYTES,
     mostViewedCacheSeconds: c.MOST_VIEWED_CACHE_SECONDS,
-    articleDocuments: c.ARTICLE_DOCUMENTS,
     compressionThreshold: c.COMPRESSION_THRESHOLD,
     responseValidation: c.RESPONSE_VALIDATION ?? env.NODE_ENV !== 'production',
     searchRankLimit: c.SEARCH_RANK_LIMIT,

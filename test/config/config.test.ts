@@ -23,7 +23,7 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['PUBLIC_BASE_URL', 'javascript:alert(1)'],
     ['BODY_LIMIT', '-1'],
-    ['ARTICLE_DOCUMENTS', 'sometimes'],
+    ['RESPONSE_CACHE', 'sometimes'],
     ['CURSOR_SECRET', 'shorter-than-32-characters'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)

@@ -10,7 +10,6 @@ const DRIZZLE_INSERT = /\.insert\((sections|tags|authors|articles|articleListing
 
 // Files whose raw writes are what they test, not test data
 const WRITES_UNDER_TEST: Record<string, string> = {
-  'test/articles/documents-writes.test.ts': 'every writer, SQL included, must fire the document triggers',
   'test/http/response-cache.test.ts': 'a write behind the response cache\'s back',
   'test/postgres/search.test.ts': 'PostgreSQL rows written by SQL: the tsvector triggers are the subject (no PostgreSQL repositories yet)',
 }

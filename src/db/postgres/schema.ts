@@ -1,6 +1,6 @@
 // The PostgreSQL tables: src/db/schema.ts (SQLite) table for table, with the same table, column,
 // index and constraint names, so that one repository's SQL can be ported statement by statement.
-// Not here: article_documents and content_version (the SQLite read model being retired).
+// SQLite's article documents (article_documents, content_version) were retired before this port.
 // Added: articles_search (the tsvector index; SQLite's is the FTS5 table articles_fts) and settings.
 //
 // Types, chosen so that a row reads back as the same JavaScript values as from SQLite and the JSON
@@ -118,6 +118,7 @@ export const articleTags = pgTable('article_tags', {
 }, (t) => [
   primaryKey({ columns: [t.articleId, t.tagId] }),
   index('article_tags_tag_idx').on(t.tagId, t.articleId),
+  index('article_tags_article_position_idx').on(t.articleId, t.position, t.tagId),
 ])
 
 export const articleAuthors = pgTable('article_authors', {
@@ -127,6 +128,7 @@ export const articleAuthors = pgTable('article_authors', {
 }, (t) => [
   primaryKey({ columns: [t.articleId, t.authorId] }),
   index('article_authors_author_idx').on(t.authorId, t.articleId),
+  index('article_authors_article_position_idx').on(t.articleId, t.position, t.authorId),
 ])
 
 export const articleRelated = pgTable('article_related', {
@@ -136,6 +138,7 @@ export const articleRelated = pgTable('article_related', {
 }, (t) => [
   primaryKey({ columns: [t.articleId, t.relatedId] }),
   index('article_related_related_idx').on(t.relatedId),
+  index('article_related_article_position_idx').on(t.articleId, t.position, t.relatedId),
 ])
 
 export const revisions = pgTable('revisions', {

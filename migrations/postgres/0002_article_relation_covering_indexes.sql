@@ -1,0 +1,3 @@
+CREATE INDEX "article_authors_article_position_idx" ON "article_authors" USING btree ("article_id","position","author_id");--> statement-breakpoint
+CREATE INDEX "article_related_article_position_idx" ON "article_related" USING btree ("article_id","position","related_id");--> statement-breakpoint
+CREATE INDEX "article_tags_article_position_idx" ON "article_tags" USING btree ("article_id","position","tag_id");
