@@ -1,10 +1,29 @@
 import { defineConfig } from 'vitest/config'
 
+// Test files that run on PostgreSQL as well (the `postgres` project, TEST_ENGINE=postgres): each
+// feature's files join this list as the feature is ported to the storage seam (db/store.ts). The
+// project runs when TEST_DATABASE_URL is set (`export TEST_DATABASE_URL=$(bash .ci/postgres)`), and
+// always under CI=true, where a missing server then fails the run.
+const onBothEngines = [
+  'test/articles/cursor-secret.test.ts',
+]
+
+const onCi = process.env.CI === 'true' || process.env.CI === '1'
+const postgres = Boolean(process.env.TEST_DATABASE_URL) || onCi
+if (!postgres) {
+  console.warn('PostgreSQL project skipped: TEST_DATABASE_URL is not set (export TEST_DATABASE_URL=$(bash .ci/postgres) to run it)')
+}
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      ...postgres
+        ? [{ extends: true as const, test: { name: 'postgres', include: onBothEngines, env: { TEST_ENGINE: 'postgres' } } }]
+        : [],
+    ],
   },
 })

@@ -5,6 +5,7 @@ import { createServer } from 'node:http'
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Db } from './db/connection.js'
+import type { Store } from './db/store.js'
 import managementArticleRoutes from './articles/management-routes.js'
 import { articleFastPath } from './articles/fast-render.js'
 import articleRoutes from './articles/routes.js'
@@ -46,7 +47,7 @@ import viewRoutes from './views/routes.js'
 export type Clock = () => number
 
 export interface AppDeps {
-  db: Db
+  store: Store
   config: Config
   clock?: Clock
   logger?: FastifyServerOptions['logger']
@@ -54,6 +55,10 @@ export interface AppDeps {
 
 declare module 'fastify' {
   interface FastifyInstance {
+    // the storage seam: every read and write goes through store.repos or store.tx (db/store.ts)
+    store: Store
+    // SQLite's read connection, for the code not yet behind a repository (the PostgreSQL port moves
+    // every caller to `store`; on PostgreSQL this throws)
     db: Db
     config: Config
     clock: Clock
@@ -66,7 +71,7 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp ({ db, config, clock = Date.now, logger = false }: AppDeps) {
+export async function buildApp ({ store, config, clock = Date.now, logger = false }: AppDeps) {
   // cache hits are answered before Fastify sees the request (http/cache-serving.ts)
   let fastPath: RawHandler | null = null
   const limits = serverLimits(config)
@@ -103,10 +108,11 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(responseSerializer(config.responseValidation))
-  app.decorate('db', db)
+  app.decorate('store', store)
+  app.decorate('db', sqliteReadConnection(store))
   app.decorate('config', config)
   app.decorate('clock', clock)
-  const secret = signingSecret(db, config)
+  const secret = await signingSecret(store, config)
   app.decorate('signingSecret', secret)
   app.decorate('cursors', cursorCodec(secret))
 
@@ -152,6 +158,18 @@ export async function buildApp ({ db, config, clock = Date.now, logger = false }
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
 
   return app
+}
+
+// The SQLite read connection behind a store, for code not yet ported to repositories.
+function sqliteReadConnection (store: Store): Db {
+  if ('db' in store) return (store as { db: Db }).db
+  return new Proxy({} as Db, {
+    get (_target, property) {
+      // probes by Fastify (decorator getters) and by promise checks
+      if (typeof property === 'symbol' || property === 'getter' || property === 'setter' || property === 'then') return undefined
+      throw new Error(`app.db.${String(property)}: this code has not been ported to the storage seam and cannot run on ${store.engine}`)
+    },
+  })
 }
 
 // Two raw handlers tried in order (memory cache, then the article render); the second alone when the cache is off.

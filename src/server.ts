@@ -3,8 +3,8 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
-import { closeDb, openDb } from './db/connection.js'
 import { runMigrations } from './db/migrate.js'
+import { SqliteStore } from './db/sqlite/store.js'
 import { seedDemoContentIfEmpty } from './demo/seed.js'
 
 async function main () {
@@ -33,12 +33,12 @@ async function main () {
     process.stderr.write(`DATABASE_URL: PostgreSQL at ${describeTarget(config.databaseUrl)} is reachable, but this version of Dateline cannot serve from PostgreSQL yet (only \`npm run cli -- migrate\` works on it); unset DATABASE_URL to serve from SQLite at DATABASE_PATH\n`)
     process.exit(1)
   }
-  const db = openDb({ path: config.databasePath })
-  runMigrations(db)
-  if (config.demoContent) seedDemoContentIfEmpty(db)
+  const store = SqliteStore.open(config.databasePath)
+  runMigrations(store.write)
+  if (config.demoContent) seedDemoContentIfEmpty(store.write)
 
   const app = await buildApp({
-    db,
+    store,
     config,
     logger: process.stdout.isTTY && process.env.NODE_ENV !== 'production'
       ? { level: config.logLevel, transport: { target: 'pino-pretty' } }
@@ -50,7 +50,7 @@ async function main () {
     await app.close()
     // after app.close(): onClose hooks run last-registered first, and the page-view buffer's final
     // flush (an onClose hook) must still find the database open
-    closeDb(db)
+    await store.close()
   })
 
   await app.listen({ host: config.host, port: config.port })

@@ -1,13 +1,18 @@
-// Test data inserted straight into the database (no HTTP), for every feature's tests: the one place
-// that writes rows for tests, so a schema change touches only this file. insertArticle keeps
-// article_listings in step, as every real write must. Pass what a test asserts on; the defaults
-// only make a valid row.
-import { eq } from 'drizzle-orm'
+// Test data inserted straight into the database (no HTTP), for every feature's tests, on either
+// engine: the one place that writes rows for tests, so a schema change touches only this file.
+// Fixtures record engine-neutral SQL into a Seed and return the new row's id at once (ids are
+// assigned here, in insertion order, as the database would), so a seed reads like synchronous code:
+// - makeApp({ seed: (s) => { ... } }) runs the seed's statements in one transaction on the test's
+//   store (SQLite or PostgreSQL) before the app starts;
+// - `await seedStore(store, (s) => { ... })` does the same on a running test's store;
+// - a SQLite `Db` passed instead of a Seed runs the statements at once (synchronously).
+// insertArticle keeps article_listings in step, as every real write must. Pass what a test asserts
+// on; the defaults only make a valid row.
 import type { Db } from '../src/db/connection.js'
-import {
-  articleAuthors, articleRelated, articles, articleTags, authors, collectionItems, collections, pageViews, sections, tags,
-} from '../src/db/schema.js'
-import { syncArticleListing } from '../src/articles/listing.js'
+import { sqliteParams } from '../src/db/sqlite/store.js'
+import { statement } from '../src/db/statements.js'
+import type { SqlParams } from '../src/db/sql-runner.js'
+import type { Store } from '../src/db/store.js'
 import type { Block, HeroImage } from '../src/articles/schemas.js'
 import { countWords } from '../src/articles/word-count.js'
 
@@ -16,7 +21,95 @@ export const HOUR = 3_600_000
 export const DAY = 24 * HOUR
 const ms = (value: number | string) => typeof value === 'string' ? Date.parse(value) : value
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+type Statement = { text: string, params: SqlParams }
+const ID_TABLES = ['sections', 'tags', 'authors', 'articles', 'collections'] as const
+type IdTable = typeof ID_TABLES[number]
+
+// What a seed has recorded and the ids it knows (rows that existed before it, and its own).
+export class Seed {
+  readonly statements: Statement[] = []
+  readonly nextId: Record<IdTable, number>
+  readonly sections: Map<string, number>
+  readonly tags: Map<string, number>
+  readonly authors: Map<string, number>
+
+  constructor (known: { nextId: Record<IdTable, number>, sections: Map<string, number>, tags: Map<string, number>, authors: Map<string, number> }) {
+    this.nextId = known.nextId
+    this.sections = known.sections
+    this.tags = known.tags
+    this.authors = known.authors
+  }
+
+  add (text: string, params: SqlParams): void {
+    this.statements.push({ text, params })
+  }
+
+  id (table: IdTable, given?: number): number {
+    const id = given ?? this.nextId[table]
+    this.nextId[table] = Math.max(this.nextId[table], id + 1)
+    return id
+  }
+}
+
+const KNOWN = {
+  next: (table: IdTable) => `select coalesce(max(id), 0) + 1 as "next" from ${table}`,
+  sections: 'select path as "key", id from sections',
+  tags: 'select slug as "key", id from tags',
+  authors: 'select slug as "key", id from authors',
+}
+
+function seedFrom (next: (table: IdTable) => number, rows: (text: string) => Array<{ key: string, id: number }>): Seed {
+  const map = (text: string) => new Map(rows(text).map((r) => [r.key, r.id]))
+  return new Seed({
+    nextId: Object.fromEntries(ID_TABLES.map((t) => [t, next(t)])) as Record<IdTable, number>,
+    sections: map(KNOWN.sections),
+    tags: map(KNOWN.tags),
+    authors: map(KNOWN.authors),
+  })
+}
+
+type Target = Seed | Db
+
+// Runs `record` on a Seed of `db` and its statements at once, in one transaction (SQLite only).
+function onDb<T> (db: Db, record: (seed: Seed) => T): T {
+  const seed = seedFrom(
+    (table) => (statement(db, KNOWN.next(table)).get() as { next: number }).next,
+    (text) => statement(db, text).all() as Array<{ key: string, id: number }>)
+  const result = record(seed)
+  db.$client.transaction(() => {
+    for (const s of seed.statements) statement(db, s.text).run(...sqliteParams(s.params))
+  })()
+  return result
+}
+
+function record<T> (target: Target, fn: (seed: Seed) => T): T {
+  return target instanceof Seed ? fn(target) : onDb(target, fn)
+}
+
+// A Seed of the store's current rows, for `record` to fill; its statements then run in one transaction.
+export async function seedStore<T> (store: Store, fn: (seed: Seed) => T | Promise<T>): Promise<T> {
+  const read = store.repos.sql
+  const nextIds = await Promise.all(ID_TABLES.map(async (t) => (await read.get<{ next: number }>(KNOWN.next(t)))!.next))
+  const rows = await Promise.all([KNOWN.sections, KNOWN.tags, KNOWN.authors].map((text) => read.all<{ key: string, id: number }>(text)))
+  const seed = new Seed({
+    nextId: Object.fromEntries(ID_TABLES.map((t, i) => [t, nextIds[i]])) as Record<IdTable, number>,
+    sections: new Map(rows[0]!.map((r) => [r.key, r.id])),
+    tags: new Map(rows[1]!.map((r) => [r.key, r.id])),
+    authors: new Map(rows[2]!.map((r) => [r.key, r.id])),
+  })
+  const result = await fn(seed)
+  if (seed.statements.length === 0) return result
+  await store.tx(async ({ sql }) => {
+    for (const s of seed.statements) await sql.run(s.text, s.params)
+    // explicit ids leave PostgreSQL's identity sequences behind: move them past the largest id
+    if (store.engine === 'postgres') {
+      for (const table of ID_TABLES) {
+        await sql.get(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from ${table}), 1))`)
+      }
+    }
+  })
+  return result
+}
 
 export interface SectionInput {
   slug: string
@@ -29,22 +122,27 @@ export interface SectionInput {
   settings?: Record<string, unknown>
 }
 
-export function insertSection (db: Db, input: SectionInput): number {
-  const parent = input.parent === undefined
-    ? undefined
-    : db.select().from(sections).where(eq(sections.path, input.parent)).get()
-  if (input.parent !== undefined && !parent) throw new Error(`fixture: no section ${input.parent}`)
-  return db.insert(sections).values({
-    slug: input.slug,
-    name: input.name ?? titleCase(input.slug),
-    path: parent ? `${parent.path}/${input.slug}` : input.slug,
-    parentId: parent?.id ?? null,
-    position: input.position ?? 0,
-    description: input.description ?? null,
-    settings: JSON.stringify(input.settings ?? {}),
-    createdAt: T0,
-    updatedAt: T0,
-  }).returning({ id: sections.id }).get().id
+export function insertSection (target: Target, input: SectionInput): number {
+  return record(target, (seed) => {
+    const parentId = input.parent === undefined ? null : seed.sections.get(input.parent)
+    if (parentId === undefined) throw new Error(`fixture: no section ${input.parent}`)
+    const path = input.parent === undefined ? input.slug : `${input.parent}/${input.slug}`
+    const id = seed.id('sections')
+    seed.add(`insert into sections (id, slug, name, path, parent_id, position, description, settings, created_at, updated_at)
+      values (:id, :slug, :name, :path, :parentId, :position, :description, :settings, :t0, :t0)`, {
+      id,
+      slug: input.slug,
+      name: input.name ?? titleCase(input.slug),
+      path,
+      parentId,
+      position: input.position ?? 0,
+      description: input.description ?? null,
+      settings: input.settings ?? {},
+      t0: T0,
+    })
+    seed.sections.set(path, id)
+    return id
+  })
 }
 
 export interface TagInput {
@@ -54,27 +152,28 @@ export interface TagInput {
   description?: string | null
 }
 
-export function insertTag (db: Db | Tx, input: TagInput): number {
-  return db.insert(tags).values({
-    slug: input.slug,
-    name: input.name ?? titleCase(input.slug),
-    type: input.type ?? 'topic',
-    description: input.description ?? null,
-    createdAt: T0,
-    updatedAt: T0,
-  }).returning({ id: tags.id }).get().id
+export function insertTag (target: Target, input: TagInput): number {
+  return record(target, (seed) => {
+    const id = seed.id('tags')
+    seed.add(`insert into tags (id, slug, name, type, description, created_at, updated_at)
+      values (:id, :slug, :name, :type, :description, :t0, :t0)`, {
+      id, slug: input.slug, name: input.name ?? titleCase(input.slug), type: input.type ?? 'topic', description: input.description ?? null, t0: T0,
+    })
+    seed.tags.set(input.slug, id)
+    return id
+  })
 }
 
-export function insertAuthor (db: Db, input: { slug: string, name?: string, kind?: 'staff' | 'contributor' | 'agency', bio?: string | null, avatarUrl?: string | null }): number {
-  return db.insert(authors).values({
-    slug: input.slug,
-    name: input.name ?? titleCase(input.slug),
-    kind: input.kind ?? 'staff',
-    bio: input.bio ?? null,
-    avatarUrl: input.avatarUrl ?? null,
-    createdAt: T0,
-    updatedAt: T0,
-  }).returning({ id: authors.id }).get().id
+export function insertAuthor (target: Target, input: { slug: string, name?: string, kind?: 'staff' | 'contributor' | 'agency', bio?: string | null, avatarUrl?: string | null }): number {
+  return record(target, (seed) => {
+    const id = seed.id('authors')
+    seed.add(`insert into authors (id, slug, name, kind, bio, avatar_url, created_at, updated_at)
+      values (:id, :slug, :name, :kind, :bio, :avatarUrl, :t0, :t0)`, {
+      id, slug: input.slug, name: input.name ?? titleCase(input.slug), kind: input.kind ?? 'staff', bio: input.bio ?? null, avatarUrl: input.avatarUrl ?? null, t0: T0,
+    })
+    seed.authors.set(input.slug, id)
+    return id
+  })
 }
 
 export interface ArticleInput {
@@ -103,83 +202,109 @@ export interface ArticleInput {
   wordCount?: number
 }
 
-function insertArticleIn (tx: Tx, input: ArticleInput): number {
-  const section = tx.select({ id: sections.id }).from(sections).where(eq(sections.path, input.section)).get()
-  if (!section) throw new Error(`fixture: no section ${input.section}`)
+// article_listings for one article: a row per section from its own up to the top, while published
+const SYNC_LISTING = [
+  'delete from article_listings where article_id = :id',
+  `with recursive chain(id, parent_id) as (
+      select s.id, s.parent_id from sections s join articles a on a.section_id = s.id where a.id = :id
+      union all
+      select s.id, s.parent_id from sections s join chain c on s.id = c.parent_id
+    )
+    insert into article_listings (section_id, article_id, published_at)
+    select chain.id, a.id, a.published_at from chain, articles a
+    where a.id = :id and a.status = 'published' and a.published_at is not null`,
+]
+
+function recordArticle (seed: Seed, input: ArticleInput): number {
+  const sectionId = seed.sections.get(input.section)
+  if (sectionId === undefined) throw new Error(`fixture: no section ${input.section}`)
   const headline = input.headline ?? titleCase(input.slug)
   const body = input.body ?? [{ type: 'paragraph', text: `The story of ${input.slug}.` }]
   const status = input.status ?? 'published'
   const publishedAt = input.publishedAt === undefined ? (status === 'published' ? T0 : null) : input.publishedAt === null ? null : ms(input.publishedAt)
   const createdAt = input.createdAt === undefined ? T0 : ms(input.createdAt)
-  const id = tx.insert(articles).values({
-    ...(input.id === undefined ? {} : { id: input.id }),
+  const id = seed.id('articles', input.id)
+  seed.add(`insert into articles (id, slug, headline, standfirst, body, byline, section_id, hero_image, status, published_at,
+      first_published_at, word_count, revision, created_at, updated_at)
+    values (:id, :slug, :headline, :standfirst, :body, :byline, :sectionId, :heroImage, :status, :publishedAt,
+      :publishedAt, :wordCount, 1, :createdAt, :updatedAt)`, {
+    id,
     slug: input.slug,
     headline,
     standfirst: input.standfirst ?? null,
-    body: JSON.stringify(body),
+    body,
     byline: input.byline ?? null,
-    sectionId: section.id,
-    heroImage: input.heroImage ? JSON.stringify(input.heroImage) : null,
+    sectionId,
+    heroImage: input.heroImage ?? null,
     status,
     publishedAt,
-    firstPublishedAt: publishedAt,
     wordCount: input.wordCount ?? countWords(headline, input.standfirst, body),
     createdAt,
     updatedAt: input.updatedAt === undefined ? (publishedAt ?? createdAt) : ms(input.updatedAt),
-  }).returning({ id: articles.id }).get().id
+  })
   for (const [position, slug] of (input.tags ?? []).entries()) {
-    const tagId = tx.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)).get()?.id ?? insertTag(tx, { slug, name: slug })
-    tx.insert(articleTags).values({ articleId: id, tagId, position }).run()
+    const tagId = seed.tags.get(slug) ?? insertTag(seed, { slug, name: slug })
+    seed.add('insert into article_tags (article_id, tag_id, position) values (:id, :tagId, :position)', { id, tagId, position })
   }
   for (const [position, slug] of (input.authors ?? []).entries()) {
-    const author = tx.select({ id: authors.id }).from(authors).where(eq(authors.slug, slug)).get()
-    if (!author) throw new Error(`fixture: no author ${slug}`)
-    tx.insert(articleAuthors).values({ articleId: id, authorId: author.id, position }).run()
+    const authorId = seed.authors.get(slug)
+    if (authorId === undefined) throw new Error(`fixture: no author ${slug}`)
+    seed.add('insert into article_authors (article_id, author_id, position) values (:id, :authorId, :position)', { id, authorId, position })
   }
   for (const [position, relatedId] of (input.related ?? []).entries()) {
-    tx.insert(articleRelated).values({ articleId: id, relatedId, position }).run()
+    seed.add('insert into article_related (article_id, related_id, position) values (:id, :relatedId, :position)', { id, relatedId, position })
   }
-  syncArticleListing(tx, id)
+  for (const text of SYNC_LISTING) seed.add(text, { id })
   return id
 }
 
-export function insertArticle (db: Db, input: ArticleInput): number {
-  return db.transaction((tx) => insertArticleIn(tx, input))
+export function insertArticle (target: Target, input: ArticleInput): number {
+  return record(target, (seed) => recordArticle(seed, input))
 }
 
 // Many articles in one transaction (large seeds).
-export function insertArticles (db: Db, inputs: ArticleInput[]): number[] {
-  return db.transaction((tx) => inputs.map((input) => insertArticleIn(tx, input)))
+export function insertArticles (target: Target, inputs: ArticleInput[]): number[] {
+  return record(target, (seed) => inputs.map((input) => recordArticle(seed, input)))
 }
 
-export function setStatus (db: Db, id: number, status: 'draft' | 'published'): void {
-  db.transaction((tx) => {
-    tx.update(articles).set({ status }).where(eq(articles.id, id)).run()
-    syncArticleListing(tx, id)
+export function setStatus (target: Target, id: number, status: 'draft' | 'published'): void {
+  record(target, (seed) => {
+    seed.add('update articles set status = :status where id = :id', { id, status })
+    for (const text of SYNC_LISTING) seed.add(text, { id })
   })
 }
 
-export function insertCollection (db: Db, slug: string, items: Array<{ articleId: number, expiresAt?: number | string }>): void {
-  const id = db.insert(collections).values({ slug, name: `The ${slug}`, description: null, createdAt: T0, updatedAt: T0 }).returning({ id: collections.id }).get().id
-  for (const [position, item] of items.entries()) {
-    db.insert(collectionItems).values({ collectionId: id, position, articleId: item.articleId, expiresAt: item.expiresAt === undefined ? null : ms(item.expiresAt) }).run()
-  }
+export function insertCollection (target: Target, slug: string, items: Array<{ articleId: number, expiresAt?: number | string }>): number {
+  return record(target, (seed) => {
+    const id = seed.id('collections')
+    seed.add(`insert into collections (id, slug, name, description, created_at, updated_at)
+      values (:id, :slug, :name, null, :t0, :t0)`, { id, slug, name: `The ${slug}`, t0: T0 })
+    for (const [position, item] of items.entries()) {
+      seed.add(`insert into collection_items (collection_id, position, article_id, expires_at)
+        values (:id, :position, :articleId, :expiresAt)`, { id, position, articleId: item.articleId, expiresAt: item.expiresAt === undefined ? null : ms(item.expiresAt) })
+    }
+    return id
+  })
 }
 
 // Sets the page views of an article in the clock hour that contains `at`.
-export function insertViews (db: Db, articleId: number, at: number | string, views: number): void {
-  db.insert(pageViews).values({ articleId, hour: Math.floor(ms(at) / HOUR), views })
-    .onConflictDoUpdate({ target: [pageViews.articleId, pageViews.hour], set: { views } }).run()
+export function insertViews (target: Target, articleId: number, at: number | string, views: number): void {
+  record(target, (seed) => {
+    seed.add(`insert into page_views (article_id, hour, views) values (:articleId, :hour, :views)
+      on conflict (article_id, hour) do update set views = excluded.views`, { articleId, hour: Math.floor(ms(at) / HOUR), views })
+  })
 }
 
 // The News > World News > Middle East branch plus Sport > Football: the tree most tests need.
-export function insertSectionTree (db: Db): void {
-  insertSection(db, { slug: 'news', name: 'News', position: 0, description: 'The day\'s news.' })
-  insertSection(db, { slug: 'world-news', name: 'World News', parent: 'news', position: 1 })
-  insertSection(db, { slug: 'uk-news', name: 'UK News', parent: 'news', position: 0 })
-  insertSection(db, { slug: 'middle-east', name: 'Middle East', parent: 'news/world-news' })
-  insertSection(db, { slug: 'sport', name: 'Sport', position: 1 })
-  insertSection(db, { slug: 'football', name: 'Football', parent: 'sport' })
+export function insertSectionTree (target: Target): void {
+  record(target, (seed) => {
+    insertSection(seed, { slug: 'news', name: 'News', position: 0, description: 'The day\'s news.' })
+    insertSection(seed, { slug: 'world-news', name: 'World News', parent: 'news', position: 1 })
+    insertSection(seed, { slug: 'uk-news', name: 'UK News', parent: 'news', position: 0 })
+    insertSection(seed, { slug: 'middle-east', name: 'Middle East', parent: 'news/world-news' })
+    insertSection(seed, { slug: 'sport', name: 'Sport', position: 1 })
+    insertSection(seed, { slug: 'football', name: 'Football', parent: 'sport' })
+  })
 }
 
 function titleCase (slug: string): string {

@@ -1,4 +1,7 @@
-// makeApp: the real app on a fresh SQLite file with the real migrations and an injectable clock.
+// makeApp: the real app on a fresh database with the real migrations and an injectable clock. The
+// engine is TEST_ENGINE (`sqlite`, the default, or `postgres`: vitest.config.ts runs the files that
+// work on both a second time with it): SQLite in a temp file, or a fresh PostgreSQL database on
+// TEST_DATABASE_URL's server (copied from a migrated template, one per test process).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,8 +9,15 @@ import supertest from 'supertest'
 import { afterEach } from 'vitest'
 import { buildApp, type App } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
-import { closeDb, openDb, type Db } from '../src/db/connection.js'
+import type { Db } from '../src/db/connection.js'
 import { runMigrations } from '../src/db/migrate.js'
+import { PostgresStore } from '../src/db/postgres/store.js'
+import { SqliteStore } from '../src/db/sqlite/store.js'
+import type { Engine, Store } from '../src/db/store.js'
+import { seedStore, type Seed } from './fixtures.js'
+import { postgresTestStore } from './postgres.js'
+
+export const TEST_ENGINE: Engine = process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite'
 
 export interface TestClock {
   (): number
@@ -25,6 +35,8 @@ export function makeClock (start: number | string = '2026-11-24T12:00:00.000Z'):
 
 export interface TestContext {
   app: App
+  store: Store
+  // SQLite's read connection (tests that look inside SQLite; on PostgreSQL any use throws)
   db: Db
   config: Config
   clock: TestClock
@@ -37,22 +49,44 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!()
 })
 
-export async function makeApp (overrides: { env?: Record<string, string>, clock?: TestClock, seed?: (db: Db) => void, routes?: (app: App) => void | Promise<void> } = {}): Promise<TestContext> {
+// A fresh, migrated store of the engine under test, closed (and its database removed) after the test.
+export async function makeStore (engine: Engine = TEST_ENGINE): Promise<{ store: Store, dir: string, env: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-test-'))
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }))
+  if (engine === 'postgres') {
+    const { store, url } = await postgresTestStore()
+    cleanups.push(() => store.close())
+    return { store, dir, env: { DATABASE_URL: url } }
+  }
+  const path = join(dir, 'test.db')
+  const store = SqliteStore.open(path)
+  runMigrations(store.write)
+  cleanups.push(() => store.close())
+  return { store, dir, env: { DATABASE_PATH: path } }
+}
+
+// Another store on the test's database (another process or node), closed after the test.
+export async function reopenStore (ctx: Pick<TestContext, 'store' | 'config'>): Promise<Store> {
+  const store = ctx.store.engine === 'postgres'
+    ? PostgresStore.open({ url: ctx.config.databaseUrl!, max: 2 })
+    : SqliteStore.open(ctx.config.databasePath)
+  cleanups.push(() => store.close())
+  return store
+}
+
+export async function makeApp (overrides: { env?: Record<string, string>, clock?: TestClock, seed?: (seed: Seed) => unknown, prepare?: (store: Store) => unknown, routes?: (app: App) => void | Promise<void>, engine?: Engine } = {}): Promise<TestContext> {
+  const { store, dir, env } = await makeStore(overrides.engine)
   // event-loop shedding off unless a test asks for it: a test's own synchronous seeding (thousands of
   // rows in one transaction) would otherwise trip it on a loaded CI machine
-  const config = loadConfig({ DATABASE_PATH: join(dir, 'test.db'), DEMO_CONTENT: 'false', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...overrides.env })
-  const db = openDb({ path: config.databasePath })
-  runMigrations(db)
-  overrides.seed?.(db)
+  const config = loadConfig({ DATABASE_PATH: join(dir, 'test.db'), DEMO_CONTENT: 'false', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...env, ...overrides.env })
+  // prepare: anything else a test writes before the app starts (the demo content)
+  await overrides.prepare?.(store)
+  if (overrides.seed) await seedStore(store, overrides.seed)
   const clock = overrides.clock ?? makeClock()
-  const app = await buildApp({ db, config, clock })
+  const app = await buildApp({ store, config, clock })
   await overrides.routes?.(app)
   await app.ready()
-  cleanups.push(async () => {
-    await app.close()
-    closeDb(db)
-    rmSync(dir, { recursive: true, force: true })
-  })
-  return { app, db, config, clock, request: supertest(app.server), dir }
+  // closed before the store (cleanups run last-pushed first)
+  cleanups.push(async () => { await app.close() })
+  return { app, store, db: app.db, config, clock, request: supertest(app.server), dir }
 }

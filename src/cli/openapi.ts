@@ -4,22 +4,22 @@ import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from '../app.js'
 import type { Config } from '../config.js'
-import { closeDb, openDb } from '../db/connection.js'
 import { runMigrations } from '../db/migrate.js'
+import { SqliteStore } from '../db/sqlite/store.js'
 import { CommandError } from './errors.js'
 
 export const openapiFile = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url))
 
 export async function generateOpenapi (config: Config): Promise<string> {
-  const db = openDb({ path: ':memory:' })
-  runMigrations(db)
-  const app = await buildApp({ db, config })
+  const store = SqliteStore.open(':memory:')
+  runMigrations(store.write)
+  const app = await buildApp({ store, config })
   try {
     await app.ready()
     return `${JSON.stringify(app.swagger(), null, 2)}\n`
   } finally {
     await app.close()
-    closeDb(db)
+    await store.close()
   }
 }
 

@@ -1,22 +1,30 @@
 // Values the server makes once and every node shares (the `settings` table), such as the secret
-// that signs cursors when CURSOR_SECRET is not configured.
+// that signs cursors when CURSOR_SECRET is not configured. The same SQL on both engines.
 import { randomBytes } from 'node:crypto'
-import { eq } from 'drizzle-orm'
 import type { Config } from '../config.js'
-import type { Db } from '../db/connection.js'
-import { settings } from '../db/schema.js'
+import type { SqlRunner } from '../db/sql-runner.js'
+import type { Store } from '../db/store.js'
 
-const readSetting = (db: Db, key: string): string | undefined =>
-  db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value
+export interface SettingsRepository {
+  // The stored value of `key`, made by `make` and stored the first time. The insert is
+  // INSERT ... ON CONFLICT DO NOTHING and the value is read back, so two processes starting at once
+  // on one database both end up with the value that was stored first.
+  readOrCreate (key: string, make: () => string | Promise<string>): Promise<string>
+}
 
-// The stored value of `key`, made by `make` and stored the first time. The insert is
-// INSERT ... ON CONFLICT DO NOTHING (as INSERT OR IGNORE) and the value is read back, so two
-// processes starting at once on one database both end up with the value that was stored first.
-export function readOrCreateSetting (db: Db, key: string, make: () => string): string {
-  const stored = readSetting(db, key)
-  if (stored !== undefined) return stored
-  db.insert(settings).values({ key, value: make() }).onConflictDoNothing().run()
-  return readSetting(db, key)!
+const READ = 'select value from settings where key = :key'
+const CREATE = 'insert into settings (key, value) values (:key, :value) on conflict do nothing'
+
+export function settingsRepository ({ sql }: { sql: SqlRunner }): SettingsRepository {
+  const read = async (key: string) => (await sql.get<{ value: string }>(READ, { key }))?.value
+  return {
+    async readOrCreate (key, make) {
+      const stored = await read(key)
+      if (stored !== undefined) return stored
+      await sql.run(CREATE, { key, value: await make() })
+      return (await read(key))!
+    },
+  }
 }
 
 export const CURSOR_SECRET_SETTING = 'cursor_secret'
@@ -25,6 +33,6 @@ export const CURSOR_SECRET_SETTING = 'cursor_secret'
 // signs for clients to hand back, such as future sync tokens). CURSOR_SECRET when it is set;
 // otherwise 32 random bytes made once and kept in the database, so every node and every restart
 // on that database agree.
-export function signingSecret (db: Db, config: Pick<Config, 'cursorSecret'>): string {
-  return config.cursorSecret ?? readOrCreateSetting(db, CURSOR_SECRET_SETTING, () => randomBytes(32).toString('base64url'))
+export async function signingSecret (store: Store, config: Pick<Config, 'cursorSecret'>): Promise<string> {
+  return config.cursorSecret ?? await store.repos.settings.readOrCreate(CURSOR_SECRET_SETTING, () => randomBytes(32).toString('base64url'))
 }

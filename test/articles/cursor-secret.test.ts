@@ -4,21 +4,21 @@
 import { describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { articleListScope } from '../../src/articles/list-query.js'
-import { closeDb, openDb, type Db } from '../../src/db/connection.js'
+import type { Store } from '../../src/db/store.js'
 import { cursorCodec } from '../../src/http/cursor.js'
-import { CURSOR_SECRET_SETTING, readOrCreateSetting } from '../../src/settings/repository.js'
-import { insertArticle, insertSection } from '../fixtures.js'
-import { makeApp, type TestContext } from '../helpers.js'
+import { CURSOR_SECRET_SETTING } from '../../src/settings/repository.js'
+import { insertArticle, insertSection, type Seed } from '../fixtures.js'
+import { makeApp, reopenStore, type TestContext } from '../helpers.js'
 
 const SECRET = 'a-configured-cursor-secret-of-32-chars-or-more'
 
-function seed (db: Db) {
+function seed (db: Seed) {
   insertSection(db, { slug: 'news' })
   for (let n = 0; n < 5; n++) insertArticle(db, { slug: `story-${n}`, section: 'news', publishedAt: `2026-11-0${n + 1}T09:00:00.000Z` })
 }
 
-const storedSecret = (db: Db) =>
-  db.$client.prepare('select value from settings where key = ?').pluck().get(CURSOR_SECRET_SETTING) as string | undefined
+const storedSecret = async (store: Store) =>
+  (await store.repos.sql.get<{ value: string }>('select value from settings where key = :key', { key: CURSOR_SECRET_SETTING }))?.value
 
 async function firstCursor ({ request }: Pick<TestContext, 'request'>): Promise<string> {
   const res = await request.get('/v1/articles?limit=2').expect(200)
@@ -46,11 +46,10 @@ describe('cursor secret', () => {
   it('makes a random secret once, stores it, and accepts its cursors after the app is rebuilt on the same database', async () => {
     const ctx = await makeApp({ seed })
     const cursor = await firstCursor(ctx)
-    expect(storedSecret(ctx.db)).toBe(ctx.app.signingSecret)
+    expect(await storedSecret(ctx.store)).toBe(ctx.app.signingSecret)
     expect(ctx.app.signingSecret).toMatch(/^[A-Za-z0-9_-]{43}$/)
 
-    const db = openDb({ path: ctx.config.databasePath })
-    const rebuilt = await buildApp({ db, config: ctx.config, clock: ctx.clock })
+    const rebuilt = await buildApp({ store: await reopenStore(ctx), config: ctx.config, clock: ctx.clock })
     try {
       await rebuilt.ready()
       expect(rebuilt.signingSecret).toBe(ctx.app.signingSecret)
@@ -59,7 +58,6 @@ describe('cursor secret', () => {
       expect(res.json().data.map((a: { slug: string }) => a.slug)).toEqual(['story-2', 'story-1'])
     } finally {
       await rebuilt.close()
-      closeDb(db)
     }
 
     // another database makes its own secret: the cursor is not valid there
@@ -72,37 +70,31 @@ describe('cursor secret', () => {
     const one = await makeApp({ seed, env: { CURSOR_SECRET: SECRET } })
     const two = await makeApp({ seed, env: { CURSOR_SECRET: SECRET } })
     expect(one.app.signingSecret).toBe(SECRET)
-    expect(storedSecret(one.db)).toBeUndefined()
+    expect(await storedSecret(one.store)).toBeUndefined()
     const cursor = await firstCursor(one)
     expect((await secondPage(two, cursor).expect(200)).body.data.map((a: { slug: string }) => a.slug)).toEqual(['story-2', 'story-1'])
     // a database that already has a stored secret: CURSOR_SECRET still wins
     const stored = await makeApp({ seed })
     const storedCursor = await firstCursor(stored)
-    const db = openDb({ path: stored.config.databasePath })
-    const configured = await buildApp({ db, config: { ...stored.config, cursorSecret: SECRET }, clock: stored.clock })
+    const configured = await buildApp({ store: await reopenStore(stored), config: { ...stored.config, cursorSecret: SECRET }, clock: stored.clock })
     try {
       expect(configured.signingSecret).toBe(SECRET)
       expect((await configured.inject({ method: 'GET', url: `/v1/articles?limit=2&cursor=${encodeURIComponent(cursor)}` })).statusCode).toBe(200)
       expect((await configured.inject({ method: 'GET', url: `/v1/articles?limit=2&cursor=${encodeURIComponent(storedCursor)}` })).statusCode).toBe(400)
     } finally {
       await configured.close()
-      closeDb(db)
     }
   })
 
   it('keeps the value stored first when two processes make one at the same time', async () => {
     const ctx = await makeApp()
-    const other = openDb({ path: ctx.config.databasePath })
-    try {
-      // the other process stores its value between this one's read and its insert
-      const value = readOrCreateSetting(ctx.db, 'race', () => {
-        expect(readOrCreateSetting(other, 'race', () => 'theirs')).toBe('theirs')
-        return 'ours'
-      })
-      expect(value).toBe('theirs')
-      expect(readOrCreateSetting(other, 'race', () => 'later')).toBe('theirs')
-    } finally {
-      closeDb(other)
-    }
+    const other = (await reopenStore(ctx)).repos.settings
+    // the other process stores its value between this one's read and its insert
+    const value = await ctx.store.repos.settings.readOrCreate('race', async () => {
+      expect(await other.readOrCreate('race', () => 'theirs')).toBe('theirs')
+      return 'ours'
+    })
+    expect(value).toBe('theirs')
+    expect(await other.readOrCreate('race', () => 'later')).toBe('theirs')
   })
 })

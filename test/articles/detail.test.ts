@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Block } from '../../src/articles/schemas.js'
-import type { Db } from '../../src/db/connection.js'
-import { insertArticle, insertAuthor, insertSectionTree, insertTag } from '../fixtures.js'
+import { insertArticle, insertAuthor, insertSectionTree, insertTag, type Seed } from '../fixtures.js'
 import { makeApp } from '../helpers.js'
 
 const body: Block[] = [
@@ -28,7 +27,7 @@ const hostile: Block[] = [
 
 let ids: Record<string, number> = {}
 
-function seed (db: Db) {
+function seed (db: Seed) {
   insertSectionTree(db)
   insertTag(db, { slug: 'gaza', name: 'Gaza', type: 'place' })
   insertTag(db, { slug: 'diplomacy', name: 'Diplomacy' })

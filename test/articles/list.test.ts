@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { Db } from '../../src/db/connection.js'
-import { insertArticle, insertAuthor, insertSectionTree, insertTag } from '../fixtures.js'
+import { insertArticle, insertAuthor, insertSectionTree, insertTag, type Seed } from '../fixtures.js'
 import { makeApp } from '../helpers.js'
 
 const at = (day: number, hour = 9) => `2026-11-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`
 
 // Clock (makeApp default): 2026-11-24T12:00Z.
-function seed (db: Db) {
+function seed (db: Seed) {
   insertSectionTree(db)
   insertTag(db, { slug: 'gaza', type: 'place' })
   insertTag(db, { slug: 'climate' })

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Db } from '../../src/db/connection.js'
-import { insertArticle, insertSectionTree, insertTag } from '../fixtures.js'
+import { insertArticle, insertSectionTree, insertTag, type Seed } from '../fixtures.js'
 import { makeApp, type TestContext } from '../helpers.js'
 
 const SAME_TIME = '2026-11-20T09:00:00.000Z'
@@ -8,7 +7,7 @@ const COUNT = 250
 
 // 250 live articles sharing one publishedAt, spread over three sections and two tags, plus drafts
 // and scheduled articles interleaved (which must never appear).
-function seed (db: Db) {
+function seed (db: Seed) {
   insertSectionTree(db)
   insertTag(db, { slug: 'odd' })
   insertTag(db, { slug: 'even' })

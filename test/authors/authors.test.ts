@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Db } from '../../src/db/connection.js'
-import { insertAuthor } from '../fixtures.js'
+import { insertAuthor, type Seed } from '../fixtures.js'
 import { makeApp } from '../helpers.js'
 
 const afp = { slug: 'afp', name: 'AFP', kind: 'agency', bio: 'International news agency.', avatarUrl: null }
@@ -8,7 +7,7 @@ const reuters = { slug: 'wire-service', name: 'Wire Service', kind: 'agency', bi
 const maya = { slug: 'maya-haddad', name: 'Maya Haddad', kind: 'staff', bio: 'Middle East correspondent.', avatarUrl: 'https://media.dateline.example/people/maya.jpg' }
 const tom = { slug: 'tom-reyes', name: 'Tom Reyes', kind: 'contributor', bio: null, avatarUrl: null }
 
-function seed (db: Db) {
+function seed (db: Seed) {
   for (const author of [tom, afp, maya, reuters]) insertAuthor(db, author as Parameters<typeof insertAuthor>[1])
 }
 

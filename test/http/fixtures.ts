@@ -2,17 +2,16 @@
 // most-viewed-shaped responses read from the real database, under /test/ (no real route clashes).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { App } from '../../src/app.js'
-import type { Db } from '../../src/db/connection.js'
 import { iso } from '../../src/articles/summaries.js'
 import { setLastModified } from '../../src/http/conditional.js'
 import { notFound } from '../../src/http/problem.js'
-import { insertArticle, insertAuthor, insertCollection, insertSection, insertTag } from '../fixtures.js'
+import { insertArticle, insertAuthor, insertCollection, insertSection, insertTag, type Seed } from '../fixtures.js'
 
 // the test clock's start (makeClock's default)
 export const T0 = Date.parse('2026-11-24T12:00:00.000Z')
 
 // News > World News, a tag, an agency, two live stories (1 related to 2) and a `selected` collection.
-export function seedNewsroom (db: Db): void {
+export function seedNewsroom (db: Seed): void {
   insertSection(db, { slug: 'news', name: 'News' })
   insertSection(db, { slug: 'world-news', name: 'World News', parent: 'news' })
   insertTag(db, { slug: 'climate', name: 'Climate' })

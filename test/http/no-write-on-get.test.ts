@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { referenceStorySlug, seedDemoContentIfEmpty } from '../../src/demo/seed.js'
 import { makeApp, makeClock } from '../helpers.js'
+import type { SqliteStore } from '../../src/db/sqlite/store.js'
 
 const NOW = '2026-11-24T12:00:00.000Z'
 
@@ -59,16 +60,17 @@ describe.each([true, false])('GET routes with RESPONSE_CACHE=%s', (responseCache
     const t = await makeApp({
       clock: makeClock(NOW),
       env: { RESPONSE_CACHE: String(responseCache) },
-      seed: (db) => { seedDemoContentIfEmpty(db, Date.parse(NOW) - 3_600_000) },
+      prepare: (store) => { seedDemoContentIfEmpty((store as SqliteStore).write, Date.parse(NOW) - 3_600_000) },
     })
     const routes = t.app.registeredRoutes.filter((r) => r.startsWith('GET ')).map((r) => r.slice(4))
     const delivery = [...new Set(routes)]
     expect(delivery.length).toBeGreaterThan(15)
-    const sqlite = t.db.$client
-    const changes = () => (sqlite.prepare('select total_changes() as n').get() as { n: number }).n
+    // changes made on either of the store's connections (reads and transactions)
+    const connections = [t.db.$client, (t.store as SqliteStore).write.$client]
+    const changes = () => connections.reduce((n, c) => n + (c.prepare('select total_changes() as n').get() as { n: number }).n, 0)
     const bytes = () => [t.config.databasePath, `${t.config.databasePath}-wal`].map((f) => existsSync(f) ? statSync(f).size : 0)
     // the demo seed's own writes are checkpointed into the file first
-    sqlite.pragma('wal_checkpoint(TRUNCATE)')
+    t.db.$client.pragma('wal_checkpoint(TRUNCATE)')
     const before = { changes: changes(), bytes: bytes() }
     const answered: Record<string, number> = {}
     for (const pattern of delivery) {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Db } from '../../src/db/connection.js'
-import { insertArticle, insertAuthor, insertSectionTree, insertTag } from '../fixtures.js'
+import { insertArticle, insertAuthor, insertSectionTree, insertTag, type Seed } from '../fixtures.js'
 import { makeApp } from '../helpers.js'
 
-function seed (db: Db) {
+function seed (db: Seed) {
   insertSectionTree(db)
   insertTag(db, { slug: 'gaza', name: 'Gaza', type: 'place', description: 'The strip.' })
   insertTag(db, { slug: 'diplomacy', name: 'Diplomacy' })

@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import supertest from 'supertest'
-import { afterEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { closeDb, openDb } from '../../src/db/connection.js'
-import { runMigrations } from '../../src/db/migrate.js'
+import { describe, expect, it } from 'vitest'
 import { isPreview, PreviewQuery } from '../../src/http/auth.js'
 import { createApiKey, revokeApiKey } from '../../src/keys/repository.js'
-import { makeClock } from '../helpers.js'
+import { makeApp } from '../helpers.js'
 import { makeNewsroom } from './helpers.js'
 
 // Every management operation, with a body that would be valid enough to get past authentication.
@@ -126,26 +118,19 @@ describe('API keys and scopes on management endpoints', () => {
 })
 
 describe('isPreview(request) for delivery routes', () => {
-  const cleanups: Array<() => Promise<void>> = []
-  afterEach(async () => { while (cleanups.length) await cleanups.pop()!() })
-
   // A delivery-like route that merges PreviewQuery into its querystring, as delivery routes do.
   async function previewApp () {
-    const dir = mkdtempSync(join(tmpdir(), 'dateline-preview-'))
-    const config = loadConfig({ DATABASE_PATH: join(dir, 'test.db'), DEMO_CONTENT: 'false' })
-    const db = openDb({ path: config.databasePath })
-    runMigrations(db)
-    const clock = makeClock()
-    const app = await buildApp({ db, config, clock })
-    app.get('/probe', { schema: { hide: true, querystring: PreviewQuery } }, async (request, reply) => {
-      const preview = isPreview(request)
-      reply.header('cache-control', 'public, max-age=60')
-      return { preview }
+    const { request, db, clock } = await makeApp({
+      routes: (app) => {
+        app.get('/probe', { schema: { hide: true, querystring: PreviewQuery } }, async (request, reply) => {
+          const preview = isPreview(request)
+          reply.header('cache-control', 'public, max-age=60')
+          return { preview }
+        })
+      },
     })
-    await app.ready()
-    cleanups.push(async () => { await app.close(); closeDb(db); rmSync(dir, { recursive: true, force: true }) })
     const key = (name: string, scopes: Parameters<typeof createApiKey>[1]['scopes']) => createApiKey(db, { name, scopes, now: clock() })
-    return { request: supertest(app.server), preview: key('p', ['content:preview']), admin: key('a', ['admin']), writer: key('w', ['content:write']) }
+    return { request, preview: key('p', ['content:preview']), admin: key('a', ['admin']), writer: key('w', ['content:write']) }
   }
 
   it('is false without preview=true, whatever the key, and leaves public caching alone', async () => {

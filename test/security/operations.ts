@@ -7,10 +7,10 @@ import type { ValidateFunction } from 'ajv'
 import { expect } from 'vitest'
 import { generateOpenapi } from '../../src/cli/openapi.js'
 import { loadConfig } from '../../src/config.js'
-import type { Db } from '../../src/db/connection.js'
 import { createApiKey, type ScopeName } from '../../src/keys/repository.js'
-import { insertArticles, insertAuthor, insertSection, insertTag } from '../fixtures.js'
+import { insertArticles, insertAuthor, insertSection, insertTag, type Seed } from '../fixtures.js'
 
+import type { Db } from '../../src/db/connection.js'
 export interface Parameter { name: string, in: 'path' | 'query' | 'header' | 'cookie', required?: boolean, schema?: Record<string, unknown> }
 export interface Operation {
   method: string
@@ -38,7 +38,7 @@ export const SECRET = { draftSlug: 'embargoed-budget-leak', draftHeadline: 'EMBA
 export const SECRET_IDS = [3, 4]
 
 // A few sections, tags, authors and articles, written with the shared fixtures.
-export function seedNewsroom (db: Db) {
+export function seedNewsroom (db: Seed) {
   const t = NOW - 86_400_000
   insertSection(db, { slug: 'news', name: 'News' })
   insertSection(db, { slug: 'world-news', name: 'World News', parent: 'news' })

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Db } from '../../src/db/connection.js'
-import { insertTag } from '../fixtures.js'
+import { insertTag, type Seed } from '../fixtures.js'
 import { makeApp } from '../helpers.js'
 
-function seed (db: Db) {
+function seed (db: Seed) {
   insertTag(db, { slug: 'gaza', name: 'Gaza', type: 'place' })
   insertTag(db, { slug: 'climate', name: 'Climate', type: 'topic', description: 'Climate change and policy.' })
   insertTag(db, { slug: 'united-nations', name: 'United Nations', type: 'organisation' })

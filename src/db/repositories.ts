@@ -1,0 +1,57 @@
+// Every feature's repository, bound to a connection: `store.repos` (outside a transaction) and the
+// `repos` a transaction's work is given (db/store.ts). A feature adds its repository here once per
+// engine; a repository whose SQL both engines accept is one factory used twice (it takes the
+// neutral runner only). Repositories are made on first use (a transaction builds only what it uses).
+import type { Db } from './connection.js'
+import type { PgConn } from './postgres/store.js'
+import type { SqlRunner } from './sql-runner.js'
+import { sqliteRunner } from './sqlite/store.js'
+import { settingsRepository, type SettingsRepository } from '../settings/repository.js'
+
+// What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
+// `db.$client`) and the neutral raw-SQL runner.
+export interface SqliteConn {
+  readonly db: Db
+  readonly sql: SqlRunner
+}
+
+export interface Repositories {
+  // engine-neutral raw SQL on the same connection: for repositories' shared SQL and test fixtures,
+  // never for routes or services
+  sql: SqlRunner
+  settings: SettingsRepository
+}
+
+type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
+
+const sqliteFactories: Factories<SqliteConn> = {
+  settings: settingsRepository,
+}
+
+const postgresFactories: Factories<PgConn> = {
+  settings: settingsRepository,
+}
+
+export function sqliteRepositories (db: Db): Repositories {
+  return bind(sqliteFactories, { db, sql: sqliteRunner(db) })
+}
+
+export function postgresRepositories (conn: PgConn): Repositories {
+  return bind(postgresFactories, conn)
+}
+
+function bind<C extends { sql: SqlRunner }> (factories: Factories<C>, conn: C): Repositories {
+  const repos = { sql: conn.sql } as Repositories
+  for (const name of Object.keys(factories) as Array<keyof Factories<C>>) {
+    Object.defineProperty(repos, name, {
+      configurable: true,
+      enumerable: true,
+      get () {
+        const repository = factories[name](conn)
+        Object.defineProperty(repos, name, { value: repository, enumerable: true })
+        return repository
+      },
+    })
+  }
+  return repos
+}

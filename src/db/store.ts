@@ -1,0 +1,21 @@
+// The storage seam: everything outside repositories reaches the database through a Store, on
+// SQLite (one file, the embedded default) or PostgreSQL (DATABASE_URL, several nodes).
+// - `store.repos` reads (and writes single statements) outside a transaction.
+// - `store.tx(work)` is the one way to run a transaction: `work` gets the same repositories bound to
+//   the transaction; it commits when the promise resolves and rolls back when it rejects. Never call
+//   `store` (or start another tx) inside `work`: use the repositories it was given.
+// Both engines give a transaction the same view: reads outside it (other requests) never see its
+// uncommitted rows (SQLite: the transaction runs on a second connection, see sqlite/store.ts;
+// PostgreSQL: its own pooled connection, READ COMMITTED).
+import type { Repositories } from './repositories.js'
+
+export type Engine = 'sqlite' | 'postgres'
+
+export interface Store {
+  readonly engine: Engine
+  readonly repos: Repositories
+  tx<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
+  // resolves when the database answers a trivial query (readiness)
+  ping(): Promise<void>
+  close(): Promise<void>
+}
