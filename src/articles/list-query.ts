@@ -105,7 +105,7 @@ export function articleFilterConditions (filters: ArticleFilters, orderKey: SQL)
 }
 
 const ListCursor = z.object({ p: z.number().int(), i: z.number().int() })
-type Position = z.infer<typeof ListCursor>
+export type Position = z.infer<typeof ListCursor>
 
 export function decodeListCursor (cursors: Cursors, raw: string | undefined, scope: string): Position | undefined {
   if (raw === undefined) return undefined

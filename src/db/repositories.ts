@@ -6,6 +6,9 @@ import type { Db } from './connection.js'
 import type { PgConn } from './postgres/store.js'
 import type { SqlRunner } from './sql-runner.js'
 import { sqliteRunner } from './sqlite/store.js'
+import type { ArticlesRepository } from '../articles/articles-repository.js'
+import { postgresArticlesRepository } from '../articles/repository.postgres.js'
+import { sqliteArticlesRepository } from '../articles/repository.sqlite.js'
 import { settingsRepository, type SettingsRepository } from '../settings/repository.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
@@ -19,16 +22,19 @@ export interface Repositories {
   // engine-neutral raw SQL on the same connection: for repositories' shared SQL and test fixtures,
   // never for routes or services
   sql: SqlRunner
+  articles: ArticlesRepository
   settings: SettingsRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
 
 const sqliteFactories: Factories<SqliteConn> = {
+  articles: sqliteArticlesRepository,
   settings: settingsRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
+  articles: postgresArticlesRepository,
   settings: settingsRepository,
 }
 
