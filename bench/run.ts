@@ -1,8 +1,9 @@
-// npm run bench [-- --articles N] [--quick] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
+// npm run bench [-- --articles N] [--quick] [--engine sqlite|postgres] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
 // Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
 // core 0, loads each scenario with autocannon from core 1, each GET scenario right after the ceiling
 // (bench/ceiling.ts) loaded the same way; prints req/s, p50, p99, ratio to that ceiling run and peak
-// RSS; writes bench/results/latest.json.
+// RSS; writes bench/results/latest.json. --engine postgres serves the same rows from PostgreSQL
+// (bench/postgres.ts; the server of --database-url, default BENCH_DATABASE_URL or TEST_DATABASE_URL).
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import { execSync, spawnSync } from 'node:child_process'
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { closeDb, openDb } from '../src/db/connection.js'
 import { runMigrations } from '../src/db/migrate.js'
 import { generateDatabase, type Generated } from './generate.js'
+import { postgresFacts, preparePostgres } from './postgres.js'
 import { cpuMs, hasTaskset, peakRssMb, pinSelf, startProcess, stopProcess, type Server } from './processes.js'
 
 const { values: opts } = parseArgs({
@@ -32,8 +34,16 @@ const { values: opts } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     // only the scenarios whose name matches this regular expression
     only: { type: 'string' },
+    engine: { type: 'string', default: 'sqlite' },
+    'database-url': { type: 'string' },
   },
 })
+const engine = opts.engine === 'postgres' ? 'postgres' : 'sqlite'
+if (opts.engine !== engine) throw new Error('--engine is sqlite or postgres')
+const serverUrl = opts['database-url'] ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
+if (engine === 'postgres' && !serverUrl) throw new Error('--engine postgres needs --database-url (or BENCH_DATABASE_URL / TEST_DATABASE_URL): a role that may create databases')
+// set by main() for --engine postgres: the bench database's URL
+let pgUrl: string | undefined
 const articles = Number(opts.articles ?? (opts.quick ? 10_000 : 100_000))
 const duration = Number(opts.duration ?? (opts.quick ? 2 : 10))
 const warmup = opts.quick ? 1 : 2
@@ -121,8 +131,9 @@ function scenarios (g: Generated, path: string): Scenario[] {
   return chosen
 }
 
-// The database's bytes on disk: the main file and its write-ahead log.
-function databaseBytes (path: string): number {
+// The database's bytes on disk: SQLite's main file and its write-ahead log, or pg_database_size.
+async function databaseBytes (path: string): Promise<number> {
+  if (pgUrl) return (await postgresFacts(pgUrl)).bytes
   return [path, `${path}-wal`].reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0)
 }
 
@@ -241,7 +252,8 @@ function prepareDatabase (): { path: string, generated: Generated, generateMs: n
   return { path, generated, generateMs }
 }
 
-const storedViews = (path: string) => {
+const storedViews = async (path: string) => {
+  if (pgUrl) return (await postgresFacts(pgUrl)).views
   const db = new Database(path, { readonly: true })
   try {
     return (db.prepare('select coalesce(sum(views), 0) as n from page_views').get() as { n: number }).n
@@ -259,8 +271,14 @@ async function main () {
     if (build.status !== 0) throw new Error('npm run build failed')
   }
   const { path, generated, generateMs } = prepareDatabase()
-  const dbMb = Math.round(statSync(path).size / 1024 / 1024)
+  let dbMb = Math.round(statSync(path).size / 1024 / 1024)
   console.log(`database: ${articles} articles, ${dbMb} MB${generateMs ? `, generated in ${(generateMs / 1000).toFixed(1)} s` : ' (reused)'}`)
+  if (engine === 'postgres') {
+    const { url, loadMs } = await preparePostgres(path, serverUrl!, articles, opts.fresh)
+    pgUrl = url
+    dbMb = Math.round(await databaseBytes(path) / 1024 / 1024)
+    console.log(`postgres: ${new URL(url).pathname.slice(1)}, ${dbMb} MB${loadMs ? `, loaded in ${(loadMs / 1000).toFixed(1)} s` : ' (reused)'}`)
+  }
   if (opts['generate-only']) return
   const extraEnv = Object.fromEntries(opts.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
   const rows: Row[] = []
@@ -277,7 +295,7 @@ async function main () {
 
   for (const mode of modes) {
     // the view-beacon scenario sends far more than a reader's VIEWS_RATE_LIMIT from one address
-    const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO_CONTENT: 'false', DATABASE_PATH: path, HOST: '127.0.0.1', RESPONSE_CACHE: String(mode === 'cached'), VIEWS_RATE_LIMIT: '1000000000', ...extraEnv }
+    const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DEMO_CONTENT: 'false', DATABASE_PATH: path, HOST: '127.0.0.1', RESPONSE_CACHE: String(mode === 'cached'), VIEWS_RATE_LIMIT: '1000000000', ...(pgUrl ? { DATABASE_URL: pgUrl } : {}), ...extraEnv }
     const server = await startProcess(['node', opts.server ?? join(root, 'dist', 'server.js')], env, PORT, 0)
     startups[mode] = Math.round(server.startupMs)
     console.log(`${mode}: server ready in ${startups[mode]} ms`)
@@ -291,10 +309,10 @@ async function main () {
     let views: { before: number, accepted: number } | undefined
     for (const s of scenarios(generated, path)) {
       const method = s.method ?? 'GET'
-      const bytesBefore = databaseBytes(path)
+      const bytesBefore = s.origin ? await databaseBytes(path) : 0
       const countersBefore = s.origin ? await cacheCounters(PORT) : undefined
       // read before the probe: the probe's view may be flushed at any moment after it is answered
-      const viewsBefore = method === 'POST' ? storedViews(path) : 0
+      const viewsBefore = method === 'POST' ? await storedViews(path) : 0
       const probe = await fetch(`http://127.0.0.1:${PORT}${firstPath(s.paths)}`, { method, headers: { 'user-agent': BROWSER } })
       if (probe.status === 404 && (await probe.text()).includes('No route')) {
         rows.push({ scenario: s.name, mode, status: 'skipped (route missing)' })
@@ -333,7 +351,7 @@ async function main () {
         const hits = counters.hits - countersBefore!.hits
         const lookups = hits + counters.misses - countersBefore!.misses
         const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
-        const bytesAfter = databaseBytes(path)
+        const bytesAfter = await databaseBytes(path)
         note = `database ${mb(bytesBefore)} -> ${mb(bytesAfter)} MB (${(100 * (bytesAfter - bytesBefore) / bytesBefore).toFixed(2)} %), response cache hits ${lookups > 0 ? (100 * hits / lookups).toFixed(1) : '-'} %`
       }
       rows.push({ scenario: s.name, mode, status: 'ok', ...result, ...paired, peakRssMb: peakRssMb(server.child.pid), ...(note ? { note } : {}) })
@@ -342,7 +360,7 @@ async function main () {
     const exit = await stopProcess(server)
     if (exit !== 0) console.log(`  server exit code ${exit}: ${server.stderr().slice(-2000)}`)
     if (views) {
-      const stored = storedViews(path) - views.before
+      const stored = await storedViews(path) - views.before
       const row = rows.findLast((r) => r.mode === mode && r.scenario === 'view beacons')!
       row.note = `${views.accepted} accepted (202), ${stored} stored${stored === views.accepted ? '' : ' - MISMATCH'}`
     }
@@ -370,7 +388,7 @@ async function main () {
     date: new Date().toISOString(),
     commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, pinned: hasTaskset },
-    settings: { articles, durationSeconds: duration, connections, quick: opts.quick, databaseMb: dbMb, server: opts.server ?? 'dist/server.js' },
+    settings: { engine, articles, durationSeconds: duration, connections, quick: opts.quick, databaseMb: dbMb, server: opts.server ?? 'dist/server.js' },
     startupMs: startups,
     rows,
   }, (key, value: unknown) => key === 'latencies' ? undefined : value, 2))

@@ -9,6 +9,7 @@ import { sqliteRunner } from './sqlite/store.js'
 import type { ArticlesRepository } from '../articles/articles-repository.js'
 import { postgresArticlesRepository } from '../articles/repository.postgres.js'
 import { sqliteArticlesRepository } from '../articles/repository.sqlite.js'
+import { scheduleRepository, type ScheduleRepository } from '../articles/schedule-repository.js'
 import { settingsRepository, type SettingsRepository } from '../settings/repository.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
@@ -23,6 +24,7 @@ export interface Repositories {
   // never for routes or services
   sql: SqlRunner
   articles: ArticlesRepository
+  schedule: ScheduleRepository
   settings: SettingsRepository
 }
 
@@ -30,11 +32,13 @@ type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Re
 
 const sqliteFactories: Factories<SqliteConn> = {
   articles: sqliteArticlesRepository,
+  schedule: scheduleRepository,
   settings: settingsRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
   articles: postgresArticlesRepository,
+  schedule: scheduleRepository,
   settings: settingsRepository,
 }
 

@@ -17,5 +17,14 @@ export interface Store {
   tx<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
   // resolves when the database answers a trivial query (readiness)
   ping(): Promise<void>
+  // true when a commit this process did not make has landed since the last call (another process
+  // on the SQLite file: the CLI, a second server), so caches must drop everything. Cheap enough to
+  // ask once per event-loop turn. PostgreSQL: false for now (nodes tell each other with
+  // LISTEN/NOTIFY in the cluster issue).
+  changedElsewhere(): boolean
+  // the database's size on disk in bytes (metrics)
+  sizeBytes(): Promise<number>
+  // calls `observe` with the duration in ms of each statement run from now on (Server-Timing)
+  timeStatements(observe: (ms: number) => void): void
   close(): Promise<void>
 }

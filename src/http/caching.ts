@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { notModified, strongEtag } from './conditional.js'
-import { markHandlerStart, markRenderStart, serverTimingHeader, timeDatabaseStatements } from './server-timing.js'
+import { addDatabaseTime, markHandlerStart, markRenderStart, serverTimingHeader } from './server-timing.js'
 import { addSurrogateKeys, recordKeys, routeKeys, surrogateHeader, surrogateKeysDecorator } from './surrogate-keys.js'
 
 // The Cache-Control of a public answer (also written by the article-document fast path).
@@ -18,7 +18,7 @@ async function cachingPlugin (app: FastifyInstance) {
   const publicControl = publicCacheControl(config)
   app.decorateRequest('surrogateKeySet', null)
   app.decorateRequest('timing', null)
-  timeDatabaseStatements(app.db.$client)
+  app.store.timeStatements(addDatabaseTime)
   app.decorateReply('surrogateKeys', surrogateKeysDecorator)
 
   app.addHook('preHandler', (request, _reply, done) => {

@@ -129,13 +129,11 @@ async function metricsPlugin (app: FastifyInstance) {
     registers: [registry],
     collect () { this.set(readCache().bytes) },
   })]
-  const pageCount = app.db.$client.prepare<[], { page_count: number }>('pragma page_count')
-  const pageSize = app.db.$client.prepare<[], { page_size: number }>('pragma page_size')
   gauges.push(new Gauge({
     name: 'dateline_db_size_bytes',
-    help: 'Size of the SQLite database file (page_count * page_size), read at scrape time.',
+    help: 'Size of the database on disk, read at scrape time (SQLite: page_count * page_size; PostgreSQL: pg_database_size).',
     registers: [registry],
-    collect () { this.set((pageCount.get()?.page_count ?? 0) * (pageSize.get()?.page_size ?? 0)) },
+    async collect () { this.set(await app.store.sizeBytes()) },
   }))
   const metrics: Metrics = {
     registry,

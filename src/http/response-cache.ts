@@ -11,7 +11,6 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import { brotliParams } from './compression.js'
 import { cacheable, writeCached } from './cache-serving.js'
 import { hookList } from './route-hooks.js'
-import { untimedGet } from './server-timing.js'
 
 export type Encoding = 'br' | 'gzip' | 'identity'
 
@@ -30,6 +29,8 @@ export interface Entry {
   bytes: number
   keys: string[]
   expiresAt: number
+  // kept before the next content event was known (just after a write): bounded by it on first use
+  awaitingSchedule: boolean
   // position in recency order (higher is more recent)
   order: number
 }
@@ -56,7 +57,7 @@ export interface ResponseCacheOptions {
   mostViewedTtlMs: number
   clock: () => number
   // the soonest instant after `now` at which live content changes by itself (scheduled publication)
-  nextContentEvent: (now: number) => number
+  nextContentEvent: (now: number) => Promise<number>
   // true when another connection (a CLI import, another process) committed since the last call
   changedElsewhere: () => boolean
 }
@@ -67,9 +68,14 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>()
   private readonly index = new Map<string, Set<string>>()
   private nextEvent: number | undefined
+  // the generation whose next content event is being read (-1: none)
+  private refreshing = -1
   private order = 0
 
-  constructor (private readonly options: ResponseCacheOptions) {}
+  // the next content event is read at once, so that the first responses find it known
+  constructor (private readonly options: ResponseCacheOptions) {
+    this.refreshNextEvent()
+  }
 
   get size () { return this.entries.size }
 
@@ -78,6 +84,12 @@ export class ResponseCache {
     if (this.options.changedElsewhere()) this.clear()
     const entry = this.entries.get(key)
     if (!entry) return undefined
+    if (entry.awaitingSchedule) {
+      // still unknown: a miss (the entry stays for when it is known)
+      if (this.nextEvent === undefined) return undefined
+      entry.expiresAt = Math.min(entry.expiresAt, this.nextEvent)
+      entry.awaitingSchedule = false
+    }
     if (this.options.clock() >= entry.expiresAt) {
       this.delete(entry)
       return undefined
@@ -140,7 +152,9 @@ export class ResponseCache {
     if (key.length > MAX_KEY_LENGTH) return undefined
     const now = this.options.clock()
     const keyList = [...keys]
-    let expiresAt = this.nextContentEvent(now)
+    const nextEvent = this.nextContentEvent(now)
+    // not known yet (just after a write, before the database answered): kept, bounded on first use
+    let expiresAt = nextEvent ?? Infinity
     // view counts change without writes: responses showing them live a short time
     if (keyList.some((k) => SHORT_LIVED_KEYS.has(k))) expiresAt = Math.min(expiresAt, now + this.options.mostViewedTtlMs)
     const existing = this.entries.get(key)
@@ -156,6 +170,7 @@ export class ResponseCache {
       bytes: identity.length + key.length + ENTRY_OVERHEAD,
       keys: keyList,
       expiresAt,
+      awaitingSchedule: nextEvent === undefined,
       order: this.order++,
     }
     if (entry.bytes > this.options.maxBytes / 4) return undefined
@@ -173,7 +188,7 @@ export class ResponseCache {
   // Drops every entry carrying any of the keys; returns how many were dropped.
   invalidate (keys: readonly string[]): number {
     this.generation++
-    this.nextEvent = undefined
+    this.refreshNextEvent()
     let dropped = 0
     for (const k of keys) {
       const set = this.index.get(k)
@@ -188,15 +203,32 @@ export class ResponseCache {
 
   clear (): void {
     this.generation++
-    this.nextEvent = undefined
+    this.refreshNextEvent()
     this.entries.clear()
     this.index.clear()
     this.bytes = 0
   }
 
-  private nextContentEvent (now: number): number {
-    if (this.nextEvent === undefined || now >= this.nextEvent) this.nextEvent = this.options.nextContentEvent(now)
-    return this.nextEvent
+  private nextContentEvent (now: number): number | undefined {
+    if (this.nextEvent === undefined && this.refreshing !== -1) return undefined
+    if (this.nextEvent !== undefined && now < this.nextEvent) return this.nextEvent
+    // first use, passed, or the last read failed: read it
+    this.refreshNextEvent()
+    return undefined
+  }
+
+  // Asks the database for the next content event after every write (a write may schedule one) and
+  // once it has passed. The answer counts only if no write landed while it was being read; an entry
+  // kept before it is known is served only once it is (on SQLite it is known within microtasks).
+  private refreshNextEvent (): void {
+    this.nextEvent = undefined
+    if (this.refreshing === this.generation) return
+    const generation = this.refreshing = this.generation
+    this.options.nextContentEvent(this.options.clock()).then((at) => {
+      if (this.generation === generation) this.nextEvent = at
+    }, () => {}).finally(() => {
+      if (this.refreshing === generation) this.refreshing = -1
+    })
   }
 
   private evict () {
@@ -246,13 +278,8 @@ async function responseCachePlugin (app: FastifyInstance) {
     app.decorate('contentChanged', () => {})
     return
   }
-  const soonestPublication = app.db.$client.prepare<[number], { t: number | null }>(
-    "select min(published_at) as t from articles where status = 'published' and published_at > ?")
-  const soonestExpiry = app.db.$client.prepare<[number], { t: number | null }>(
-    'select min(expires_at) as t from collection_items where expires_at > ?')
-  // PRAGMA data_version changes when a commit from any other connection lands, never for our own
-  const dataVersion = untimedGet<number>(app.db.$client.prepare('pragma data_version').pluck())
-  let seenVersion = dataVersion()
+  const { store } = app
+  store.changedElsewhere()
   // asked once per event-loop turn, not per hit (the pragma was ~10% of a hit's CPU): requests read
   // in the same turn see the database as of that turn's first check
   let checkedThisTurn = false
@@ -262,18 +289,13 @@ async function responseCachePlugin (app: FastifyInstance) {
       if (checkedThisTurn) return false
       checkedThisTurn = true
       setImmediate(nextTurn)
-      const version = dataVersion()
-      if (version === seenVersion) return false
-      seenVersion = version
-      return true
+      return store.changedElsewhere()
     },
     maxBytes: config.responseCacheMaxBytes,
     compressionThreshold: config.compressionThreshold,
     mostViewedTtlMs: config.mostViewedCacheSeconds * 1000,
     clock: app.clock,
-    nextContentEvent: (now) => Math.min(
-      soonestPublication.get(now)?.t ?? Infinity,
-      soonestExpiry.get(now)?.t ?? Infinity),
+    nextContentEvent: (now) => store.repos.schedule.nextChange(now),
   })
   app.decorate('responseCache', cache)
   app.decorate('contentChanged', (keys: readonly string[]) => {

@@ -1,9 +1,8 @@
 // Server-Timing: time spent in the handler, in database statements, in serialisation ("render"),
-// and in total. Every better-sqlite3 statement adds its duration to one process-wide counter; a
+// and in total. Every statement the store times adds its duration to one process-wide counter; a
 // request's `db` is what that counter gained between its handler's start and its render start.
-// Handlers run their queries synchronously (better-sqlite3 has no awaits), so no other request's
-// statements can run inside that window.
-import type Database from 'better-sqlite3'
+// On SQLite statements run synchronously, so another request's statements enter that window only
+// when both are between awaits at once; on PostgreSQL statements are not timed yet (db;dur=0).
 import type { FastifyRequest } from 'fastify'
 import { performance } from 'node:perf_hooks'
 
@@ -14,33 +13,10 @@ declare module 'fastify' {
 }
 
 let dbMs = 0
-const timedPrototypes = new WeakSet<object>()
-let driverGet: ((this: Database.Statement) => unknown) | undefined
 
-// Wraps the statement methods of this driver once, for every connection.
-export function timeDatabaseStatements (sqlite: Database.Database): void {
-  const proto = Object.getPrototypeOf(sqlite.prepare('select 1')) as Record<string, unknown>
-  if (timedPrototypes.has(proto)) return
-  timedPrototypes.add(proto)
-  for (const method of ['run', 'get', 'all', 'iterate'] as const) {
-    const original = proto[method] as (...args: unknown[]) => unknown
-    if (method === 'get') driverGet = original
-    proto[method] = function (this: unknown, ...args: unknown[]) {
-      const start = performance.now()
-      try {
-        return original.apply(this, args)
-      } finally {
-        dbMs += performance.now() - start
-      }
-    }
-  }
-}
-
-// The driver's own get() for a statement run so often that timing it costs more than it does
-// (the response cache's PRAGMA data_version, asked on every event-loop turn that serves a hit).
-export function untimedGet<T> (statement: Database.Statement): () => T {
-  const get = driverGet ?? statement.get
-  return () => get.call(statement) as T
+// The store reports every statement's duration here (Store.timeStatements).
+export function addDatabaseTime (ms: number): void {
+  dbMs += ms
 }
 
 function timingOf (request: FastifyRequest) {

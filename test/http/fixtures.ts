@@ -35,31 +35,32 @@ function summary (r: Row) {
 }
 
 const SUMMARY_SQL = `select a.id, a.slug, a.headline, a.updated_at, s.slug as section_slug, s.name as section_name, s.path as section_path
-  from articles a join sections s on s.id = a.section_id where a.status = 'published' and a.published_at <= ?`
+  from articles a join sections s on s.id = a.section_id where a.status = 'published' and a.published_at <= :now`
 
+// Read with the store's engine-neutral runner, so they answer the same on SQLite and PostgreSQL.
 export function registerTestRoutes (app: App): void {
-  const db = app.db.$client
+  const sql = app.store.repos.sql
   app.get('/test/articles/:slug', async (request: FastifyRequest<{ Params: { slug: string } }>, reply: FastifyReply) => {
-    const row = db.prepare(`${SUMMARY_SQL} and a.slug = ?`).get(app.clock(), request.params.slug) as Row | undefined
+    const row = await sql.get<Row>(`${SUMMARY_SQL} and a.slug = :slug`, { now: app.clock(), slug: request.params.slug })
     if (!row) throw notFound('article', request.params.slug)
     setLastModified(reply, row.updated_at)
     return {
       ...summary(row),
       breadcrumbs: [{ slug: 'news', name: 'News', path: 'news' }, summary(row).section],
       body: [{ type: 'paragraph', text: 'Text.' }, { type: 'image', src: 'https://x.example/a.png', alt: '', caption: null, credit: null }],
-      tags: db.prepare('select t.slug, t.name, t.type, t.description from tags t join article_tags at on at.tag_id = t.id where at.article_id = ?').all(row.id),
-      authors: db.prepare('select u.slug, u.name, u.kind, u.bio, u.avatar_url as avatarUrl from authors u join article_authors aa on aa.author_id = u.id where aa.article_id = ?').all(row.id),
-      relatedIds: (db.prepare('select related_id as id from article_related where article_id = ?').all(row.id) as Array<{ id: number }>).map((r) => r.id),
+      tags: await sql.all('select t.slug, t.name, t.type, t.description from tags t join article_tags at on at.tag_id = t.id where at.article_id = :id order by at.position', { id: row.id }),
+      authors: await sql.all('select u.slug, u.name, u.kind, u.bio, u.avatar_url as "avatarUrl" from authors u join article_authors aa on aa.author_id = u.id where aa.article_id = :id order by aa.position', { id: row.id }),
+      relatedIds: (await sql.all<{ id: number }>('select related_id as id from article_related where article_id = :id order by position', { id: row.id })).map((r) => r.id),
     }
   })
   app.get('/test/latest', async (_request, reply) => {
     reply.surrogateKeys('articles:list')
-    return { data: (db.prepare(`${SUMMARY_SQL} order by a.published_at desc`).all(app.clock()) as Row[]).map(summary) }
+    return { data: (await sql.all<Row>(`${SUMMARY_SQL} order by a.published_at desc`, { now: app.clock() })).map(summary) }
   })
   app.get('/test/collections/:slug', async (request: FastifyRequest<{ Params: { slug: string } }>) => {
-    const collection = db.prepare('select id, slug, name, description from collections where slug = ?').get(request.params.slug) as { id: number, slug: string, name: string, description: string | null }
-    const rows = db.prepare(`${SUMMARY_SQL} and a.id in (select article_id from collection_items where collection_id = ? and (expires_at is null or expires_at > ?))`)
-      .all(app.clock(), collection.id, app.clock()) as Row[]
+    const collection = (await sql.get<{ id: number, slug: string, name: string, description: string | null }>('select id, slug, name, description from collections where slug = :slug', { slug: request.params.slug }))!
+    const rows = await sql.all<Row>(`${SUMMARY_SQL} and a.id in (select article_id from collection_items where collection_id = :id and (expires_at is null or expires_at > :now)) order by a.id`,
+      { now: app.clock(), id: collection.id })
     return { slug: collection.slug, name: collection.name, description: collection.description, items: rows.map((r, position) => ({ position, article: summary(r) })) }
   })
   app.get('/test/most-viewed', async (_request, reply) => {

@@ -37,6 +37,17 @@ export class PostgresStore implements Store {
     await this.pg.$client`select 1`
   }
 
+  changedElsewhere (): boolean {
+    return false
+  }
+
+  async sizeBytes (): Promise<number> {
+    const [row] = await this.pg.$client<Array<{ size: number }>>`select pg_database_size(current_database()) as size`
+    return row?.size ?? 0
+  }
+
+  timeStatements (_observe: (ms: number) => void): void {}
+
   async close (): Promise<void> {
     await closePg(this.pg)
   }

@@ -9,6 +9,7 @@ import { sqliteRepositories, type Repositories } from '../repositories.js'
 import { statement } from '../statements.js'
 import type { SqlParams, SqlRunner } from '../sql-runner.js'
 import type { Store } from '../store.js'
+import { timeSqliteStatements, untimed } from './timing.js'
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const
@@ -49,6 +50,35 @@ export class SqliteStore implements Store {
 
   async ping (): Promise<void> {
     statement(this.db, 'select 1').get()
+  }
+
+  // PRAGMA data_version on the write connection changes when a commit from any other connection
+  // lands (another process, or code still writing through the read connection), never for its own.
+  // The statement is prepared before timeStatements wraps the driver, so it is never timed.
+  #dataVersion: (() => number) | undefined
+  #seenVersion = 0
+  changedElsewhere (): boolean {
+    if (!this.#dataVersion) {
+      const pragma = this.write.$client.prepare('pragma data_version').pluck()
+      const get = untimed(pragma)
+      this.#dataVersion = () => get() as number
+      this.#seenVersion = this.#dataVersion()
+      return false
+    }
+    const version = this.#dataVersion()
+    if (version === this.#seenVersion) return false
+    this.#seenVersion = version
+    return true
+  }
+
+  async sizeBytes (): Promise<number> {
+    const pageCount = statement(this.db, 'pragma page_count').pluck().get() as number
+    const pageSize = statement(this.db, 'pragma page_size').pluck().get() as number
+    return pageCount * pageSize
+  }
+
+  timeStatements (observe: (ms: number) => void): void {
+    timeSqliteStatements(this.db.$client, observe)
   }
 
   async close (): Promise<void> {
