@@ -8,9 +8,11 @@ const onBothEngines = [
   'test/articles/cursor-secret.test.ts',
 ]
 
+// TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).
 const onCi = process.env.CI === 'true' || process.env.CI === '1'
-const postgres = Boolean(process.env.TEST_DATABASE_URL) || onCi
-if (!postgres) {
+const engines = (process.env.TEST_ENGINES ?? 'sqlite,postgres').split(',')
+const postgres = engines.includes('postgres') && (Boolean(process.env.TEST_DATABASE_URL) || onCi)
+if (engines.includes('postgres') && !postgres) {
   console.warn('PostgreSQL project skipped: TEST_DATABASE_URL is not set (export TEST_DATABASE_URL=$(bash .ci/postgres) to run it)')
 }
 
