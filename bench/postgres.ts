@@ -77,7 +77,7 @@ export async function preparePostgres (sqlitePath: string, serverUrl: string, ar
       }
       // explicit ids: move the identity sequences past them
       for (const table of ['sections', 'tags', 'authors', 'articles', 'collections']) {
-        await target.unsafe(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from ${table}), 1))`)
+        await target.unsafe(`select setval(pg_get_serial_sequence('${table}', 'id'), coalesce((select max(id) from ${table}), 0) + 1, false)`)
       }
       await target.unsafe('vacuum analyze')
     } finally {

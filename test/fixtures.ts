@@ -104,7 +104,7 @@ export async function seedStore<T> (store: Store, fn: (seed: Seed) => T | Promis
     // explicit ids leave PostgreSQL's identity sequences behind: move them past the largest id
     if (store.engine === 'postgres') {
       for (const table of ID_TABLES) {
-        await sql.get(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from ${table}), 1))`)
+        await sql.get(`select setval(pg_get_serial_sequence('${table}', 'id'), coalesce((select max(id) from ${table}), 0) + 1, false)`)
       }
     }
   })
