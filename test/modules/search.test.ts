@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { articles } from '../../src/db/schema.js'
 import { makeApp } from '../helpers.js'
-import { insertArticle, insertSection, setStatus } from '../fixtures.js'
+import { insertArticle, insertSection, seedStore, setStatus } from '../fixtures.js'
 
 const slugs = (res: { body: { data: Array<{ slug: string }> } }) => res.body.data.map((hit) => hit.slug)
 const para = (text: string) => [{ type: 'paragraph' as const, text }]
@@ -97,7 +95,7 @@ describe('GET /v1/search', () => {
   it('never returns drafts or scheduled stories, and stays in step after UPDATE and DELETE', async () => {
     const ids: Record<string, number> = {}
     // direct SQL below bypasses the API's cache invalidation: the response cache is off here
-    const { request, db } = await makeApp({
+    const { request, store } = await makeApp({
       env: { RESPONSE_CACHE: 'false' },
       seed: (db) => {
         insertSection(db, { slug: 'news' })
@@ -108,15 +106,17 @@ describe('GET /v1/search', () => {
       },
     })
     expect(slugs(await request.get('/v1/search?q=volcano').expect(200))).toEqual(['live'])
-    setStatus(db, ids.live!, 'draft')
+    await seedStore(store, (s) => setStatus(s, ids.live!, 'draft'))
     expect(slugs(await request.get('/v1/search?q=volcano').expect(200))).toEqual([])
-    db.update(articles).set({ headline: 'Volcano quiet again', body: JSON.stringify(para('Ash settles.')) }).where(eq(articles.id, ids.other!)).run()
+    await store.repos.sql.run('update articles set headline = :headline, body = :body where id = :id', { headline: 'Volcano quiet again', body: para('Ash settles.'), id: ids.other! })
     expect(slugs(await request.get('/v1/search?q=volcano').expect(200))).toEqual(['other'])
     expect(slugs(await request.get('/v1/search?q=glacier').expect(200))).toEqual([])
     expect(slugs(await request.get('/v1/search?q=ash').expect(200))).toEqual(['other'])
-    db.delete(articles).where(eq(articles.id, ids.other!)).run()
+    await store.repos.sql.run('delete from articles where id = :id', { id: ids.other! })
     expect(slugs(await request.get('/v1/search?q=volcano').expect(200))).toEqual([])
-    expect(db.$client.prepare('select count(*) as n from articles_fts').get()).toEqual({ n: 3 })
+    // the index follows the delete (FTS5 table on SQLite, tsvector rows on PostgreSQL)
+    const index = store.engine === 'sqlite' ? 'articles_fts' : 'articles_search'
+    expect(await store.repos.sql.get(`select count(*) as n from ${index}`)).toEqual({ n: 3 })
   })
 
   it('takes the /v1/articles filters and pages with a cursor and a Link header', async () => {
