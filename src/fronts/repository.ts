@@ -40,6 +40,8 @@ function settingsValue (stored: unknown): unknown {
 export function frontsRepository ({ sql }: { sql: SqlRunner }): FrontsRepository {
   return {
     async sectionByPath (path) {
+      // no stored path holds a NUL, and PostgreSQL refuses one in text (an error, not a miss)
+      if (path.includes('\0')) return undefined
       const row = await sql.get<FrontSectionRow>(SECTION, { path })
       return row && { ...row, settings: settingsValue(row.settings) }
     },

@@ -82,12 +82,14 @@ describe('GET /v1/search', () => {
     const { request } = await makeApp({
       seed: (db) => {
         insertSection(db, { slug: 'news' })
-        insertArticle(db, { slug: 'xss', section: 'news', headline: 'Quiet day', body: para('Someone wrote <script>alert("hacked")</script> & left \u0002 a marker.') })
+        // "hacked" outside the tags too: PostgreSQL's parser skips what looks like markup (the
+        // contents of <script>...</script> are not indexed there), FTS5 indexes every word
+        insertArticle(db, { slug: 'xss', section: 'news', headline: 'Quiet day', body: para('Someone hacked <script>alert("hacked")</script> & left \u0002 a marker.') })
       },
     })
     const res = await request.get('/v1/search?q=hacked').expect(200)
     const snippet: string = res.body.data[0].snippet
-    expect(snippet).toContain('&lt;script&gt;alert(&quot;<mark>hacked</mark>&quot;)&lt;/script&gt; &amp; left')
+    expect(snippet).toContain('<mark>hacked</mark> &lt;script&gt;alert(&quot;<mark>hacked</mark>&quot;)&lt;/script&gt; &amp; left')
     expect(snippet.replaceAll('<mark>', '').replaceAll('</mark>', '')).not.toMatch(/[<>]/)
     expect(snippet).not.toContain('\u0002')
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../../src/db/store.js'
-import { makeApp, makeClock } from '../helpers.js'
+import { ViewBuffer } from '../../src/views/buffer.js'
+import { makeApp, makeClock, reopenStore } from '../helpers.js'
 import { DAY, HOUR, insertArticle, insertSection, insertViews, seedStore } from '../fixtures.js'
 
 const totalViews = async (store: Store) => (await store.repos.sql.get<{ n: number | null }>('select sum(views) as n from page_views'))?.n ?? 0
@@ -9,7 +10,8 @@ const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like
 describe('POST /v1/articles/{slug}/views', () => {
   it('counts every one of 500 concurrent beacons exactly once', async () => {
     const { app, store, request } = await makeApp({
-      env: { VIEWS_RATE_LIMIT: '100000' },
+      // no timed flush while the beacons arrive: the one below writes them all
+      env: { VIEWS_RATE_LIMIT: '100000', VIEWS_FLUSH_INTERVAL_MS: '60000' },
       seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
     const replies = await Promise.all(Array.from({ length: 500 }, () =>
@@ -20,6 +22,23 @@ describe('POST /v1/articles/{slug}/views', () => {
     expect(await totalViews(store)).toBe(500)
     const ranking = await request.get('/v1/most-viewed').expect(200)
     expect(ranking.body.data).toMatchObject([{ rank: 1, views: 500, article: { slug: 'story' } }])
+  })
+
+  it('adds the counts of several nodes flushing the same article and hour (an additive upsert)', async () => {
+    let id = 0
+    const ctx = await makeApp({
+      env: { VIEWS_FLUSH_INTERVAL_MS: '60000' },
+      seed: (db) => { insertSection(db, { slug: 'news' }); id = insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    // a second node: its own buffer on its own connection to the same database
+    const other = new ViewBuffer(await reopenStore(ctx), ctx.clock)
+    for (let i = 0; i < 3; i++) ctx.app.views.record(id, ctx.clock())
+    for (let i = 0; i < 4; i++) other.record(id, ctx.clock())
+    expect(await ctx.app.views.flush()).toBe(3)
+    expect(await other.flush()).toBe(4)
+    ctx.app.views.record(id, ctx.clock())
+    expect(await ctx.app.views.flush()).toBe(1)
+    expect(await ctx.store.repos.sql.all('select article_id as "articleId", views from page_views')).toEqual([{ articleId: id, views: 8 }])
   })
 
   it('answers known bots 202 without counting them', async () => {
