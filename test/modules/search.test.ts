@@ -181,4 +181,28 @@ describe('GET /v1/search', () => {
     expect(slugs(await request.get('/v1/search?q=harbour&section=news&limit=10').expect(200))).toHaveLength(6)
     expect(slugs(await request.get('/v1/search?q=dredged&limit=10').expect(200))).toHaveLength(3)
   })
+
+  it('finds the newest SEARCH_RANK_LIMIT matches whether they are dense among the newest stories or sparse and old', async () => {
+    const { request } = await makeApp({
+      env: { SEARCH_RANK_LIMIT: '3', RESPONSE_CACHE: 'false' },
+      seed: (db) => {
+        insertSection(db, { slug: 'news' })
+        for (let i = 1; i <= 60; i++) {
+          insertArticle(db, {
+            slug: `s${i}`,
+            section: 'news',
+            headline: i % 6 === 0 ? `Story ${i} at the harbour` : `Story ${i}`,
+            body: para(i <= 4 ? 'The lighthouse keeper.' : 'Nothing to see.'),
+            publishedAt: Date.parse('2026-11-01T00:00:00.000Z') + i * 3_600_000,
+          })
+        }
+      },
+    })
+    // every sixth story: the newest three of ten matches, freshest first
+    expect(slugs(await request.get('/v1/search?q=harbour&limit=10').expect(200))).toEqual(['s60', 's54', 's48'])
+    // four old stories: the newest three
+    expect(slugs(await request.get('/v1/search?q=lighthouse&limit=10').expect(200))).toEqual(['s4', 's3', 's2'])
+    // filtered: every match ranked
+    expect(slugs(await request.get('/v1/search?q=harbour&section=news&limit=10').expect(200))).toHaveLength(10)
+  })
 })
