@@ -46,9 +46,7 @@ const CREATE = `insert into collections (slug, name, description, created_at, up
   values (:slug, :name, :description, :now, :now) returning id`
 const UPDATE = 'update collections set name = :name, description = :description, updated_at = :now where id = :id'
 const DELETE_ITEMS = 'delete from collection_items where collection_id = :id'
-const INSERT_ITEM = `insert into collection_items (collection_id, position, article_id, expires_at)
-  values (:id, :position, :articleId, :expiresAt)`
-const ARTICLE = 'select id from articles where id = :id'
+const INSERT_ITEMS = 'insert into collection_items (collection_id, position, article_id, expires_at) values'
 
 function collectionsRepository (sql: SqlRunner, lock: string): CollectionsRepository {
   return {
@@ -61,10 +59,12 @@ function collectionsRepository (sql: SqlRunner, lock: string): CollectionsReposi
     findForUpdate: (slug) => sql.get<CollectionRow>(`${BY_SLUG}${lock}`, { slug }),
     items: (id) => sql.all<CollectionItemRow>(ITEMS, { id }),
     async existingArticleIds (ids) {
-      const found = new Set<number>()
-      // at most 200 items, one primary-key read each
-      for (const id of new Set(ids)) if (await sql.get(ARTICLE, { id })) found.add(id)
-      return found
+      const unique = [...new Set(ids)]
+      if (unique.length === 0) return new Set()
+      // at most 200 ids, as parameters (the same SQL on both engines)
+      const params = Object.fromEntries(unique.map((id, i) => [`id${i}`, id]))
+      const rows = await sql.all<{ id: number }>(`select id from articles where id in (${unique.map((_, i) => `:id${i}`).join(', ')})`, params)
+      return new Set(rows.map((r) => r.id))
     },
     async create ({ slug, name, description, now }) {
       return (await sql.get<{ id: number }>(CREATE, { slug, name, description, now }))!.id
@@ -74,7 +74,15 @@ function collectionsRepository (sql: SqlRunner, lock: string): CollectionsReposi
     },
     async replaceItems (id, items) {
       await sql.run(DELETE_ITEMS, { id })
-      for (const [position, item] of items.entries()) await sql.run(INSERT_ITEM, { id, position, ...item })
+      if (items.length === 0) return
+      // one multi-row insert (at most 200 items)
+      const params: Record<string, unknown> = { id }
+      const rows = items.map((item, position) => {
+        params[`a${position}`] = item.articleId
+        params[`e${position}`] = item.expiresAt
+        return `(:id, ${position}, :a${position}, :e${position})`
+      })
+      await sql.run(`${INSERT_ITEMS} ${rows.join(', ')}`, params)
     },
   }
 }
