@@ -88,6 +88,21 @@ describe('POST /v1/articles/{slug}/views', () => {
     expect(await totalViews(store)).toBe(0)
   })
 
+  it('stops counting a story at most a second after it is unpublished (PostgreSQL remembers live ids that long)', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    let id = 0
+    const { app, store, request } = await makeApp({
+      clock,
+      seed: (db) => { insertSection(db, { slug: 'news' }); id = insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(202)
+    await store.repos.sql.run("update articles set status = 'draft' where id = :id", { id })
+    clock.advance(1_000)
+    await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(404)
+    await app.views.flush()
+    expect(await totalViews(store)).toBe(1)
+  })
+
   it('limits beacons per client address with 429 and Retry-After', async () => {
     const { app, store, request } = await makeApp({
       env: { VIEWS_RATE_LIMIT: '3' },
