@@ -6,6 +6,10 @@ import { defineConfig } from 'vitest/config'
 // always under CI=true, where a missing server then fails the run.
 const onBothEngines = [
   'test/articles/cursor-secret.test.ts',
+  'test/modules/collections.test.ts',
+  'test/modules/fronts.test.ts',
+  'test/modules/search.test.ts',
+  'test/modules/views.test.ts',
 ]
 
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).

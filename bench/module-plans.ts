@@ -10,8 +10,9 @@ import { runMigrations } from '../src/db/migrate.js'
 import { articles, articleTags, pageViews, sections, tags } from '../src/db/schema.js'
 import { findRelated, findStory } from '../src/related/repository.js'
 import { parseSearchQuery } from '../src/search/query.js'
-import { searchArticleIndex } from '../src/search/repository.js'
-import { rankMostViewed, windowStartHour } from '../src/views/repository.js'
+import { searchPage } from '../src/search/service.js'
+import { SqliteStore } from '../src/db/sqlite/store.js'
+import { rankMostViewed, windowStartHour } from '../src/views/ranking.js'
 
 const count = Number(process.argv[2] ?? 5000)
 const dir = mkdtempSync(join(tmpdir(), 'dateline-plans-'))
@@ -60,10 +61,10 @@ db.$client.prepare = ((source: string) => {
   return statement
 }) as typeof db.$client.prepare
 
-function plans (title: string, run: () => unknown) {
+async function plans (title: string, run: () => unknown) {
   recorded.length = 0
   const started = performance.now()
-  run()
+  await run()
   const ms = performance.now() - started
   const seen = [...recorded]
   console.log(`\n### ${title} (${ms.toFixed(1)} ms, ${seen.length} statements)`)
@@ -75,12 +76,13 @@ function plans (title: string, run: () => unknown) {
 
 const visibility = { now }
 const middle = `story-${Math.floor(count / 2) + 1}`
-plans('related', () => findRelated(db, findStory(db, middle, visibility)!, 6, visibility))
-plans('search', () => searchArticleIndex(db, parseSearchQuery('harbour "election report"'), {}, { limit: 20 }, visibility))
+await plans('related', () => findRelated(db, findStory(db, middle, visibility)!, 6, visibility))
+const store = new SqliteStore(db)
+await plans('search', () => searchPage(store, parseSearchQuery('harbour "election report"'), {}, { limit: 20 }, visibility))
 const news = db.$client.prepare("select id from sections where path = 'news'").get() as { id: number }
-plans('most viewed (24h, section news)', () => rankMostViewed(db, { fromHour: windowStartHour(now, '24h'), sectionId: news.id, limit: 10, now }))
-plans('most viewed (7d, site)', () => rankMostViewed(db, { fromHour: windowStartHour(now, '7d'), limit: 10, now }))
-plans('section listing (section=news, with descendants)', () => listArticles(db, { sectionIds: { root: news.id, all: sectionDescendantIds(db, news.id) } }, { limit: 20 }, visibility))
+await plans('most viewed (24h, section news)', () => rankMostViewed(store, { fromHour: windowStartHour(now, '24h'), sectionId: news.id, limit: 10, now }))
+await plans('most viewed (7d, site)', () => rankMostViewed(store, { fromHour: windowStartHour(now, '7d'), limit: 10, now }))
+await plans('section listing (section=news, with descendants)', () => listArticles(db, { sectionIds: { root: news.id, all: sectionDescendantIds(db, news.id) } }, { limit: 20 }, visibility))
 
 closeDb(db)
 rmSync(dir, { recursive: true, force: true })

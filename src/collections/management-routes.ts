@@ -1,15 +1,15 @@
 // Management endpoint for curated collections: PUT replaces a collection (name, description, items)
 // in one transaction; every article id must exist (400 naming the item otherwise).
-import { asc, eq } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { iso } from '../articles/summaries.js'
-import type { Db } from '../db/connection.js'
-import { articles, collectionItems, collections } from '../db/schema.js'
+import type { Repositories } from '../db/repositories.js'
+import type { Store } from '../db/store.js'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { invalidField } from '../http/problem.js'
 import { checkIfMatch, ifMatchHeaders, recordEtag, staleIfMatch } from '../http/if-match.js'
 import { Slug } from '../tags/schemas.js'
+import type { CollectionRow } from './repository.js'
 
 const CollectionPut = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -34,37 +34,45 @@ const ManagedCollection = z.object({
 }).meta({ id: 'ManagedCollection', description: 'A collection as saved.' })
 type ManagedCollection = z.infer<typeof ManagedCollection>
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
-
 // The collection row and its stored items (an article's deletion drops its items, and so changes it)
-function collectionEtag (tx: Tx, row: typeof collections.$inferSelect): string {
-  const items = tx.select().from(collectionItems).where(eq(collectionItems.collectionId, row.id)).orderBy(asc(collectionItems.position)).all()
-  return recordEtag('collection', [row, items])
+async function collectionEtag (repos: Repositories, row: CollectionRow): Promise<string> {
+  return recordEtag('collection', [row, await repos.collections.items(row.id)])
 }
 
-export function putCollection (db: Db, slug: string, input: CollectionPut, now: number, ifMatch?: string): { created: boolean, collection: ManagedCollection, etag: string } {
-  return db.transaction((tx) => {
-    const existing = tx.select().from(collections).where(eq(collections.slug, slug)).get()
-    checkIfMatch(ifMatch, existing && collectionEtag(tx, existing), `The collection "${slug}"`)
+export function putCollection (store: Store, slug: string, input: CollectionPut, now: number, ifMatch?: string): Promise<{ created: boolean, collection: ManagedCollection, etag: string }> {
+  return store.tx(async (repos) => {
+    const existing = await repos.collections.findForUpdate(slug)
+    checkIfMatch(ifMatch, existing && await collectionEtag(repos, existing), `The collection "${slug}"`)
     const description = input.description ?? null
-    const id = existing
-      ? tx.update(collections).set({ name: input.name, description, updatedAt: now }).where(eq(collections.id, existing.id)).returning({ id: collections.id }).get().id
-      : tx.insert(collections).values({ slug, name: input.name, description, createdAt: now, updatedAt: now }).returning({ id: collections.id }).get().id
-    tx.delete(collectionItems).where(eq(collectionItems.collectionId, id)).run()
+    const found = await repos.collections.existingArticleIds(input.items.map((item) => item.articleId))
     const seen = new Set<number>()
     const items = input.items.map(({ articleId, expiresAt }, position) => {
       const field = `body.items.${position}.articleId`
       if (seen.has(articleId)) throw invalidField('body', field, `article ${articleId} is listed twice`)
       seen.add(articleId)
-      if (!tx.select({ id: articles.id }).from(articles).where(eq(articles.id, articleId)).get()) {
-        throw invalidField('body', field, `no article with id ${articleId}`)
-      }
-      const expires = expiresAt ? Date.parse(expiresAt) : null
-      tx.insert(collectionItems).values({ collectionId: id, position, articleId, expiresAt: expires }).run()
-      return { position, articleId, expiresAt: expires === null ? null : iso(expires) }
+      if (!found.has(articleId)) throw invalidField('body', field, `no article with id ${articleId}`)
+      return { articleId, expiresAt: expiresAt ? Date.parse(expiresAt) : null }
     })
-    const etag = collectionEtag(tx, tx.select().from(collections).where(eq(collections.id, id)).get()!)
-    return { created: !existing, collection: { slug, name: input.name, description, items, updatedAt: iso(now) }, etag }
+    let id: number
+    if (existing) {
+      id = existing.id
+      await repos.collections.update(id, { name: input.name, description, now })
+    } else {
+      id = await repos.collections.create({ slug, name: input.name, description, now })
+    }
+    await repos.collections.replaceItems(id, items)
+    const etag = await collectionEtag(repos, (await repos.collections.findForUpdate(slug))!)
+    return {
+      created: !existing,
+      collection: {
+        slug,
+        name: input.name,
+        description,
+        items: items.map(({ articleId, expiresAt }, position) => ({ position, articleId, expiresAt: expiresAt === null ? null : iso(expiresAt) })),
+        updatedAt: iso(now),
+      },
+      etag,
+    }
   })
 }
 
@@ -87,7 +95,7 @@ const managementCollectionRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: ManagedCollection, 201: ManagedCollection, ...authErrors, 412: staleIfMatch },
     },
   }, async (request, reply) => {
-    const { created, collection, etag } = putCollection(app.db, request.params.slug, request.body, app.clock(), request.headers['if-match'])
+    const { created, collection, etag } = await putCollection(app.store, request.params.slug, request.body, app.clock(), request.headers['if-match'])
     app.contentChanged([`collection:${collection.slug}`, 'fronts'])
     markPrivate(reply).code(created ? 201 : 200).header('etag', etag)
     return collection

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { isPreview, PreviewQuery } from '../http/auth.js'
 import { notFound } from '../http/problem.js'
 import { Slug } from '../tags/schemas.js'
-import { findCollection } from './repository.js'
+import { findCollection } from './service.js'
 import { Collection } from './schemas.js'
 
 const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -21,7 +21,7 @@ const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async function getCollection (request, reply) {
     const preview = isPreview(request)
     if (preview) reply.header('cache-control', 'private, no-store')
-    const collection = findCollection(app.db, request.params.slug, { now: app.clock(), preview })
+    const collection = await findCollection(app.store.repos, request.params.slug, { now: app.clock(), preview })
     if (!collection) throw notFound('collection', request.params.slug)
     return collection
   })

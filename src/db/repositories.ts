@@ -11,6 +11,16 @@ import { postgresArticlesRepository } from '../articles/repository.postgres.js'
 import { sqliteArticlesRepository } from '../articles/repository.sqlite.js'
 import { scheduleRepository, type ScheduleRepository } from '../articles/schedule-repository.js'
 import { settingsRepository, type SettingsRepository } from '../settings/repository.js'
+import type { CollectionsRepository } from '../collections/repository.js'
+import { postgresCollectionsRepository, sqliteCollectionsRepository } from '../collections/repository.js'
+import type { FrontsRepository } from '../fronts/repository.js'
+import { frontsRepository } from '../fronts/repository.js'
+import type { SearchRepository } from '../search/repository.js'
+import { postgresSearchRepository } from '../search/repository.postgres.js'
+import { sqliteSearchRepository } from '../search/repository.sqlite.js'
+import type { ViewsRepository } from '../views/repository.js'
+import { postgresViewsRepository } from '../views/repository.postgres.js'
+import { sqliteViewsRepository } from '../views/repository.sqlite.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -26,6 +36,10 @@ export interface Repositories {
   articles: ArticlesRepository
   schedule: ScheduleRepository
   settings: SettingsRepository
+  collections: CollectionsRepository
+  fronts: FrontsRepository
+  search: SearchRepository
+  views: ViewsRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -34,12 +48,20 @@ const sqliteFactories: Factories<SqliteConn> = {
   articles: sqliteArticlesRepository,
   schedule: scheduleRepository,
   settings: settingsRepository,
+  collections: sqliteCollectionsRepository,
+  fronts: frontsRepository,
+  search: sqliteSearchRepository,
+  views: sqliteViewsRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
   articles: postgresArticlesRepository,
   schedule: scheduleRepository,
   settings: settingsRepository,
+  collections: postgresCollectionsRepository,
+  fronts: frontsRepository,
+  search: postgresSearchRepository,
+  views: postgresViewsRepository,
 }
 
 export function sqliteRepositories (db: Db): Repositories {

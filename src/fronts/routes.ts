@@ -22,7 +22,7 @@ const frontRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async function getHomeFront (request, reply) {
     const preview = isPreview(request)
     if (preview) reply.header('cache-control', 'private, no-store')
-    return buildFront(app.db, undefined, request.query.limit, { now: app.clock(), preview }, app.config.mostViewedCacheSeconds * 1000)
+    return await buildFront(app.store, undefined, request.query.limit, { now: app.clock(), preview }, app.config.mostViewedCacheSeconds * 1000)
   })
 
   app.get('/*', {
@@ -39,10 +39,10 @@ const frontRoutes: FastifyPluginAsyncZod = async (app) => {
     const preview = isPreview(request)
     if (preview) reply.header('cache-control', 'private, no-store')
     const path = request.params['*'].replace(/\/+$/, '')
-    if (path === '') return buildFront(app.db, undefined, request.query.limit, { now: app.clock(), preview }, app.config.mostViewedCacheSeconds * 1000)
-    const section = findFrontSection(app.db, path)
+    if (path === '') return await buildFront(app.store, undefined, request.query.limit, { now: app.clock(), preview }, app.config.mostViewedCacheSeconds * 1000)
+    const section = await findFrontSection(app.store, path)
     if (!section) throw notFound('section', path)
-    return buildFront(app.db, section, request.query.limit, { now: app.clock(), preview }, app.config.mostViewedCacheSeconds * 1000)
+    return await buildFront(app.store, section, request.query.limit, { now: app.clock(), preview }, app.config.mostViewedCacheSeconds * 1000)
   })
 }
 

@@ -1,10 +1,9 @@
 // Site search: GET /v1/search?q= over headline, standfirst and body.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { resolveArticleFilters } from '../articles/list-query.js'
 import { isPreview } from '../http/auth.js'
 import { nextPageUrl } from '../http/cursor.js'
 import { parseSearchQuery } from './query.js'
-import { decodeSearchCursor, encodeSearchCursor, searchArticleIndex } from './repository.js'
+import { decodeSearchCursor, encodeSearchCursor, searchPage } from './service.js'
 import { SearchQuery, SearchResults } from './schemas.js'
 
 const searchRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -24,10 +23,10 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
     if (preview) reply.header('cache-control', 'private, no-store')
     const { q, limit, cursor, preview: _preview, ...filterQuery } = request.query
     const parsed = parseSearchQuery(q)
-    const filters = resolveArticleFilters(app.db, filterQuery)
+    const filters = await app.store.repos.articles.resolveFilters(filterQuery)
     const scope = `search:${parsed.fts}:${JSON.stringify(filterQuery)}:${preview}`
     const after = decodeSearchCursor(app.cursors, cursor, scope)
-    const page = searchArticleIndex(app.db, parsed, filters, { limit, after }, { now: app.clock(), preview }, app.config.searchRankLimit)
+    const page = await searchPage(app.store, parsed, filters, { limit, after }, { now: app.clock(), preview }, app.config.searchRankLimit)
     const nextCursor = page.next ? encodeSearchCursor(app.cursors, page.next, scope) : null
     if (nextCursor) reply.header('link', `<${nextPageUrl(request.url, nextCursor)}>; rel="next"`)
     return { data: page.results, page: { limit, nextCursor } }

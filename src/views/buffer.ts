@@ -1,9 +1,10 @@
 // Page-view counting: views are added up in memory per (hour, article) and written to page_views
-// in one transaction per flush interval, and once more when the app closes.
+// in one transaction per flush interval, and once more when the app closes. The write adds to the
+// stored counts, so several nodes on one PostgreSQL database add up.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Db } from '../db/connection.js'
-import { addPageViews, prunePageViews } from './repository.js'
+import type { Store } from '../db/store.js'
+import type { ViewRow } from './repository.js'
 
 export const HOUR_MS = 3_600_000
 // Buckets older than the longest period (30 days) plus the partial hour at its start are pruned.
@@ -12,8 +13,10 @@ export const RETENTION_HOURS = 30 * 24 + 1
 export class ViewBuffer {
   private counts = new Map<number, Map<number, number>>()
   private lastPruneHour = -1
+  // flushes run one after another (the interval's and the one at close)
+  private flushing: Promise<unknown> = Promise.resolve()
 
-  constructor (private readonly db: Db, private readonly clock: () => number) {}
+  constructor (private readonly store: Store, private readonly clock: () => number) {}
 
   record (articleId: number, at: number): void {
     const hour = Math.floor(at / HOUR_MS)
@@ -28,18 +31,25 @@ export class ViewBuffer {
     return n
   }
 
-  // Writes every buffered view in one transaction; on failure the views go back into the buffer.
-  flush (): number {
+  // Writes every buffered view in one transaction (the upsert is one statement on PostgreSQL) and
+  // resolves to how many; on failure the views go back into the buffer and it rejects.
+  flush (): Promise<number> {
+    const run = this.flushing.then(() => this.write(), () => this.write())
+    this.flushing = run.catch(() => {})
+    return run
+  }
+
+  private async write (): Promise<number> {
     const hour = Math.floor(this.clock() / HOUR_MS)
     const prune = hour !== this.lastPruneHour
     if (this.counts.size === 0 && !prune) return 0
     const taken = this.counts
     this.counts = new Map()
-    const rows = [...taken].flatMap(([h, bucket]) => [...bucket].map(([articleId, views]) => ({ articleId, hour: h, views })))
+    const rows: ViewRow[] = [...taken].flatMap(([h, bucket]) => [...bucket].map(([articleId, views]) => ({ articleId, hour: h, views })))
     try {
-      this.db.transaction((tx) => {
-        addPageViews(tx, rows)
-        if (prune) prunePageViews(tx, hour - RETENTION_HOURS)
+      await this.store.tx(async (repos) => {
+        await repos.views.add(rows)
+        if (prune) await repos.views.prune(hour - RETENTION_HOURS)
       })
       if (prune) this.lastPruneHour = hour
     } catch (error) {
@@ -61,21 +71,19 @@ declare module 'fastify' {
 }
 
 async function viewBufferPlugin (app: FastifyInstance) {
-  const buffer = new ViewBuffer(app.db, () => app.clock())
+  const buffer = new ViewBuffer(app.store, () => app.clock())
   app.decorate('views', buffer)
   const flushSafely = () => {
-    try {
-      buffer.flush()
-    } catch (err) {
+    buffer.flush().catch((err: unknown) => {
       app.log.error({ err, pending: buffer.pending() }, 'page views not written; kept for the next flush')
-    }
+    })
   }
   const timer = setInterval(flushSafely, app.config.viewsFlushIntervalMs)
   timer.unref()
   // onClose runs after in-flight requests have finished, so this flush writes the last accepted view
   app.addHook('onClose', async () => {
     clearInterval(timer)
-    buffer.flush()
+    await buffer.flush()
   })
 }
 

@@ -3,19 +3,14 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { isbot } from 'isbot'
 import { z } from 'zod'
-import { resolveArticleFilters } from '../articles/list-query.js'
 import { iso } from '../articles/summaries.js'
-import { statement } from '../db/statements.js'
 import { isPreview } from '../http/auth.js'
 import { problemResponse } from '../http/openapi.js'
 import { HttpProblem, notFound } from '../http/problem.js'
 import { rateLimitHeaderOptions } from '../http/rate-limit-headers.js'
 import { Slug } from '../tags/schemas.js'
-import { rankMostViewed, windowStartHour } from './repository.js'
+import { rankMostViewed, windowStartHour } from './ranking.js'
 import { MostViewed, MostViewedQuery } from './schemas.js'
-
-// the delivery invariant (see liveArticle) in a prepared statement: beacons are the busiest write path
-const LIVE_STORY_ID = "select id from articles where slug = ? and status = 'published' and published_at <= ?"
 
 const viewRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(rateLimit, {
@@ -51,7 +46,7 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function recordPageView (request, reply) {
     const now = app.clock()
-    const storyId = statement(app.db, LIVE_STORY_ID).pluck().get(request.params.slug, now) as number | undefined
+    const storyId = await app.store.repos.views.liveStoryId(request.params.slug, now)
     if (storyId === undefined) throw notFound('article', request.params.slug)
     if (!isbot(request.headers['user-agent'] ?? '')) app.views.record(storyId, now)
     reply.header('cache-control', 'no-store')
@@ -75,8 +70,8 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
     if (preview) reply.header('cache-control', 'private, no-store')
     const { period, section, limit } = request.query
     const now = app.clock()
-    const filters = resolveArticleFilters(app.db, { section })
-    const data = rankMostViewed(app.db, {
+    const filters = await app.store.repos.articles.resolveFilters({ section })
+    const data = await rankMostViewed(app.store, {
       fromHour: windowStartHour(now, period), sectionId: filters.sectionIds?.root, limit, now, preview, memoMs: app.config.mostViewedCacheSeconds * 1000,
     })
     return { period, section: section ?? null, generatedAt: iso(now), data }

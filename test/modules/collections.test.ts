@@ -1,15 +1,12 @@
-import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { collectionArticleIds } from '../../src/collections/repository.js'
-import { articles } from '../../src/db/schema.js'
 import { makeApp, makeClock } from '../helpers.js'
-import { insertArticle, insertCollection, insertSection, setStatus } from '../fixtures.js'
+import { insertArticle, insertCollection, insertSection, seedStore, setStatus } from '../fixtures.js'
 
 describe('GET /v1/collections/{slug}', () => {
   it('lists items in the editors\' order, leaving out expired, unpublished, scheduled and deleted articles and renumbering positions', async () => {
     const clock = makeClock('2026-11-24T12:00:00.000Z')
     const ids: Record<string, number> = {}
-    const { request, db } = await makeApp({
+    const { request, store } = await makeApp({
       clock,
       seed: (db) => {
         insertSection(db, { slug: 'news' })
@@ -26,8 +23,8 @@ describe('GET /v1/collections/{slug}', () => {
         ])
       },
     })
-    setStatus(db, ids.unpublished!, 'draft')
-    db.delete(articles).where(eq(articles.id, ids.deleted!)).run()
+    await seedStore(store, (s) => setStatus(s, ids.unpublished!, 'draft'))
+    await store.repos.sql.run('delete from articles where id = :id', { id: ids.deleted! })
 
     const res = await request.get('/v1/collections/selected').expect(200)
     expect(res.body).toMatchObject({ slug: 'selected', name: 'The selected', description: null })
@@ -38,13 +35,13 @@ describe('GET /v1/collections/{slug}', () => {
     clock.set('2026-11-25T00:00:00.000Z')
     const later = await request.get('/v1/collections/selected').expect(200)
     expect(later.body.items.map((i: { article: { slug: string } }) => i.article.slug)).toEqual(['first', 'scheduled', 'last'])
-    expect(collectionArticleIds(db, 'selected', clock())).toEqual([ids.first, ids.scheduled, ids.last])
+    expect((await store.repos.collections.findShowable('selected', clock()))?.articleIds).toEqual([ids.first, ids.scheduled, ids.last])
   })
 
   it('answers 404 for an unknown collection and 400 for a malformed slug', async () => {
-    const { request, db } = await makeApp()
+    const { request, store } = await makeApp()
     await request.get('/v1/collections/nope').expect(404).expect('content-type', /problem\+json/)
     await request.get('/v1/collections/Bad%20Slug').expect(400)
-    expect(collectionArticleIds(db, 'nope', Date.now())).toBeUndefined()
+    expect(await store.repos.collections.findShowable('nope', Date.now())).toBeUndefined()
   })
 })

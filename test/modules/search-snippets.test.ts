@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseSearchQuery } from '../../src/search/query.js'
-import { markSnippet } from '../../src/search/repository.js'
+import { markSnippet } from '../../src/search/service.js'
 import { makeApp } from '../helpers.js'
 import { insertArticle, insertSection } from '../fixtures.js'
 

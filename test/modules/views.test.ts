@@ -1,43 +1,60 @@
-import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { syncArticleListing } from '../../src/articles/listing.js'
-import type { Db } from '../../src/db/connection.js'
-import { makeApp, makeClock } from '../helpers.js'
-import { DAY, HOUR, insertArticle, insertSection, insertViews } from '../fixtures.js'
+import type { Store } from '../../src/db/store.js'
+import { ViewBuffer } from '../../src/views/buffer.js'
+import { makeApp, makeClock, reopenStore } from '../helpers.js'
+import { DAY, HOUR, insertArticle, insertSection, insertViews, seedStore } from '../fixtures.js'
 
-const totalViews = (db: Db) => db.get<{ n: number | null }>(sql`select sum(views) as n from page_views`)?.n ?? 0
+const totalViews = async (store: Store) => (await store.repos.sql.get<{ n: number | null }>('select sum(views) as n from page_views'))?.n ?? 0
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
 
 describe('POST /v1/articles/{slug}/views', () => {
   it('counts every one of 500 concurrent beacons exactly once', async () => {
-    const { app, db, request } = await makeApp({
-      env: { VIEWS_RATE_LIMIT: '100000' },
+    const { app, store, request } = await makeApp({
+      // no timed flush while the beacons arrive: the one below writes them all
+      env: { VIEWS_RATE_LIMIT: '100000', VIEWS_FLUSH_INTERVAL_MS: '60000' },
       seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
     const replies = await Promise.all(Array.from({ length: 500 }, () =>
       app.inject({ method: 'POST', url: '/v1/articles/story/views', headers: { 'user-agent': BROWSER } })))
     expect(replies.map((r) => r.statusCode)).toEqual(Array(500).fill(202))
     expect(replies.every((r) => r.body === '')).toBe(true)
-    expect(app.views.flush()).toBe(500)
-    expect(totalViews(db)).toBe(500)
+    expect(await app.views.flush()).toBe(500)
+    expect(await totalViews(store)).toBe(500)
     const ranking = await request.get('/v1/most-viewed').expect(200)
     expect(ranking.body.data).toMatchObject([{ rank: 1, views: 500, article: { slug: 'story' } }])
   })
 
+  it('adds the counts of several nodes flushing the same article and hour (an additive upsert)', async () => {
+    let id = 0
+    const ctx = await makeApp({
+      env: { VIEWS_FLUSH_INTERVAL_MS: '60000' },
+      seed: (db) => { insertSection(db, { slug: 'news' }); id = insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    // a second node: its own buffer on its own connection to the same database
+    const other = new ViewBuffer(await reopenStore(ctx), ctx.clock)
+    for (let i = 0; i < 3; i++) ctx.app.views.record(id, ctx.clock())
+    for (let i = 0; i < 4; i++) other.record(id, ctx.clock())
+    expect(await ctx.app.views.flush()).toBe(3)
+    expect(await other.flush()).toBe(4)
+    ctx.app.views.record(id, ctx.clock())
+    expect(await ctx.app.views.flush()).toBe(1)
+    expect(await ctx.store.repos.sql.all('select article_id as "articleId", views from page_views')).toEqual([{ articleId: id, views: 8 }])
+  })
+
   it('answers known bots 202 without counting them', async () => {
-    const { app, db, request } = await makeApp({
+    const { app, store, request } = await makeApp({
       seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
     for (const agent of ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'curl/8.5.0', 'python-requests/2.32.3']) {
       await request.post('/v1/articles/story/views').set('user-agent', agent).expect(202)
     }
     await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(202)
-    app.views.flush()
-    expect(totalViews(db)).toBe(1)
+    await app.views.flush()
+    expect(await totalViews(store)).toBe(1)
   })
 
   it('counts a beacon whatever body navigator.sendBeacon sent: none, text, form data, JSON, a Blob', async () => {
-    const { app, db, request } = await makeApp({
+    const { app, store, request } = await makeApp({
       seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
     const bodies: Array<[string, string]> = [
@@ -51,12 +68,12 @@ describe('POST /v1/articles/{slug}/views', () => {
       expect(res.status, type).toBe(202)
       expect(res.text, type).toBe('')
     }
-    app.views.flush()
-    expect(totalViews(db)).toBe(1 + bodies.length)
+    await app.views.flush()
+    expect(await totalViews(store)).toBe(1 + bodies.length)
   })
 
   it('answers 404 and counts nothing for an unknown, draft or scheduled story', async () => {
-    const { app, db, request } = await makeApp({
+    const { app, store, request } = await makeApp({
       seed: (db) => {
         insertSection(db, { slug: 'news' })
         insertArticle(db, { slug: 'draft', section: 'news', status: 'draft', publishedAt: null })
@@ -67,12 +84,27 @@ describe('POST /v1/articles/{slug}/views', () => {
       const res = await request.post(`/v1/articles/${slug}/views`).set('user-agent', BROWSER).expect(404)
       expect(res.headers['content-type']).toMatch(/problem\+json/)
     }
-    app.views.flush()
-    expect(totalViews(db)).toBe(0)
+    await app.views.flush()
+    expect(await totalViews(store)).toBe(0)
+  })
+
+  it('stops counting a story at most a second after it is unpublished (PostgreSQL remembers live ids that long)', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    let id = 0
+    const { app, store, request } = await makeApp({
+      clock,
+      seed: (db) => { insertSection(db, { slug: 'news' }); id = insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(202)
+    await store.repos.sql.run("update articles set status = 'draft' where id = :id", { id })
+    clock.advance(1_000)
+    await request.post('/v1/articles/story/views').set('user-agent', BROWSER).expect(404)
+    await app.views.flush()
+    expect(await totalViews(store)).toBe(1)
   })
 
   it('limits beacons per client address with 429 and Retry-After', async () => {
-    const { app, db, request } = await makeApp({
+    const { app, store, request } = await makeApp({
       env: { VIEWS_RATE_LIMIT: '3' },
       seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
     })
@@ -81,13 +113,13 @@ describe('POST /v1/articles/{slug}/views', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0)
     expect(res.body).toMatchObject({ status: 429, title: 'Too Many Requests' })
     await request.get('/v1/most-viewed').expect(200)
-    app.views.flush()
-    expect(totalViews(db)).toBe(3)
+    await app.views.flush()
+    expect(await totalViews(store)).toBe(3)
   })
 
   it('prunes hourly buckets older than 30 days and an hour when it flushes', async () => {
     const clock = makeClock('2026-11-24T12:30:00.000Z')
-    const { app, db } = await makeApp({
+    const { app, store } = await makeApp({
       clock,
       seed: (db) => {
         insertSection(db, { slug: 'news' })
@@ -96,8 +128,8 @@ describe('POST /v1/articles/{slug}/views', () => {
         insertViews(db, id, Date.parse('2026-10-25T11:00:00.000Z'), 5)
       },
     })
-    app.views.flush()
-    expect(totalViews(db)).toBe(5)
+    await app.views.flush()
+    expect(await totalViews(store)).toBe(5)
   })
 })
 
@@ -105,7 +137,7 @@ describe('GET /v1/most-viewed', () => {
   it('reuses the ranking for MOST_VIEWED_CACHE_SECONDS whatever the limit, even with the response cache off, and drops an unpublished story at once', async () => {
     const clock = makeClock('2026-11-24T12:30:00.000Z')
     const ids: number[] = []
-    const { request, db } = await makeApp({
+    const { request, store } = await makeApp({
       clock,
       env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '10' },
       seed: (db) => {
@@ -118,10 +150,10 @@ describe('GET /v1/most-viewed', () => {
     })
     const slugs = async (query = '') => (await request.get(`/v1/most-viewed${query}`).expect(200)).body.data.map((d: any) => `${d.article.slug}:${d.views}`)
     expect(await slugs()).toEqual(['first:30', 'second:20', 'third:10'])
-    insertViews(db, ids[2]!, clock(), 100)
+    await seedStore(store, (s) => insertViews(s, ids[2]!, clock(), 100))
     // within the window: the same ranking, for any limit (no new aggregate per URL)
     expect(await slugs('?limit=2')).toEqual(['first:30', 'second:20'])
-    db.$client.prepare("update articles set status = 'draft' where id = ?").run(ids[0])
+    await store.repos.sql.run("update articles set status = 'draft' where id = :id", { id: ids[0] })
     expect(await slugs()).toEqual(['second:20', 'third:10'])
     clock.advance(10_000)
     expect(await slugs()).toEqual(['third:100', 'second:20'])
@@ -131,7 +163,7 @@ describe('GET /v1/most-viewed', () => {
     const clock = makeClock('2026-11-24T12:30:00.000Z')
     let moved = 0
     let sport = 0
-    const { request, db } = await makeApp({
+    const { request, store } = await makeApp({
       clock,
       env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '10' },
       seed: (db) => {
@@ -145,9 +177,9 @@ describe('GET /v1/most-viewed', () => {
     const slugs = async (section: string) => (await request.get(`/v1/most-viewed?section=${section}`).expect(200)).body.data.map((d: any) => d.article.slug)
     expect(await slugs('news')).toEqual(['moved', 'stays'])
     // the move as the management API writes it: the article's section and its listing rows
-    db.transaction((tx) => {
-      tx.run(sql`update articles set section_id = ${sport} where id = ${moved}`)
-      syncArticleListing(tx, moved)
+    await store.tx(async (repos) => {
+      await repos.sql.run('update articles set section_id = :sport where id = :moved', { sport, moved })
+      await repos.articles.syncListing(moved)
     })
     clock.advance(1_000)
     expect(await slugs('news')).toEqual(['stays'])
@@ -157,13 +189,13 @@ describe('GET /v1/most-viewed', () => {
   it('ranks fresh counts on every request with MOST_VIEWED_CACHE_SECONDS=0', async () => {
     const clock = makeClock('2026-11-24T12:30:00.000Z')
     let id = 0
-    const { request, db } = await makeApp({
+    const { request, store } = await makeApp({
       clock,
       env: { RESPONSE_CACHE: 'false', MOST_VIEWED_CACHE_SECONDS: '0' },
       seed: (db) => { insertSection(db, { slug: 'news' }); id = insertArticle(db, { slug: 'story', section: 'news' }); insertViews(db, id, clock(), 1) },
     })
     expect((await request.get('/v1/most-viewed').expect(200)).body.data[0].views).toBe(1)
-    insertViews(db, id, clock(), 5)
+    await seedStore(store, (s) => insertViews(s, id, clock(), 5))
     expect((await request.get('/v1/most-viewed').expect(200)).body.data[0].views).toBe(5)
   })
 

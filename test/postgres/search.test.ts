@@ -8,6 +8,8 @@ import { runMigrations } from '../../src/db/migrate.js'
 import { closePg, openPg, type PgDb } from '../../src/db/postgres/connection.js'
 import { runPostgresMigrations } from '../../src/db/postgres/migrate.js'
 import { articles, articlesSearch, sections } from '../../src/db/postgres/schema.js'
+import { PostgresStore } from '../../src/db/postgres/store.js'
+import { parseSearchQuery } from '../../src/search/query.js'
 import * as sqliteSchema from '../../src/db/schema.js'
 import { createTestDatabase, testPostgresUrl } from '../postgres.js'
 
@@ -123,5 +125,20 @@ describe.skipIf(!serverUrl)('PostgreSQL search', () => {
     } finally {
       closeDb(sqlite)
     }
+  })
+
+  it('the search repository sends reader text only as quoted terms: operators are words, stop words match nothing', async () => {
+    const search = new PostgresStore(db).repos.search
+    const ids = async (q: string) => (await search.rank(parseSearchQuery(q), {}, { limit: 10 }, { now: 0, preview: true })).map((r) => r.id).sort((a, b) => a - b)
+    const near = await insertArticle({ headline: 'Or else: not near the border' })
+    const far = await insertArticle({ headline: 'Far from the border' })
+    // websearch_to_tsquery would read `or` and `-` as operators; quoted they are plain text
+    expect(await ids('border or far')).toEqual([far])
+    expect(await ids('border -near')).toEqual([near])
+    expect(await ids('"not near" border')).toEqual([near])
+    expect(await ids('border & !far | near:* <-> (x)')).toEqual([])
+    // English stop words are not indexed (FTS5 keeps them): a query of stop words only finds nothing
+    expect(await ids('the')).toEqual([])
+    expect(await ids('the border')).toEqual([near, far])
   })
 })

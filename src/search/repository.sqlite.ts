@@ -1,17 +1,22 @@
+// Search on SQLite: FTS5 (migrations/sqlite/0001_search.sql), ranked by bm25 blended with recency
+// (repository.ts), with the /v1/articles filters and a (score, id) keyset.
+//
 // Search over a very large match set. bm25() first counts every match of every term over the whole
 // index (its IDF), which at a million articles costs 20 to 200 ms per query whatever the LIMIT. When
 // an unfiltered delivery search matches more than `rankLimit` stories, only the newest `rankLimit`
 // matches (by id, in index order, a cheap seek) are ranked, with a relevance that needs no counts:
 // per query term 10 for a headline match, 4 for the standfirst, 1 for the body (bm25's column
 // weights), averaged over the terms, times the same freshness as the full ranking.
+import { and, inArray, sql, type SQL } from 'drizzle-orm'
+import { articleFilterConditions } from '../articles/list-query.js'
+import { liveArticle } from '../articles/summaries.js'
 import type { Db } from '../db/connection.js'
+import type { SqliteConn } from '../db/repositories.js'
+import { articles } from '../db/schema.js'
 import { statement } from '../db/statements.js'
 import { quote } from './query.js'
+import { FRESHNESS_MS, unfiltered, WEIGHED_TERMS, type IndexedText, type Scored, type SearchRepository } from './repository.js'
 
-// freshness = 1 / (1 + age / FRESHNESS_MS): the SQL ranking (repository.ts) uses the same constant
-export const FRESHNESS_MS = 30 * 86_400_000
-// terms beyond this count are matched but not weighed by column
-const WEIGHED_TERMS = 8
 // candidates whose liveness and publication time are read per statement
 const BATCH = 48
 
@@ -24,9 +29,7 @@ const SINCE = 'select rowid from articles_fts where articles_fts match :fts and 
 const LIVE = `select id, published_at as publishedAt from articles
   where id in (select value from json_each(:ids)) and status = 'published' and published_at <= +:now`
 
-export interface Scored { id: number, score: number }
-
-export interface Candidates {
+interface Candidates {
   fts: string
   // the oldest candidate, the rankLimit-th newest match
   from: number
@@ -36,7 +39,7 @@ export interface Candidates {
 }
 
 // The newest `rankLimit` matches, or null when there are fewer (then the full ranking is cheap enough).
-export function newestMatches (db: Db, fts: string, terms: string[][], rankLimit: number): Candidates | null {
+function newestMatches (db: Db, fts: string, terms: string[][], rankLimit: number): Candidates | null {
   if (terms.length === 1) {
     const from = statement(db, NTH_NEWEST).pluck().get({ fts, offset: rankLimit - 1 }) as number | undefined
     return from === undefined ? null : { fts, from, ids: null }
@@ -84,7 +87,7 @@ function relevanceGroups (db: Db, { fts, from, ids }: Candidates, weighed: strin
 // freshness reference time. Freshness is at most 1, so a candidate's relevance bounds its score:
 // candidates are read from `articles` (a row seek each, the costly part) best relevance first, up
 // to BATCH per statement, and the reading stops once no unread candidate can reach the `count`-th score.
-export function rankCandidates (db: Db, candidates: Candidates, terms: string[][], at: number, now: number, count: number, after?: Scored): Scored[] {
+function rankCandidates (db: Db, candidates: Candidates, terms: string[][], at: number, now: number, count: number, after?: Scored): Scored[] {
   const weighed = terms.slice(0, WEIGHED_TERMS).map((term) => quote(term.join(' ')))
   const groups = relevanceGroups(db, candidates, weighed)
   const best: Scored[] = []
@@ -110,5 +113,44 @@ export function rankCandidates (db: Db, candidates: Candidates, terms: string[][
       best.push({ id, score })
     }
     best.sort(better).splice(count)
+  }
+}
+
+// Column weights for bm25: a headline match counts 10x a body match, a standfirst match 4x.
+const BM25 = sql`bm25(articles_fts, 10.0, 4.0, 1.0)`
+// relevance = -bm25 (bm25 is negative, lower is better), times freshness (repository.ts)
+const score = (at: number, recencyKey: SQL) =>
+  sql`(-${BM25}) / (1.0 + max(0, ${at} - ${recencyKey}) / ${sql.raw(`${FRESHNESS_MS}.0`)})`
+
+const INDEXED_TEXT = `select rowid as id, headline, standfirst, body_text as body from articles_fts
+  where rowid in (select value from json_each(:ids))`
+
+export function sqliteSearchRepository ({ db }: SqliteConn): SearchRepository {
+  return {
+    async rank ({ fts, terms }, filters, page, visibility, rankLimit) {
+      const preview = visibility.preview === true
+      const at = page.after?.t ?? visibility.now
+      if (!preview && rankLimit && unfiltered(filters)) {
+        const newest = newestMatches(db, fts, terms, rankLimit)
+        if (newest) {
+          const after = page.after && { score: page.after.s, id: page.after.i }
+          return rankCandidates(db, newest, terms, at, visibility.now, page.limit + 1, after)
+        }
+      }
+      const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`
+      const conditions = articleFilterConditions(filters, recencyKey)
+      if (filters.sectionIds) conditions.push(inArray(articles.sectionId, filters.sectionIds.all))
+      if (!preview) conditions.push(liveArticle(visibility.now))
+      const after = page.after ? sql`where score < ${page.after.s} or (score = ${page.after.s} and id < ${page.after.i})` : sql``
+      // materialized: bm25() may only run inside the full-text query, not in the keyset's WHERE
+      return db.all<Scored>(sql`
+        with hits as materialized (
+          select ${articles.id} as id, ${score(at, recencyKey)} as score
+          from articles_fts join ${articles} on ${articles.id} = articles_fts.rowid
+          where ${and(sql`articles_fts match ${fts}`, ...conditions)}
+        )
+        select id, score from hits ${after} order by score desc, id desc limit ${page.limit + 1}`)
+    },
+    indexedText: async (ids) => ids.length === 0 ? [] : statement(db, INDEXED_TEXT).all({ ids: JSON.stringify(ids) }) as IndexedText[],
   }
 }

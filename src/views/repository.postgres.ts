@@ -1,0 +1,67 @@
+// The views repository on PostgreSQL. A flush is one statement whatever its size: the rows go as one
+// JSON array (jsonb_to_recordset), upserted in key order so that nodes flushing at once lock the
+// rows they share in the same order (no deadlock).
+import type { PgConn } from '../db/postgres/store.js'
+import type { ViewCount, ViewsRepository } from './repository.js'
+
+const LIVE_STORY_ID = "select id from articles where slug = :slug and status = 'published' and published_at <= :now"
+const ADD = `insert into page_views (article_id, hour, views)
+  select r.a, r.h, r.v from jsonb_to_recordset(:rows::jsonb) as r(a int, h int, v int)
+  where exists (select 1 from articles where id = r.a)
+  order by r.a, r.h
+  on conflict (article_id, hour) do update set views = page_views.views + excluded.views`
+const PRUNE = 'delete from page_views where hour < :beforeHour'
+const LISTED = `select article_id as id from article_listings
+  where section_id = :sectionId and article_id in (select value::int from jsonb_array_elements_text(:ids::jsonb))`
+
+const mostViewedSql = (section: boolean, preview: boolean) => `
+  with counts as (
+    select article_id, sum(views) as views from page_views where hour >= :fromHour group by article_id
+  )
+  select c.article_id as "articleId", c.views as views
+  from counts c join articles a on a.id = c.article_id
+  ${section ? 'join article_listings l on l.article_id = c.article_id and l.section_id = :sectionId' : ''}
+  ${preview ? '' : 'where a.status = \'published\' and a.published_at <= :now'}
+  order by c.views desc, coalesce(a.published_at, a.created_at) desc, a.id desc
+  limit :limit`
+const MOST_VIEWED = [false, true].map((section) => [false, true].map((preview) => mostViewedSql(section, preview)))
+
+// Beacons are the busiest path and a round trip each to the server would bound them: a live
+// story's id is remembered for LIVE_MEMO_MS (a story unpublished or deleted meanwhile is counted
+// for at most that long; the flush skips deleted ones). Only hits are remembered, so a story
+// published a moment ago is counted at once.
+const LIVE_MEMO_MS = 1_000
+const LIVE_MEMO_SIZE = 50_000
+
+export function postgresViewsRepository ({ sql }: PgConn): ViewsRepository {
+  const live = new Map<string, { id: number, at: number }>()
+  return {
+    async liveStoryId (slug, now) {
+      const memo = live.get(slug)
+      if (memo && now >= memo.at && now - memo.at < LIVE_MEMO_MS) return memo.id
+      const id = (await sql.get<{ id: number }>(LIVE_STORY_ID, { slug, now }))?.id
+      if (id === undefined) live.delete(slug)
+      else {
+        if (live.size >= LIVE_MEMO_SIZE) live.clear()
+        live.set(slug, { id, at: now })
+      }
+      return id
+    },
+    async add (rows) {
+      if (rows.length === 0) return
+      await sql.run(ADD, { rows: rows.map((r) => ({ a: r.articleId, h: r.hour, v: r.views })) })
+    },
+    async prune (beforeHour) {
+      await sql.run(PRUNE, { beforeHour })
+    },
+    async mostViewed ({ fromHour, sectionId, limit, now, preview = false }) {
+      const text = MOST_VIEWED[Number(sectionId !== undefined)]![Number(preview)]!
+      const params: Record<string, unknown> = { fromHour, limit }
+      if (sectionId !== undefined) params.sectionId = sectionId
+      if (!preview) params.now = now
+      return await sql.all<ViewCount>(text, params)
+    },
+    listedInSection: async (sectionId, ids) =>
+      (await sql.all<{ id: number }>(LISTED, { sectionId, ids })).map((r) => r.id),
+  }
+}
