@@ -10,6 +10,9 @@ import type { ArticlesRepository } from '../articles/articles-repository.js'
 import { postgresArticlesRepository } from '../articles/repository.postgres.js'
 import { sqliteArticlesRepository } from '../articles/repository.sqlite.js'
 import { settingsRepository, type SettingsRepository } from '../settings/repository.js'
+import type { RelatedRepository } from '../related/repository.js'
+import { postgresRelatedRepository } from '../related/repository.postgres.js'
+import { sqliteRelatedRepository } from '../related/repository.sqlite.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -24,6 +27,7 @@ export interface Repositories {
   sql: SqlRunner
   articles: ArticlesRepository
   settings: SettingsRepository
+  related: RelatedRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -31,11 +35,13 @@ type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Re
 const sqliteFactories: Factories<SqliteConn> = {
   articles: sqliteArticlesRepository,
   settings: settingsRepository,
+  related: sqliteRelatedRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
   articles: postgresArticlesRepository,
   settings: settingsRepository,
+  related: postgresRelatedRepository,
 }
 
 export function sqliteRepositories (db: Db): Repositories {

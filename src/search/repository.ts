@@ -3,7 +3,7 @@
 import escapeHtml from 'escape-html'
 import { and, inArray, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
-import { articleFilterConditions, type ArticleFilters } from '../articles/list-query.js'
+import { articleFilterConditions, sectionDescendantIds, type ArticleFilters } from '../articles/list-query.js'
 import { findSummariesByIds, liveArticle, type Visibility } from '../articles/summaries.js'
 import type { Db } from '../db/connection.js'
 import { articles } from '../db/schema.js'
@@ -72,7 +72,7 @@ export function searchArticleIndex (db: Db, query: ParsedQuery, filters: Article
   }
   const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`
   const conditions = articleFilterConditions(filters, recencyKey)
-  if (filters.sectionIds) conditions.push(inArray(articles.sectionId, filters.sectionIds.all))
+  if (filters.sectionIds) conditions.push(inArray(articles.sectionId, filters.sectionIds.all ?? sectionDescendantIds(db, filters.sectionIds.root)))
   if (!preview) conditions.push(liveArticle(visibility.now))
   const after = page.after ? sql`where score < ${page.after.s} or (score = ${page.after.s} and id < ${page.after.i})` : sql``
   // materialized: bm25() may only run inside the full-text query, not in the keyset's WHERE
