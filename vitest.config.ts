@@ -6,6 +6,12 @@ import { defineConfig } from 'vitest/config'
 // always under CI=true, where a missing server then fails the run.
 const onBothEngines = [
   'test/articles/cursor-secret.test.ts',
+  'test/articles/detail.test.ts',
+  'test/articles/list.test.ts',
+  'test/articles/paging.test.ts',
+  'test/articles/render.test.ts',
+  'test/articles/word-count.test.ts',
+  'test/modules/related.test.ts',
 ]
 
 const onCi = process.env.CI === 'true' || process.env.CI === '1'
