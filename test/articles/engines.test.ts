@@ -141,4 +141,34 @@ describe('articles delivery on SQLite and PostgreSQL', () => {
     }
     expect(await read(postgres)).toEqual(await read(sqlite))
   })
+
+  // The listing upkeep every article and section write calls (in its transaction), on both engines.
+  it('keeps article_listings the same on both engines after an article or a section changes', async ({ skip }) => {
+    if (!await testPostgresUrl()) return skip('no PostgreSQL (TEST_DATABASE_URL)')
+    const [sqlite, postgres] = await apps()
+    const listings = async (ctx: TestContext) => {
+      const rows = () => ctx.store.repos.sql.all('select section_id as "sectionId", article_id as "articleId", published_at as "publishedAt" from article_listings order by section_id, article_id, published_at')
+      const states = [await rows()]
+      const id = async (table: string, key: string, value: string) => (await ctx.store.repos.sql.get<{ id: number }>(`select id from ${table} where ${key} = :value`, { value }))!.id
+      const [draft, ceasefire, worldNews, sport] = [await id('articles', 'slug', 'draft-story'), await id('articles', 'slug', 'ceasefire-talks'),
+        await id('sections', 'path', 'news/world-news'), await id('sections', 'path', 'sport')]
+      await ctx.store.tx(async (repos) => {
+        await repos.sql.run('update articles set status = \'published\', published_at = :t where id = :id', { id: draft, t: Date.parse('2026-11-24T08:00:00Z') })
+        await repos.articles.syncListing(draft)
+        await repos.sql.run('update articles set status = \'draft\', published_at = null where id = :id', { id: ceasefire })
+        await repos.articles.syncListing(ceasefire)
+      })
+      states.push(await rows())
+      await ctx.store.tx(async (repos) => {
+        await repos.sql.run('update sections set parent_id = :sport where id = :id', { id: worldNews, sport })
+        await repos.articles.rebuildListingsUnderSection(worldNews)
+      })
+      states.push(await rows())
+      return states
+    }
+    const [onSqlite, onPostgres] = [await listings(sqlite), await listings(postgres)]
+    expect(onSqlite[1]).not.toEqual(onSqlite[0])
+    expect(onSqlite[2]).not.toEqual(onSqlite[1])
+    expect(onPostgres).toEqual(onSqlite)
+  })
 })
