@@ -10,6 +10,12 @@ const onBothEngines = [
   'test/modules/fronts.test.ts',
   'test/modules/search.test.ts',
   'test/modules/views.test.ts',
+  'test/articles/detail.test.ts',
+  'test/articles/list.test.ts',
+  'test/articles/paging.test.ts',
+  'test/articles/render.test.ts',
+  'test/articles/word-count.test.ts',
+  'test/modules/related.test.ts',
 ]
 
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).

@@ -172,9 +172,10 @@ function sqliteReadConnection (store: Store): Db {
   })
 }
 
-// Two raw handlers tried in order (memory cache, then the article render); the second alone when the cache is off.
-function firstOf (a: RawHandler | null, b: RawHandler): RawHandler {
-  if (!a) return b
+// Two raw handlers tried in order (memory cache, then the article render); either alone when the
+// other is off (the article render is SQLite only, see articles/fast-render.ts).
+function firstOf (a: RawHandler | null, b: RawHandler | null): RawHandler | null {
+  if (!a || !b) return a ?? b
   return (req, res) => a(req, res) || b(req, res)
 }
 

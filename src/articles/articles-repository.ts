@@ -3,6 +3,7 @@
 // repository.sqlite.ts and repository.postgres.ts. Reached as `store.repos.articles` (or a
 // transaction's `repos.articles`).
 import type { ArticleFilterQuery, ArticleFilters, ArticleListPage, Position } from './list-query.js'
+import type { ArticleRow } from './repository.js'
 import type { Article, ArticleSummary } from './schemas.js'
 import type { Visibility } from './summaries.js'
 
@@ -22,4 +23,8 @@ export interface ArticlesRepository {
   syncListing (articleId: number): Promise<void>
   // After a section moves under another parent: every listing row of the articles under it.
   rebuildListingsUnderSection (sectionId: number): Promise<void>
+  // SQLite only: the live article's row, synchronously, for the rendering fast path
+  // (fast-render.ts, before Fastify). Engines that read asynchronously leave it out, and Fastify's
+  // route answers.
+  readonly liveArticleRow?: (slug: string, now: number) => ArticleRow | undefined
 }

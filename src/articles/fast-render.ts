@@ -20,7 +20,7 @@ import { notModified, strongEtag } from '../http/conditional.js'
 import { corsResponseHeaders } from '../http/cors.js'
 import { genRequestId } from '../http/request-id.js'
 import { surrogateHeader } from '../http/surrogate-keys.js'
-import { findLiveArticleRow, type ArticleRow } from './repository.js'
+import type { ArticleRow } from './repository.js'
 import { readingTimeMinutes } from './word-count.js'
 import type { Article } from './schemas.js'
 import { iso } from './summaries.js'
@@ -70,8 +70,11 @@ function admitted (seen: Set<string>, url: string): boolean {
   return false
 }
 
-export function articleFastPath (app: FastifyInstance): RawHandler {
-  const { config, metrics, clock, db } = app
+// null where the store cannot read an article synchronously (PostgreSQL): Fastify's route answers.
+export function articleFastPath (app: FastifyInstance): RawHandler | null {
+  const { config, metrics, clock } = app
+  const liveArticleRow = app.store.repos.articles.liveArticleRow
+  if (!liveArticleRow) return null
   const cors = corsResponseHeaders(config.corsOrigins)
   const cacheControl = publicCacheControl(config)
   const threshold = config.compressionThreshold
@@ -91,7 +94,7 @@ export function articleFastPath (app: FastifyInstance): RawHandler {
     // while the server sheds load, Fastify answers (503 problems)
     if (underPressure?.()) return false
     const started = performance.now()
-    const row = findLiveArticleRow(db, slug, clock())
+    const row = liveArticleRow(slug, clock())
     // not live: Fastify answers the 404 problem
     if (!row) return false
     const dbDone = performance.now()

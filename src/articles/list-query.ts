@@ -35,7 +35,9 @@ export const Page = z.object({
 }).meta({ id: 'Page' })
 
 export interface ArticleFilters {
-  sectionIds?: { root: number, all: number[] }
+  // the section and everything under it: `root` only (each engine's repository reads the
+  // descendants when its query needs them), or with `all` when the caller already has them
+  sectionIds?: { root: number, all?: number[] }
   tagIds?: number[]
   authorId?: number
   since?: number
@@ -50,36 +52,30 @@ export function sectionDescendantIds (db: Db, rootId: number): number[] {
   return (statement(db, DESCENDANTS).pluck().all(rootId) as number[])
 }
 
-// Live article lists read the section through article_listings and need only the root; the
-// descendant ids (preview lists, search) are read the first time something asks for them.
-class SectionScope {
-  readonly #db: Db
-  #all: number[] | undefined
-  constructor (db: Db, readonly root: number) { this.#db = db }
-  get all (): number[] {
-    this.#all ??= sectionDescendantIds(this.#db, this.root)
-    return this.#all
-  }
+// What the filters' names resolved to (undefined: that filter was given but names nothing), checked
+// and turned into ArticleFilters the same way on every engine.
+export interface FilterLookups {
+  sectionId?: number | undefined
+  tags?: Array<{ id: number, slug: string }>
+  authorId?: number | undefined
 }
 
-export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): ArticleFilters {
+export function filtersFrom (query: ArticleFilterQuery, found: FilterLookups): ArticleFilters {
   const filters: ArticleFilters = {}
   if (query.section !== undefined) {
-    const sectionId = statement(db, SECTION_BY_PATH).pluck().get(query.section) as number | undefined
-    if (sectionId === undefined) throw invalidField('query', 'section', `no section has the path "${query.section}"`)
-    filters.sectionIds = new SectionScope(db, sectionId)
+    if (found.sectionId === undefined) throw invalidField('query', 'section', `no section has the path "${query.section}"`)
+    filters.sectionIds = { root: found.sectionId }
   }
   if (query.tag !== undefined) {
-    const slugs = [...new Set(query.tag.split(','))]
-    const found = db.select({ id: tags.id, slug: tags.slug }).from(tags).where(inArray(tags.slug, slugs)).all()
-    const missing = slugs.filter((slug) => !found.some((t) => t.slug === slug))
+    const slugs = tagSlugs(query.tag)
+    const tagsFound = found.tags ?? []
+    const missing = slugs.filter((slug) => !tagsFound.some((t) => t.slug === slug))
     if (missing.length > 0) throw invalidField('query', 'tag', `no tag has the slug "${missing[0]}"`)
-    filters.tagIds = found.map((t) => t.id)
+    filters.tagIds = tagsFound.map((t) => t.id)
   }
   if (query.author !== undefined) {
-    const authorId = statement(db, AUTHOR_BY_SLUG).pluck().get(query.author) as number | undefined
-    if (authorId === undefined) throw invalidField('query', 'author', `no author has the slug "${query.author}"`)
-    filters.authorId = authorId
+    if (found.authorId === undefined) throw invalidField('query', 'author', `no author has the slug "${query.author}"`)
+    filters.authorId = found.authorId
   }
   if (query.since !== undefined) filters.since = Date.parse(query.since)
   if (query.until !== undefined) filters.until = Date.parse(query.until)
@@ -87,6 +83,17 @@ export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): Artic
     throw invalidField('query', 'until', 'must be later than since')
   }
   return filters
+}
+
+// The distinct tag slugs of a `tag` query value, in the order given.
+export const tagSlugs = (tag: string): string[] => [...new Set(tag.split(','))]
+
+export function resolveArticleFilters (db: Db, query: ArticleFilterQuery): ArticleFilters {
+  return filtersFrom(query, {
+    sectionId: query.section === undefined ? undefined : statement(db, SECTION_BY_PATH).pluck().get(query.section) as number | undefined,
+    tags: query.tag === undefined ? [] : db.select({ id: tags.id, slug: tags.slug }).from(tags).where(inArray(tags.slug, tagSlugs(query.tag))).all(),
+    authorId: query.author === undefined ? undefined : statement(db, AUTHOR_BY_SLUG).pluck().get(query.author) as number | undefined,
+  })
 }
 
 // Conditions on the `articles` table for everything except the section (handled by the caller,
@@ -125,7 +132,7 @@ export interface ArticleListPage {
 // Parameters are written `+:name`: a bare parameter compared with an indexed column (or the LIMIT)
 // makes SQLite re-plan the statement at every run once sqlite_stat4 exists (see repository.ts).
 // The cursor's row value stays bare: with `+` SQLite no longer uses it as the index range.
-export function listArticles (db: Db, filters: ArticleFilters, page: { limit: number, after?: Position }, visibility: Visibility): ArticleListPage {
+export function listArticles (db: Db, filters: ArticleFilters, page: { limit: number, after?: Position | undefined }, visibility: Visibility): ArticleListPage {
   const preview = visibility.preview === true
   const viaListing = filters.sectionIds !== undefined && !preview
   // the keyset (orderKey, idKey) must be on the index that drives the query
@@ -150,7 +157,7 @@ export function listArticles (db: Db, filters: ArticleFilters, page: { limit: nu
     params.sectionId = filters.sectionIds!.root
   } else if (filters.sectionIds) {
     where.push('a.section_id in (select value from json_each(:sectionIds))')
-    params.sectionIds = JSON.stringify(filters.sectionIds.all)
+    params.sectionIds = JSON.stringify(filters.sectionIds.all ?? sectionDescendantIds(db, filters.sectionIds.root))
   }
   if (page.after) {
     where.push(`(${orderKey}, ${idKey}) < (:afterP, :afterI)`)

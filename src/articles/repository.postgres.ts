@@ -1,16 +1,248 @@
-// The articles repository on PostgreSQL. Not ported yet: each method says so.
+// The articles repository on PostgreSQL: the statements of the SQLite side (repository.ts,
+// summaries.ts, list-query.ts, listing.ts) in PostgreSQL's dialect, prepared (the neutral runner
+// prepares every text once per connection). The answers are the SQLite side's, value for value and
+// key for key: the JSON arrays are built as `json` (which keeps the keys in the order written), and
+// the jsonb documents (body, hero image), which PostgreSQL stores with its own key order, are put
+// back in schema order (inSchemaOrder) before anything serialises them.
 import type { PgConn } from '../db/postgres/store.js'
 import type { ArticlesRepository } from './articles-repository.js'
+import { filtersFrom, tagSlugs, type ArticleFilters, type ArticleListPage } from './list-query.js'
+import { Block, HeroImage, type Article, type ArticleSummary } from './schemas.js'
+import { iso, type Visibility } from './summaries.js'
+import { readingTimeMinutes } from './word-count.js'
 
-export function postgresArticlesRepository (_conn: PgConn): ArticlesRepository {
-  const notYet = (name: string) => async (): Promise<never> => { throw new Error(`articles.${name} is not ported to PostgreSQL yet`) }
+// The summary columns (articles as `a`, sections as `s`), named as SummaryRow.
+const SUMMARY_COLUMNS = 'a.id, a.slug, a.headline, a.standfirst, a.byline, a.hero_image as "heroImage", ' +
+  'a.published_at as "publishedAt", a.created_at as "createdAt", a.updated_at as "updatedAt", ' +
+  's.slug as "sectionSlug", s.name as "sectionName", s.path as "sectionPath"'
+
+const LIVE = (alias: string) => `${alias}.status = 'published' and ${alias}.published_at <= :now`
+
+// The delivery article in one statement, as repository.ts's articleSql: json_agg with the order
+// inside the aggregate, coalesced to [] where SQLite's json_group_array gives [] for no rows.
+const articleSql = (live: boolean) => `
+  select ${SUMMARY_COLUMNS}, a.body, a.word_count as "wordCount",
+    (select coalesce(json_agg(json_build_object('slug', au.slug, 'name', au.name, 'kind', au.kind, 'bio', au.bio, 'avatarUrl', au.avatar_url)
+        order by aa.position, au.name), '[]'::json)
+      from article_authors aa join authors au on au.id = aa.author_id where aa.article_id = a.id) as authors,
+    (select coalesce(json_agg(json_build_object('slug', t.slug, 'name', t.name, 'type', t.type, 'description', t.description)
+        order by at.position, t.name), '[]'::json)
+      from article_tags at join tags t on t.id = at.tag_id where at.article_id = a.id) as tags,
+    (select coalesce(json_agg(r.id order by ar.position, ar.related_id), '[]'::json)
+      from article_related ar join articles r on r.id = ar.related_id
+      where ar.article_id = a.id${live ? ` and ${LIVE('r')}` : ''}) as "relatedIds",
+    (with recursive chain(id, parent_id, depth) as (
+        select s.id, s.parent_id, 0
+        union all select p.id, p.parent_id, c.depth + 1 from sections p join chain c on p.id = c.parent_id)
+      select json_agg(json_build_object('slug', x.slug, 'name', x.name, 'path', x.path) order by c.depth desc)
+      from chain c join sections x on x.id = c.id) as breadcrumbs
+  from articles a join sections s on s.id = a.section_id
+  where a.slug = :slug${live ? ` and ${LIVE('a')}` : ''}`
+const LIVE_ARTICLE = articleSql(true)
+const ANY_ARTICLE = articleSql(false)
+
+const SUMMARIES_BY_IDS = `select ${SUMMARY_COLUMNS} from articles a join sections s on s.id = a.section_id
+  where a.id in (select value::int from jsonb_array_elements_text(:ids::jsonb))`
+const LIVE_SUMMARIES_BY_IDS = `${SUMMARIES_BY_IDS} and ${LIVE('a')}`
+
+const DESCENDANTS = `with recursive sub(id) as (select :root::int union all select s.id from sections s join sub on s.parent_id = sub.id)
+  select id from sub`
+
+const SYNC_LISTING = [
+  'delete from article_listings where article_id = :id',
+  `with recursive chain(id, parent_id) as (
+      select s.id, s.parent_id from sections s join articles a on a.section_id = s.id where a.id = :id
+      union all
+      select s.id, s.parent_id from sections s join chain c on s.id = c.parent_id
+    )
+    insert into article_listings (section_id, article_id, published_at)
+    select chain.id, a.id, a.published_at from chain, articles a
+    where a.id = :id and a.status = 'published' and a.published_at is not null`,
+]
+
+const REBUILD_UNDER_SECTION = [
+  `with recursive sub(id) as (
+      select :sectionId::int union all select s.id from sections s join sub on s.parent_id = sub.id
+    )
+    delete from article_listings where article_id in (select a.id from articles a where a.section_id in (select id from sub))`,
+  `with recursive sub(id) as (
+      select :sectionId::int union all select s.id from sections s join sub on s.parent_id = sub.id
+    ),
+    chain(article_id, section_id, published_at) as (
+      select a.id, a.section_id, a.published_at from articles a
+      where a.section_id in (select id from sub) and a.status = 'published' and a.published_at is not null
+      union all
+      select c.article_id, s.parent_id, c.published_at from chain c join sections s on s.id = c.section_id
+      where s.parent_id is not null
+    )
+    insert into article_listings (section_id, article_id, published_at)
+    select section_id, article_id, published_at from chain`,
+]
+
+type Json = Record<string, unknown>
+
+// jsonb keeps an object's keys sorted by length, then bytes; the answers carry them in schema order,
+// as stored on SQLite (every writer stores the zod-parsed value). Keys a schema does not know (none
+// are stored) would follow in jsonb's order.
+const BLOCK_KEYS = new Map<string, string[]>(Block.options.map((option) => [option.shape.type.value, Object.keys(option.shape)]))
+const HERO_IMAGE_KEYS = Object.keys(HeroImage.shape)
+
+function inSchemaOrder (value: Json, keys: readonly string[]): Json {
+  const out: Json = {}
+  for (const key of keys) if (key in value) out[key] = value[key]
+  for (const key of Object.keys(value)) if (!(key in out)) out[key] = value[key]
+  return out
+}
+
+export const heroImageInOrder = (value: Json | null): ArticleSummary['heroImage'] =>
+  value === null ? null : inSchemaOrder(value, HERO_IMAGE_KEYS) as ArticleSummary['heroImage']
+
+export const bodyInOrder = (blocks: Json[]): Block[] =>
+  blocks.map((block) => inSchemaOrder(block, BLOCK_KEYS.get(block.type as string) ?? []) as Block)
+
+interface PgSummaryRow {
+  id: number
+  slug: string
+  headline: string
+  standfirst: string | null
+  byline: string | null
+  heroImage: Json | null
+  publishedAt: number | null
+  createdAt: number
+  updatedAt: number
+  sectionSlug: string
+  sectionName: string
+  sectionPath: string
+}
+
+type PgArticleRow = PgSummaryRow & {
+  body: Json[]
+  wordCount: number
+  authors: Article['authors']
+  tags: Article['tags']
+  relatedIds: number[]
+  breadcrumbs: Article['breadcrumbs']
+}
+
+// summaries.ts's toSummary for a row whose hero image postgres.js has parsed already
+function toSummary (row: PgSummaryRow): ArticleSummary {
   return {
-    findBySlug: notYet('findBySlug'),
-    summariesByIds: notYet('summariesByIds'),
-    resolveFilters: notYet('resolveFilters'),
-    list: notYet('list'),
-    sectionDescendantIds: notYet('sectionDescendantIds'),
-    syncListing: notYet('syncListing'),
-    rebuildListingsUnderSection: notYet('rebuildListingsUnderSection'),
+    id: row.id,
+    slug: row.slug,
+    url: `/${row.sectionPath}/${row.slug}`,
+    headline: row.headline,
+    standfirst: row.standfirst,
+    byline: row.byline,
+    section: { slug: row.sectionSlug, name: row.sectionName, path: row.sectionPath },
+    heroImage: heroImageInOrder(row.heroImage),
+    publishedAt: iso(row.publishedAt ?? row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  }
+}
+
+export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository {
+  const descendants = async (root: number) => (await sql.all<{ id: number }>(DESCENDANTS, { root })).map((row) => row.id)
+
+  return {
+    async findBySlug (slug, { now, preview = false }: Visibility) {
+      const row = preview
+        ? await sql.get<PgArticleRow>(ANY_ARTICLE, { slug })
+        : await sql.get<PgArticleRow>(LIVE_ARTICLE, { slug, now })
+      if (!row) return undefined
+      const summary = toSummary(row)
+      return {
+        id: summary.id,
+        slug: summary.slug,
+        url: summary.url,
+        headline: summary.headline,
+        standfirst: summary.standfirst,
+        body: bodyInOrder(row.body),
+        byline: summary.byline,
+        authors: row.authors,
+        section: summary.section,
+        breadcrumbs: row.breadcrumbs,
+        tags: row.tags,
+        heroImage: summary.heroImage,
+        publishedAt: summary.publishedAt,
+        updatedAt: iso(row.updatedAt),
+        wordCount: row.wordCount,
+        readingTimeMinutes: readingTimeMinutes(row.wordCount),
+        relatedIds: row.relatedIds,
+      }
+    },
+
+    async summariesByIds (ids, { now, preview = false }) {
+      if (ids.length === 0) return []
+      const rows = preview
+        ? await sql.all<PgSummaryRow>(SUMMARIES_BY_IDS, { ids })
+        : await sql.all<PgSummaryRow>(LIVE_SUMMARIES_BY_IDS, { ids, now })
+      const byId = new Map(rows.map((row) => [row.id, toSummary(row)]))
+      return ids.flatMap((id) => byId.get(id) ?? [])
+    },
+
+    async resolveFilters (query) {
+      const [section, tags, author] = await Promise.all([
+        query.section === undefined ? undefined : sql.get<{ id: number }>('select id from sections where path = :path', { path: query.section }),
+        query.tag === undefined
+          ? []
+          : sql.all<{ id: number, slug: string }>('select id, slug from tags where slug in (select value from jsonb_array_elements_text(:slugs::jsonb))', { slugs: tagSlugs(query.tag) }),
+        query.author === undefined ? undefined : sql.get<{ id: number }>('select id from authors where slug = :slug', { slug: query.author }),
+      ])
+      return filtersFrom(query, { sectionId: section?.id, tags, authorId: author?.id })
+    },
+
+    // list-query.ts's listArticles: the same shapes, keyset and ties (id descending)
+    async list (filters: ArticleFilters, page, visibility): Promise<ArticleListPage> {
+      const preview = visibility.preview === true
+      const viaListing = filters.sectionIds !== undefined && !preview
+      const orderKey = preview ? 'coalesce(a.published_at, a.created_at)' : viaListing ? 'l.published_at' : 'a.published_at'
+      const idKey = viaListing ? 'l.article_id' : 'a.id'
+      const where: string[] = []
+      const params: Record<string, unknown> = { limit: page.limit + 1 }
+      if (filters.tagIds) {
+        where.push('a.id in (select article_id from article_tags where tag_id in (select value::int from jsonb_array_elements_text(:tagIds::jsonb)))')
+        params.tagIds = filters.tagIds
+      }
+      if (filters.authorId !== undefined) {
+        where.push('a.id in (select article_id from article_authors where author_id = :authorId)')
+        params.authorId = filters.authorId
+      }
+      if (filters.since !== undefined) { where.push(`${orderKey} >= :since`); params.since = filters.since }
+      if (filters.until !== undefined) { where.push(`${orderKey} < :until`); params.until = filters.until }
+      if (!preview) { where.push('a.status = \'published\'', `${orderKey} <= :now`); params.now = visibility.now }
+      if (viaListing) {
+        where.push('l.section_id = :sectionId')
+        params.sectionId = filters.sectionIds!.root
+      } else if (filters.sectionIds) {
+        where.push('a.section_id in (select value::int from jsonb_array_elements_text(:sectionIds::jsonb))')
+        params.sectionIds = filters.sectionIds.all ?? await descendants(filters.sectionIds.root)
+      }
+      if (page.after) {
+        where.push(`(${orderKey}, ${idKey}) < (:afterP::bigint, :afterI::int)`)
+        params.afterP = page.after.p
+        params.afterI = page.after.i
+      }
+      const from = viaListing ? 'article_listings l join articles a on a.id = l.article_id' : 'articles a'
+      const rows = await sql.all<PgSummaryRow & { orderKey: number }>(`select ${SUMMARY_COLUMNS}, ${orderKey} as "orderKey"
+        from ${from} join sections s on s.id = a.section_id
+        ${where.length > 0 ? `where ${where.join(' and ')}` : ''} order by ${orderKey} desc, ${idKey} desc limit :limit`, params)
+      const more = rows.length > page.limit
+      const shown = more ? rows.slice(0, page.limit) : rows
+      const last = shown.at(-1)
+      return {
+        data: shown.map(toSummary),
+        next: more && last ? { p: last.orderKey, i: last.id } : null,
+      }
+    },
+
+    sectionDescendantIds: descendants,
+
+    async syncListing (articleId) {
+      for (const text of SYNC_LISTING) await sql.run(text, { id: articleId })
+    },
+
+    async rebuildListingsUnderSection (sectionId) {
+      for (const text of REBUILD_UNDER_SECTION) await sql.run(text, { sectionId })
+    },
   }
 }

@@ -4,7 +4,7 @@ import type { SqliteConn } from '../db/repositories.js'
 import type { ArticlesRepository } from './articles-repository.js'
 import { listArticles, resolveArticleFilters, sectionDescendantIds } from './list-query.js'
 import { rebuildListingsUnderSection, syncArticleListing } from './listing.js'
-import { findArticleBySlug } from './repository.js'
+import { findArticleBySlug, findLiveArticleRow } from './repository.js'
 import { findSummariesByIds } from './summaries.js'
 
 export function sqliteArticlesRepository ({ db }: SqliteConn): ArticlesRepository {
@@ -16,5 +16,6 @@ export function sqliteArticlesRepository ({ db }: SqliteConn): ArticlesRepositor
     sectionDescendantIds: async (rootId) => sectionDescendantIds(db, rootId),
     syncListing: async (articleId) => syncArticleListing(db, articleId),
     rebuildListingsUnderSection: async (sectionId) => rebuildListingsUnderSection(db, sectionId),
+    liveArticleRow: (slug, now) => findLiveArticleRow(db, slug, now),
   }
 }

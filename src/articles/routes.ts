@@ -7,12 +7,8 @@ import { previewFor } from '../http/preview.js'
 import { notFound } from '../http/problem.js'
 import { jsonResponse } from '../http/responses.js'
 import { Slug } from '../tags/schemas.js'
-import {
-  ArticleFilterQuery, articleListScope, decodeListCursor, encodeListCursor, listArticles as selectArticlePage,
-  Page, PageQuery, resolveArticleFilters,
-} from './list-query.js'
+import { ArticleFilterQuery, articleListScope, decodeListCursor, encodeListCursor, Page, PageQuery } from './list-query.js'
 import { renderBodyHtml, renderBodyText } from './render.js'
-import { findArticleBySlug } from './repository.js'
 import { Article, ArticleSummary } from './schemas.js'
 
 export const ArticleList = z.object({
@@ -39,9 +35,10 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async function listArticles (request, reply) {
     const preview = previewFor(request, reply)
     const { limit, cursor, preview: _preview, ...filterQuery } = request.query
-    const filters = resolveArticleFilters(app.db, filterQuery)
+    const { articles } = app.store.repos
+    const filters = await articles.resolveFilters(filterQuery)
     const scope = articleListScope('articles', filters, preview)
-    const page = selectArticlePage(app.db, filters, { limit, after: decodeListCursor(app.cursors, cursor, scope) }, { now: app.clock(), preview })
+    const page = await articles.list(filters, { limit, after: decodeListCursor(app.cursors, cursor, scope) }, { now: app.clock(), preview })
     const nextCursor = page.next ? encodeListCursor(app.cursors, page.next, scope) : null
     if (nextCursor) reply.header('link', `<${nextPageUrl(request.url, nextCursor)}>; rel="next"`)
     return { data: page.data, page: { limit, nextCursor } }
@@ -66,7 +63,7 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getArticle (request, reply) {
     const preview = previewFor(request, reply)
-    const article = findArticleBySlug(app.db, request.params.article, { now: app.clock(), preview })
+    const article = await app.store.repos.articles.findBySlug(request.params.article, { now: app.clock(), preview })
     if (!article) throw notFound('article', request.params.article)
     if (request.query.format === 'html') return { ...article, bodyHtml: renderBodyHtml(article.body) }
     if (request.query.format === 'text') return { ...article, bodyText: renderBodyText(article.body) }

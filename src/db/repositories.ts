@@ -21,6 +21,9 @@ import { sqliteSearchRepository } from '../search/repository.sqlite.js'
 import type { ViewsRepository } from '../views/repository.js'
 import { postgresViewsRepository } from '../views/repository.postgres.js'
 import { sqliteViewsRepository } from '../views/repository.sqlite.js'
+import type { RelatedRepository } from '../related/repository.js'
+import { postgresRelatedRepository } from '../related/repository.postgres.js'
+import { sqliteRelatedRepository } from '../related/repository.sqlite.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -40,6 +43,7 @@ export interface Repositories {
   fronts: FrontsRepository
   search: SearchRepository
   views: ViewsRepository
+  related: RelatedRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -52,6 +56,7 @@ const sqliteFactories: Factories<SqliteConn> = {
   fronts: frontsRepository,
   search: sqliteSearchRepository,
   views: sqliteViewsRepository,
+  related: sqliteRelatedRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
@@ -62,6 +67,7 @@ const postgresFactories: Factories<PgConn> = {
   fronts: frontsRepository,
   search: postgresSearchRepository,
   views: postgresViewsRepository,
+  related: postgresRelatedRepository,
 }
 
 export function sqliteRepositories (db: Db): Repositories {

@@ -4,7 +4,6 @@ import { z } from 'zod'
 import { isPreview } from '../http/auth.js'
 import { notFound } from '../http/problem.js'
 import { Slug } from '../tags/schemas.js'
-import { findRelated, findStory } from './repository.js'
 import { RelatedArticles, RelatedQuery } from './schemas.js'
 
 const relatedRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -24,9 +23,10 @@ const relatedRoutes: FastifyPluginAsyncZod = async (app) => {
     const preview = isPreview(request)
     if (preview) reply.header('cache-control', 'private, no-store')
     const visibility = { now: app.clock(), preview }
-    const story = findStory(app.db, request.params.slug, visibility)
+    const { related } = app.store.repos
+    const story = await related.findStory(request.params.slug, visibility)
     if (!story) throw notFound('article', request.params.slug)
-    return { data: findRelated(app.db, story, request.query.limit, visibility) }
+    return { data: await related.findRelated(story, request.query.limit, visibility) }
   })
 }
 

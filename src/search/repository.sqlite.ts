@@ -8,7 +8,7 @@
 // per query term 10 for a headline match, 4 for the standfirst, 1 for the body (bm25's column
 // weights), averaged over the terms, times the same freshness as the full ranking.
 import { and, inArray, sql, type SQL } from 'drizzle-orm'
-import { articleFilterConditions } from '../articles/list-query.js'
+import { articleFilterConditions, sectionDescendantIds } from '../articles/list-query.js'
 import { liveArticle } from '../articles/summaries.js'
 import type { Db } from '../db/connection.js'
 import type { SqliteConn } from '../db/repositories.js'
@@ -139,7 +139,7 @@ export function sqliteSearchRepository ({ db }: SqliteConn): SearchRepository {
       }
       const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`
       const conditions = articleFilterConditions(filters, recencyKey)
-      if (filters.sectionIds) conditions.push(inArray(articles.sectionId, filters.sectionIds.all))
+      if (filters.sectionIds) conditions.push(inArray(articles.sectionId, filters.sectionIds.all ?? sectionDescendantIds(db, filters.sectionIds.root)))
       if (!preview) conditions.push(liveArticle(visibility.now))
       const after = page.after ? sql`where score < ${page.after.s} or (score = ${page.after.s} and id < ${page.after.i})` : sql``
       // materialized: bm25() may only run inside the full-text query, not in the keyset's WHERE

@@ -26,15 +26,15 @@ const slugs = (body: { data: Array<{ slug: string }> }) => body.data.map((a) => 
 
 describe('GET /v1/articles', () => {
   it('lists live articles latest first as summaries, with a page object', async () => {
-    const { request, db } = await makeApp({ seed })
-    const id = (slug: string) => db.$client.prepare('select id from articles where slug = ?').pluck().get(slug)
+    const { request, store } = await makeApp({ seed })
+    const id = async (slug: string) => (await store.repos.sql.get<{ id: number }>('select id from articles where slug = :slug', { slug }))?.id
     const res = await request.get('/v1/articles').expect(200)
     expect(res.headers['content-type']).toMatch(/^application\/json/)
     expect(res.headers.link).toBeUndefined()
     expect(slugs(res.body)).toEqual(['cup-final', 'summit-opens', 'flood-defences', 'ceasefire-talks', 'news-roundup'])
     expect(res.body.page).toEqual({ limit: 20, nextCursor: null })
     expect(res.body.data[3]).toEqual({
-      id: id('ceasefire-talks'),
+      id: await id('ceasefire-talks'),
       slug: 'ceasefire-talks',
       url: '/news/world-news/middle-east/ceasefire-talks',
       headline: 'Ceasefire Talks',
