@@ -94,6 +94,20 @@ function adminSql (url: string): postgres.Sql {
 
 let template: Promise<string> | undefined
 
+// DROP DATABASE ... WITH (FORCE), tried again a few times: a session still ending (or one the role
+// may not signal) makes it fail now and then.
+async function dropDatabase (url: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminSql(url).unsafe(`drop database if exists ${name} with (force)`)
+      return
+    } catch (error) {
+      if (attempt >= 5) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    }
+  }
+}
+
 // A store on a new database copied from a migrated template (made once per test process): copying is
 // much faster than migrating. Its database is dropped when the store closes.
 export async function postgresTestStore (): Promise<{ store: PostgresStore, url: string }> {
@@ -120,7 +134,7 @@ export async function postgresTestStore (): Promise<{ store: PostgresStore, url:
   const close = store.close.bind(store)
   store.close = async () => {
     await close()
-    await adminSql(url).unsafe(`drop database if exists ${name} with (force)`)
+    await dropDatabase(url, name)
   }
   return { store, url: target }
 }
