@@ -10,6 +10,14 @@ import type { ArticlesRepository } from '../articles/articles-repository.js'
 import { postgresArticlesRepository } from '../articles/repository.postgres.js'
 import { sqliteArticlesRepository } from '../articles/repository.sqlite.js'
 import { settingsRepository, type SettingsRepository } from '../settings/repository.js'
+import { postgresDemoRepository, sqliteDemoRepository, type DemoRepository } from '../demo/repository.js'
+import { postgresWordpressRepository, sqliteWordpressRepository, type WordpressRepository } from '../wordpress/repository.js'
+import type { FeedsRepository } from '../feeds/repository.js'
+import { postgresFeedsRepository } from '../feeds/repository.postgres.js'
+import { sqliteFeedsRepository } from '../feeds/repository.sqlite.js'
+import type { SitemapsRepository } from '../sitemaps/repository.js'
+import { postgresSitemapsRepository } from '../sitemaps/repository.postgres.js'
+import { sqliteSitemapsRepository } from '../sitemaps/repository.sqlite.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -24,6 +32,10 @@ export interface Repositories {
   sql: SqlRunner
   articles: ArticlesRepository
   settings: SettingsRepository
+  feeds: FeedsRepository
+  sitemaps: SitemapsRepository
+  demo: DemoRepository
+  wordpress: WordpressRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -31,11 +43,19 @@ type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Re
 const sqliteFactories: Factories<SqliteConn> = {
   articles: sqliteArticlesRepository,
   settings: settingsRepository,
+  feeds: sqliteFeedsRepository,
+  sitemaps: sqliteSitemapsRepository,
+  demo: sqliteDemoRepository,
+  wordpress: sqliteWordpressRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
   articles: postgresArticlesRepository,
   settings: settingsRepository,
+  feeds: postgresFeedsRepository,
+  sitemaps: postgresSitemapsRepository,
+  demo: postgresDemoRepository,
+  wordpress: postgresWordpressRepository,
 }
 
 export function sqliteRepositories (db: Db): Repositories {
