@@ -6,6 +6,11 @@ import { defineConfig } from 'vitest/config'
 // always under CI=true, where a missing server then fails the run.
 const onBothEngines = [
   'test/articles/cursor-secret.test.ts',
+  'test/demo/seed.test.ts',
+  'test/feeds/feeds.test.ts',
+  'test/feeds/sitemaps.test.ts',
+  'test/operations/health.test.ts',
+  'test/wordpress/import.test.ts',
 ]
 
 const onCi = process.env.CI === 'true' || process.env.CI === '1'

@@ -23,7 +23,8 @@ const REQUESTS = [
   '/v1/tags?limit=5',
   '/v1/authors?limit=5',
   '/v1/collections/selected',
-  '/v1/fronts/home',
+  '/v1/fronts',
+  '/v1/fronts/news',
   '/v1/search?q=ceasefire',
   '/v1/feeds/rss.xml',
   '/v1/feeds/sections/news/feed.json',
@@ -52,7 +53,7 @@ describe.skipIf(!serverUrl)('the server on PostgreSQL', { timeout: 240_000 }, ()
     const url = await createTestDatabase(serverUrl!)
     const dir = mkdtempSync(join(tmpdir(), 'dateline-pg-e2e-'))
     dirs.push(dir)
-    const env = { DEMO_CONTENT: 'true', CURSOR_SECRET: 'e2e-secret-shared-by-both-engines-0123456789' }
+    const env = { DEMO_CONTENT: 'true', CURSOR_SECRET: 'e2e-secret-shared-by-both-engines-0123456789', PUBLIC_BASE_URL: 'https://news.example.com' }
     const onPostgres = await startServer(join(dir, 'unused.db'), { ...env, DATABASE_URL: url })
     servers.push(onPostgres)
     const onSqlite = await startServer(join(dir, 'dateline.db'), env)
