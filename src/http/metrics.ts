@@ -129,17 +129,14 @@ async function metricsPlugin (app: FastifyInstance) {
     registers: [registry],
     collect () { this.set(readCache().bytes) },
   })]
-  // the SQLite file's size; PostgreSQL's size is the server's to report (pg_database_size, its exporters)
-  if (app.store.engine === 'sqlite') {
-    const pageCount = app.db.$client.prepare<[], { page_count: number }>('pragma page_count')
-    const pageSize = app.db.$client.prepare<[], { page_size: number }>('pragma page_size')
-    gauges.push(new Gauge({
-      name: 'dateline_db_size_bytes',
-      help: 'Size of the SQLite database file (page_count * page_size), read at scrape time.',
-      registers: [registry],
-      collect () { this.set((pageCount.get()?.page_count ?? 0) * (pageSize.get()?.page_size ?? 0)) },
-    }))
-  }
+  const pageCount = app.db.$client.prepare<[], { page_count: number }>('pragma page_count')
+  const pageSize = app.db.$client.prepare<[], { page_size: number }>('pragma page_size')
+  gauges.push(new Gauge({
+    name: 'dateline_db_size_bytes',
+    help: 'Size of the SQLite database file (page_count * page_size), read at scrape time.',
+    registers: [registry],
+    collect () { this.set((pageCount.get()?.page_count ?? 0) * (pageSize.get()?.page_size ?? 0)) },
+  }))
   const metrics: Metrics = {
     registry,
     countCacheHit: () => { cache.hits++ },
