@@ -33,8 +33,10 @@ const REQUESTS = [
   '/v1/articles/no-such-story',
 ]
 
-// ISO and RFC 822 times, and the W3C times of sitemaps, depend on when each database was loaded
+// ISO and RFC 822 times, and the W3C times of sitemaps, depend on when each database was loaded;
+// a search score is each engine's own rank (same order, different scale: README "PostgreSQL")
 const withoutTimes = (text: string) => text
+  .replace(/"score":-?[\d.e+-]+/g, '"score":<score>')
   .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})/g, '<time>')
   .replace(/[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT/g, '<time>')
   .replace(/"requestId":"[^"]*"|urn:dateline:request:[\w-]+/g, '<request>')
