@@ -16,6 +16,11 @@ const onBothEngines = [
   'test/articles/render.test.ts',
   'test/articles/word-count.test.ts',
   'test/modules/related.test.ts',
+  'test/demo/seed.test.ts',
+  'test/feeds/feeds.test.ts',
+  'test/feeds/sitemaps.test.ts',
+  'test/operations/health.test.ts',
+  'test/wordpress/import.test.ts',
 ]
 
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).

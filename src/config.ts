@@ -17,7 +17,7 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_PATH: z.string().min(1).default('./data/dateline.db'),
-  // PostgreSQL instead of SQLite (not served yet: see "PostgreSQL (in progress)" in README.md)
+  // PostgreSQL instead of SQLite (see "PostgreSQL" in README.md)
   DATABASE_URL: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL such as postgres://user:password@host:5432/dateline').optional(),
   DEMO_CONTENT: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

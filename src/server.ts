@@ -1,11 +1,10 @@
-// The only entry point that listens: config from the environment, database, migrations, demo
-// content, then buildApp and listen; SIGTERM/SIGINT close gracefully.
+// The only entry point that listens: config from the environment, the store (SQLite at DATABASE_PATH,
+// or PostgreSQL when DATABASE_URL is set: db/open.ts checks, migrates and loads the demo content),
+// then buildApp and listen; SIGTERM/SIGINT close the app, then the store.
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
-import { runMigrations } from './db/migrate.js'
-import { SqliteStore } from './db/sqlite/store.js'
-import { seedDemoContentIfEmpty } from './demo/seed.js'
+import { openStore } from './db/open.js'
 
 async function main () {
   let config
@@ -18,24 +17,17 @@ async function main () {
     }
     throw error
   }
-  if (config.databaseUrl) {
-    // the PostgreSQL engine has its schema and migrations, not yet its repositories: say so (after
-    // checking the URL leads to a usable server) rather than serve half an API. Imported here so
-    // that the SQLite start-up does not load the PostgreSQL driver.
-    const { checkPostgres, describeTarget, PgUnavailableError } = await import('./db/postgres/connection.js')
-    try {
-      await checkPostgres(config.databaseUrl)
-    } catch (error) {
-      if (!(error instanceof PgUnavailableError)) throw error
-      process.stderr.write(`${error.message}\n`)
-      process.exit(1)
-    }
-    process.stderr.write(`DATABASE_URL: PostgreSQL at ${describeTarget(config.databaseUrl)} is reachable, but this version of Dateline cannot serve from PostgreSQL yet (only \`npm run cli -- migrate\` works on it); unset DATABASE_URL to serve from SQLite at DATABASE_PATH\n`)
+  let store
+  try {
+    store = await openStore(config, { demoContent: config.demoContent })
+  } catch (error) {
+    // a DATABASE_URL that cannot be used (unreachable, wrong password, no unaccent, a failed
+    // migration): one line naming the variable, never the password
+    const name = (error as Error | undefined)?.name
+    if (name !== 'PgUnavailableError' && name !== 'MigrationError') throw error
+    process.stderr.write(`${(error as Error).message}\n`)
     process.exit(1)
   }
-  const store = SqliteStore.open(config.databasePath)
-  runMigrations(store.write)
-  if (config.demoContent) seedDemoContentIfEmpty(store.write)
 
   const app = await buildApp({
     store,

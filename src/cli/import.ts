@@ -2,10 +2,9 @@
 // and prints what was created, updated, skipped and dropped.
 import cliProgress from 'cli-progress'
 import type { Config } from '../config.js'
-import { closeDb, openDb } from '../db/connection.js'
-import { runMigrations } from '../db/migrate.js'
 import { importWordpress, type ImportSummary } from '../wordpress/importer.js'
 import { WxrError } from '../wordpress/wxr-reader.js'
+import { openStore } from '../db/open.js'
 
 const USAGE = 'usage: npm run cli -- import wordpress FILE.xml'
 
@@ -43,12 +42,11 @@ export async function importCommand (args: string[], { config }: { config: Confi
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar({ stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total} MB', hideCursor: true }, cliProgress.Presets.shades_classic)
     : null
-  const db = openDb({ path: config.databasePath })
+  const store = await openStore(config)
   const started = performance.now()
   let phase = ''
   try {
-    runMigrations(db)
-    const summary = await importWordpress(db, file, {
+    const summary = await importWordpress(store, file, {
       now: () => Date.now(),
       onProgress: (next, bytes, total) => {
         if (!bar) return
@@ -69,6 +67,6 @@ export async function importCommand (args: string[], { config }: { config: Confi
     console.error(`import failed: ${error.message}`)
     process.exitCode = 1
   } finally {
-    closeDb(db)
+    await store.close()
   }
 }

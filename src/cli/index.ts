@@ -13,12 +13,11 @@ import { seed } from './seed.js'
 
 type Command = (args: string[], ctx: { config: ReturnType<typeof loadConfig> }) => Promise<void> | void
 
-// `postgres`: what the command does when DATABASE_URL is set ('own': it handles it; 'none': it
-// uses no database; absent: not available on PostgreSQL yet)
-const commands: Record<string, { summary: string, run: Command, postgres?: 'own' | 'none' }> = {
+// `sqliteOnly`: the command works on SQLite's file only; with DATABASE_URL set it says what to use
+// instead and exits with 2
+const commands: Record<string, { summary: string, run: Command, sqliteOnly?: string }> = {
   migrate: {
     summary: 'apply pending database migrations',
-    postgres: 'own',
     run: async (_args, { config }) => {
       if (config.databaseUrl) return migratePostgres(config.databaseUrl)
       const db = openDb({ path: config.databasePath })
@@ -29,9 +28,17 @@ const commands: Record<string, { summary: string, run: Command, postgres?: 'own'
   seed: { summary: 'load the demo content (on a database without articles)', run: seed },
   import: { summary: 'import wordpress FILE.xml: import a WordPress export (WXR)', run: importCommand },
   keys: { summary: 'manage API keys: keys create --name NAME --scopes a,b | keys list | keys revoke NAME', run: keys },
-  openapi: { summary: 'regenerate openapi/openapi.json from the routes (development, in a source checkout)', run: writeOpenapi, postgres: 'none' },
-  backup: { summary: 'backup PATH: consistent copy of the live database, integrity-checked', run: backup },
-  restore: { summary: 'restore PATH: replace the (stopped) database with a verified backup', run: restore },
+  openapi: { summary: 'regenerate openapi/openapi.json from the routes (development, in a source checkout)', run: writeOpenapi },
+  backup: {
+    summary: 'backup PATH: consistent copy of the live database, integrity-checked (SQLite)',
+    run: backup,
+    sqliteOnly: 'back up PostgreSQL with its own tools: pg_dump --format=custom --file=PATH "$DATABASE_URL"',
+  },
+  restore: {
+    summary: 'restore PATH: replace the (stopped) database with a verified backup (SQLite)',
+    run: restore,
+    sqliteOnly: 'restore PostgreSQL with its own tools: pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" PATH',
+  },
 }
 
 // Imported only when DATABASE_URL is set, so SQLite commands do not load the PostgreSQL driver.
@@ -76,15 +83,17 @@ async function main (argv: string[]) {
     }
     throw error
   }
-  if (config.databaseUrl && !command.postgres) {
-    console.error(`DATABASE_URL: \`${name}\` is not available on PostgreSQL yet in this version of Dateline (only \`migrate\` is); unset DATABASE_URL to use SQLite at DATABASE_PATH`)
-    process.exitCode = 1
+  if (config.databaseUrl && command.sqliteOnly) {
+    console.error(`DATABASE_URL is set: \`${name}\` copies SQLite's database file and does not apply to PostgreSQL; ${command.sqliteOnly}`)
+    process.exitCode = 2
     return
   }
   try {
     await command.run(args, { config })
   } catch (error) {
-    if (!(error instanceof CommandError) && !(error instanceof Error && error.name === 'MigrationError')) throw error
+    // a user's mistake or a database that cannot be used: one line, no stack trace
+    const oneLine = error instanceof CommandError || (error instanceof Error && (error.name === 'MigrationError' || error.name === 'PgUnavailableError'))
+    if (!oneLine) throw error
     console.error(error.message)
     process.exitCode = 1
   }

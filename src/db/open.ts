@@ -1,28 +1,50 @@
-// Opens the configured engine's store and brings its schema up to date: PostgreSQL when
-// DATABASE_URL is set (checked first: a one-line PgUnavailableError or MigrationError when it cannot
-// be used), else SQLite at DATABASE_PATH. The PostgreSQL modules are imported only when used, so the
-// SQLite start-up does not load the PostgreSQL driver.
+// Opens the configured engine's store, brings its schema up to date and (when asked) loads the demo
+// content into an empty database: PostgreSQL when DATABASE_URL is set (checked first: a one-line
+// PgUnavailableError or MigrationError when it cannot be used; migrations run under an advisory
+// lock, one transaction each, so nothing is left half-migrated), else SQLite at DATABASE_PATH. The
+// PostgreSQL modules are imported only when used, so the SQLite start-up does not load the driver.
 import type { Config } from '../config.js'
+import { seedDemoContentIfEmpty } from '../demo/seed.js'
 import { runMigrations } from './migrate.js'
 import { SqliteStore } from './sqlite/store.js'
 import type { Store } from './store.js'
 
-export async function openStore (config: Pick<Config, 'databasePath' | 'databaseUrl'>, { migrate = true } = {}): Promise<Store> {
+export interface OpenStoreOptions {
+  migrate?: boolean
+  // load the demo content when the database has no article (DEMO_CONTENT)
+  demoContent?: boolean
+}
+
+export async function openStore (config: Pick<Config, 'databasePath' | 'databaseUrl'>, { migrate = true, demoContent = false }: OpenStoreOptions = {}): Promise<Store> {
+  let store: Store
   if (config.databaseUrl) {
     const { checkPostgres } = await import('./postgres/connection.js')
     const { runPostgresMigrations } = await import('./postgres/migrate.js')
     const { PostgresStore } = await import('./postgres/store.js')
     await checkPostgres(config.databaseUrl)
-    const store = PostgresStore.open({ url: config.databaseUrl })
+    const pgStore = PostgresStore.open({ url: config.databaseUrl })
+    store = pgStore
     try {
-      if (migrate) await runPostgresMigrations(store.pg, config.databaseUrl)
+      if (migrate) await runPostgresMigrations(pgStore.pg, config.databaseUrl)
     } catch (error) {
       await store.close().catch(() => {})
       throw error
     }
-    return store
+  } else {
+    const sqliteStore = SqliteStore.open(config.databasePath)
+    store = sqliteStore
+    try {
+      if (migrate) runMigrations(sqliteStore.write)
+    } catch (error) {
+      await store.close().catch(() => {})
+      throw error
+    }
   }
-  const store = SqliteStore.open(config.databasePath)
-  if (migrate) runMigrations(store.write)
+  try {
+    if (demoContent) await seedDemoContentIfEmpty(store)
+  } catch (error) {
+    await store.close().catch(() => {})
+    throw error
+  }
   return store
 }

@@ -24,6 +24,14 @@ import { sqliteViewsRepository } from '../views/repository.sqlite.js'
 import type { RelatedRepository } from '../related/repository.js'
 import { postgresRelatedRepository } from '../related/repository.postgres.js'
 import { sqliteRelatedRepository } from '../related/repository.sqlite.js'
+import { postgresDemoRepository, sqliteDemoRepository, type DemoRepository } from '../demo/repository.js'
+import { postgresWordpressRepository, sqliteWordpressRepository, type WordpressRepository } from '../wordpress/repository.js'
+import type { FeedsRepository } from '../feeds/repository.js'
+import { postgresFeedsRepository } from '../feeds/repository.postgres.js'
+import { sqliteFeedsRepository } from '../feeds/repository.sqlite.js'
+import type { SitemapsRepository } from '../sitemaps/repository.js'
+import { postgresSitemapsRepository } from '../sitemaps/repository.postgres.js'
+import { sqliteSitemapsRepository } from '../sitemaps/repository.sqlite.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -44,6 +52,10 @@ export interface Repositories {
   search: SearchRepository
   views: ViewsRepository
   related: RelatedRepository
+  feeds: FeedsRepository
+  sitemaps: SitemapsRepository
+  demo: DemoRepository
+  wordpress: WordpressRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -57,6 +69,10 @@ const sqliteFactories: Factories<SqliteConn> = {
   search: sqliteSearchRepository,
   views: sqliteViewsRepository,
   related: sqliteRelatedRepository,
+  feeds: sqliteFeedsRepository,
+  sitemaps: sqliteSitemapsRepository,
+  demo: sqliteDemoRepository,
+  wordpress: sqliteWordpressRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
@@ -68,6 +84,10 @@ const postgresFactories: Factories<PgConn> = {
   search: postgresSearchRepository,
   views: postgresViewsRepository,
   related: postgresRelatedRepository,
+  feeds: postgresFeedsRepository,
+  sitemaps: postgresSitemapsRepository,
+  demo: postgresDemoRepository,
+  wordpress: postgresWordpressRepository,
 }
 
 export function sqliteRepositories (db: Db): Repositories {

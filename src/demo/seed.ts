@@ -1,12 +1,7 @@
 // Demo content: loaded on an empty database at start-up (unless DEMO_CONTENT=false) and by
 // `npm run cli -- seed`. Everything goes in one transaction, with times relative to `now`.
 import { countWords } from '../articles/word-count.js'
-import { syncArticleListing } from '../articles/listing.js'
-import type { Db } from '../db/connection.js'
-import {
-  articleAuthors, articleRelated, articles, articleTags, authors, collectionItems, collections,
-  sections, tags,
-} from '../db/schema.js'
+import type { Store } from '../db/store.js'
 import { demoAuthors, demoTags } from './people.js'
 import { demoPageViews } from './page-views.js'
 import { DemoAuthor, DemoCollection, DemoSection, DemoStory, DemoTag } from './schemas.js'
@@ -83,82 +78,78 @@ function storyTimes (story: DemoStory, now: number) {
   return { publishedAt, firstPublishedAt: null, createdAt, updatedAt }
 }
 
-export function seedDemoContentIfEmpty (db: Db, now = Date.now()): boolean {
+// Loads the demo content in one transaction when the database has no article yet; true when it did.
+// Two processes starting on one empty database load it once (the repository's lock).
+export async function seedDemoContentIfEmpty (store: Store, now = Date.now()): Promise<boolean> {
   const content = loadDemoContent()
-  return db.transaction((tx) => {
-    if (tx.select({ id: articles.id }).from(articles).limit(1).get()) return false
+  return await store.tx(async (repos) => {
+    const demo = repos.demo
+    await demo.lock()
+    if (await demo.hasArticles()) return false
 
     const sectionIds = new Map<string, number>()
     for (const section of content.sections) {
       const segments = section.path.split('/')
       const parentPath = segments.slice(0, -1).join('/')
-      const row = tx.insert(sections).values({
+      sectionIds.set(section.path, await demo.insertSection({
         slug: segments.at(-1)!,
         name: section.name,
         path: section.path,
         parentId: parentPath ? sectionIds.get(parentPath)! : null,
         position: section.position,
         description: section.description,
-        settings: JSON.stringify(section.settings),
-        createdAt: now - 60 * 24 * HOUR,
-        updatedAt: now - 60 * 24 * HOUR,
-      }).returning({ id: sections.id }).get()
-      sectionIds.set(section.path, row.id)
+        settings: section.settings,
+        at: now - 60 * 24 * HOUR,
+      }))
     }
 
     const since = now - 60 * 24 * HOUR
-    const tagIds = new Map(tx.insert(tags)
-      .values(content.tags.map((t) => ({ ...t, createdAt: since, updatedAt: since })))
-      .returning({ id: tags.id, slug: tags.slug }).all().map((r) => [r.slug, r.id]))
-    const authorIds = new Map(tx.insert(authors)
-      .values(content.authors.map((a) => ({ ...a, createdAt: since, updatedAt: since })))
-      .returning({ id: authors.id, slug: authors.slug }).all().map((r) => [r.slug, r.id]))
+    const tagIds = new Map<string, number>()
+    for (const t of content.tags) tagIds.set(t.slug, await demo.insertTag({ ...t, at: since }))
+    const authorIds = new Map<string, number>()
+    for (const a of content.authors) authorIds.set(a.slug, await demo.insertAuthor({ ...a, at: since }))
 
-    const articleIds = new Map(tx.insert(articles).values(content.stories.map((story) => ({
-      slug: story.slug,
-      headline: story.headline,
-      standfirst: story.standfirst,
-      body: JSON.stringify(story.body),
-      byline: story.byline,
-      sectionId: sectionIds.get(story.section)!,
-      heroImage: story.heroImage ? JSON.stringify(story.heroImage) : null,
-      status: story.state === 'draft' ? 'draft' as const : 'published' as const,
-      wordCount: countWords(story.headline, story.standfirst, story.body),
-      revision: 1,
-      ...storyTimes(story, now),
-    }))).returning({ id: articles.id, slug: articles.slug }).all().map((r) => [r.slug, r.id]))
+    const articleIds = new Map<string, number>()
+    for (const story of content.stories) {
+      articleIds.set(story.slug, await demo.insertArticle({
+        slug: story.slug,
+        headline: story.headline,
+        standfirst: story.standfirst,
+        body: story.body,
+        byline: story.byline,
+        sectionId: sectionIds.get(story.section)!,
+        heroImage: story.heroImage,
+        status: story.state === 'draft' ? 'draft' : 'published',
+        wordCount: countWords(story.headline, story.standfirst, story.body),
+        ...storyTimes(story, now),
+      }))
+    }
 
     const idOf = (slug: string) => articleIds.get(slug)!
-    tx.insert(articleAuthors).values(content.stories.flatMap((story) => story.authors.map((slug, position) =>
-      ({ articleId: idOf(story.slug), authorId: authorIds.get(slug)!, position })))).run()
-    tx.insert(articleTags).values(content.stories.flatMap((story) => story.tags.map((slug, position) =>
-      ({ articleId: idOf(story.slug), tagId: tagIds.get(slug)!, position })))).run()
-    const related = content.stories.flatMap((story) => story.related.map((slug, position) =>
-      ({ articleId: idOf(story.slug), relatedId: idOf(slug), position })))
-    if (related.length > 0) tx.insert(articleRelated).values(related).run()
-    for (const id of articleIds.values()) syncArticleListing(tx, id)
+    for (const story of content.stories) {
+      for (const [position, slug] of story.authors.entries()) await demo.link('article_authors', idOf(story.slug), authorIds.get(slug)!, position)
+    }
+    for (const story of content.stories) {
+      for (const [position, slug] of story.tags.entries()) await demo.link('article_tags', idOf(story.slug), tagIds.get(slug)!, position)
+    }
+    for (const story of content.stories) {
+      for (const [position, slug] of story.related.entries()) await demo.link('article_related', idOf(story.slug), idOf(slug), position)
+    }
+    for (const id of articleIds.values()) await repos.articles.syncListing(id)
 
     for (const collection of content.collections) {
-      const { id } = tx.insert(collections).values({
-        slug: collection.slug,
-        name: collection.name,
-        description: collection.description,
-        createdAt: now - 2 * HOUR,
-        updatedAt: now - 2 * HOUR,
-      }).returning({ id: collections.id }).get()
-      tx.insert(collectionItems).values(collection.items.map((item, position) => ({
-        collectionId: id,
-        position,
-        articleId: idOf(item.story),
-        expiresAt: item.expiresInHours === undefined ? null : now + item.expiresInHours * HOUR,
-      }))).run()
+      const id = await demo.insertCollection({ slug: collection.slug, name: collection.name, description: collection.description, at: now - 2 * HOUR })
+      for (const [position, item] of collection.items.entries()) {
+        await demo.insertCollectionItem({
+          collectionId: id,
+          position,
+          articleId: idOf(item.story),
+          expiresAt: item.expiresInHours === undefined ? null : now + item.expiresInHours * HOUR,
+        })
+      }
     }
 
-    // thousands of rows: one prepared statement is ~50 times faster than drizzle's multi-row insert
-    const insertView = db.$client.prepare('insert into page_views (article_id, hour, views) values (?, ?, ?)')
-    for (const view of demoPageViews(content.stories, articleIds, referenceStorySlug, now)) {
-      insertView.run(view.articleId, view.hour, view.views)
-    }
+    await demo.insertPageViews(demoPageViews(content.stories, articleIds, referenceStorySlug, now))
     return true
-  }, { behavior: 'immediate' })
+  })
 }

@@ -9,7 +9,8 @@ import { Slug } from '../tags/schemas.js'
 import { buildFeed, toFeedDocument } from './build.js'
 import { sendCacheable } from './http-cache.js'
 import { publicBaseUrl } from './public-url.js'
-import { findSectionScope, findTagScope, listFeedEntries, type FeedScope } from './repository.js'
+import { findSectionScope, findTagScope, listFeedEntries } from './entries.js'
+import type { FeedScope } from './repository.js'
 import { FEED_CONTENT_TYPES, feedFormatOf, FeedFileParam, FeedQuery, JsonFeed } from './schemas.js'
 
 const feedResponses = {
@@ -27,10 +28,10 @@ const feedResponses = {
 const common = 'Latest first, published articles only (never drafts or scheduled ones). `mode=full` adds the whole body as safe HTML. Links are absolute, on `PUBLIC_BASE_URL` (or the request\'s Host when it is unset). GUIDs are `tag:` URIs that stay the same when an article\'s slug or section changes; hero images are enclosures. Answers carry an ETag and public Cache-Control.'
 
 const feedsRoutes: FastifyPluginAsyncZod = async (app) => {
-  function sendFeed (request: FastifyRequest, reply: FastifyReply, scope: FeedScope, file: string, feedPath: string, query: FeedQuery) {
+  async function sendFeed (request: FastifyRequest, reply: FastifyReply, scope: FeedScope, file: string, feedPath: string, query: FeedQuery) {
     const format = feedFormatOf(file)
     if (!format) throw notFound('feed', file)
-    const entries = listFeedEntries(app.db, scope, { limit: query.limit, now: app.clock(), withBody: query.mode === 'full' })
+    const entries = await listFeedEntries(app.store.repos, scope, { limit: query.limit, now: app.clock(), withBody: query.mode === 'full' })
     const feed = toFeedDocument(scope, entries, { base: publicBaseUrl(request), feedPath: `${app.prefix}${feedPath}`, mode: query.mode, config: app.config })
     const scopeKey = scope.kind === 'site' ? 'feed:site' : scope.kind === 'section' ? `section:${scope.path}` : `tag:${scope.slug}`
     const keys = ['feeds', scopeKey, ...entries.map((e) => `article:${e.summary.id}`)]
@@ -67,7 +68,7 @@ const feedsRoutes: FastifyPluginAsyncZod = async (app) => {
     const path = SectionPath.safeParse(rest.slice(0, cut))
     const file = rest.slice(cut + 1)
     if (cut < 0 || !path.success || !feedFormatOf(file)) throw notFound('feed', rest)
-    return sendFeed(request, reply, findSectionScope(app.db, path.data), file, `/sections/${path.data}/`, request.query)
+    return sendFeed(request, reply, await findSectionScope(app.store.repos, path.data), file, `/sections/${path.data}/`, request.query)
   })
 
   app.get('/tags/:slug/:file', {
@@ -83,7 +84,7 @@ const feedsRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async function tagFeed (request, reply) {
     const { slug, file } = request.params
     if (!feedFormatOf(file)) throw notFound('feed', file)
-    return sendFeed(request, reply, findTagScope(app.db, slug), file, `/tags/${slug}/`, request.query)
+    return sendFeed(request, reply, await findTagScope(app.store.repos, slug), file, `/tags/${slug}/`, request.query)
   })
 }
 

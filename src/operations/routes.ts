@@ -1,7 +1,7 @@
 // Operations endpoints: liveness and readiness probes, Prometheus metrics. Never cached.
-import { sql } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { HttpProblem } from '../http/problem.js'
 
 const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' })
 
@@ -26,8 +26,15 @@ const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Answers 200 when the database answers a query, 503 otherwise.',
       response: { 200: Health },
     },
-  }, async () => {
-    app.db.get(sql`select 1`)
+  }, async (request) => {
+    try {
+      await app.store.ping()
+    } catch (error) {
+      // not ready while the database does not answer; the next probe asks again (the store
+      // reconnects by itself), so readiness comes back without a restart
+      request.log.warn({ err: error }, 'readiness: the database does not answer')
+      throw new HttpProblem(503, 'unavailable', 'The database does not answer.')
+    }
     return { status: 'ok' as const }
   })
 

@@ -1,73 +1,41 @@
 // Sitemap data: the Google News window (live articles of the last 48 hours) and the live articles
-// per calendar month (UTC) for the sitemap index and the monthly sitemaps.
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm'
-import type { Db } from '../db/connection.js'
-import { statement } from '../db/statements.js'
-import { articles, sections } from '../db/schema.js'
-import { liveArticle } from '../articles/summaries.js'
+// per calendar month (UTC) for the sitemap index and the monthly sitemaps. repository.sqlite.ts and
+// repository.postgres.ts implement it; reached as `store.repos.sitemaps`.
 
 export const NEWS_WINDOW_MS = 48 * 60 * 60 * 1000
 export const NEWS_MAX_URLS = 1000
 // the sitemaps protocol allows 50,000 URLs per file
 export const MONTH_MAX_URLS = 50_000
 
-const sitemapColumns = {
-  id: articles.id,
-  slug: articles.slug,
-  headline: articles.headline,
-  publishedAt: sql<number>`${articles.publishedAt}`,
-  updatedAt: articles.updatedAt,
-  sectionPath: sections.path,
-}
 export type SitemapArticle = { id: number, slug: string, headline: string, publishedAt: number, updatedAt: number, sectionPath: string }
-
-// Newest first; the range on published_at runs on articles_live_idx (status, published_at, id).
-export function listNewsArticles (db: Db, now: number): SitemapArticle[] {
-  return db.select(sitemapColumns).from(articles)
-    .innerJoin(sections, eq(sections.id, articles.sectionId))
-    .where(and(liveArticle(now), gte(articles.publishedAt, now - NEWS_WINDOW_MS)))
-    .orderBy(desc(articles.publishedAt), desc(articles.id))
-    .limit(NEWS_MAX_URLS)
-    .all()
-}
-
 export interface SitemapMonth { month: string, lastmod: number }
 
-// Month by month, newest first, on the partial covering index articles_sitemap_months_idx
-// (published_at, updated_at of published articles; migration 0004, whose condition, true of every
-// row, these queries repeat so that only they can use it): one seek finds the newest live month left, one range read
-// its lastmod. (A GROUP BY over every live article took ~3 s at 1,000,000 articles; this ~50 ms.)
-// lastmod also counts published_at, because a scheduled story goes live after its last edit.
-export const NEWEST_BEFORE = `select published_at from articles indexed by articles_sitemap_months_idx
-  where status = 'published' and updated_at >= -9223372036854775808 and published_at < ? order by published_at desc limit 1`
-export const MONTH_LASTMOD = `select max(updated_at) as updatedAt, max(published_at) as publishedAt from articles
-  indexed by articles_sitemap_months_idx where status = 'published' and updated_at >= -9223372036854775808 and published_at >= ? and published_at < ?`
-
-export function listSitemapMonths (db: Db, now: number): SitemapMonth[] {
-  const newestBefore = statement(db, NEWEST_BEFORE).pluck()
-  const monthLastmod = statement(db, MONTH_LASTMOD)
-  const months: SitemapMonth[] = []
-  let before = now + 1
-  for (;;) {
-    const newest = newestBefore.get(before) as number | undefined
-    if (newest === undefined) return months
-    const day = new Date(newest)
-    const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), 1)
-    const row = monthLastmod.get(start, before) as { updatedAt: number, publishedAt: number }
-    months.push({ month: `${String(day.getUTCFullYear()).padStart(4, '0')}-${String(day.getUTCMonth() + 1).padStart(2, '0')}`, lastmod: Math.max(row.updatedAt, row.publishedAt) })
-    before = start
-  }
+export interface SitemapsRepository {
+  // Live articles published in the news window before `now`, newest first (published_at, id).
+  news (now: number): Promise<SitemapArticle[]>
+  // Every month (UTC) with a live article, newest first; lastmod counts edits and publication times.
+  months (now: number): Promise<SitemapMonth[]>
+  // Live articles published in [start, end), newest first.
+  month (range: { start: number, end: number }, now: number): Promise<SitemapArticle[]>
 }
 
 export function monthRange (year: number, month: number): { start: number, end: number } {
   return { start: Date.UTC(year, month - 1, 1), end: Date.UTC(year, month, 1) }
 }
 
-export function listMonthArticles (db: Db, range: { start: number, end: number }, now: number): SitemapArticle[] {
-  return db.select(sitemapColumns).from(articles)
-    .innerJoin(sections, eq(sections.id, articles.sectionId))
-    .where(and(liveArticle(now), gte(articles.publishedAt, range.start), lt(articles.publishedAt, range.end)))
-    .orderBy(desc(articles.publishedAt), desc(articles.id))
-    .limit(MONTH_MAX_URLS)
-    .all()
+// Walks the months newest first: the newest live publication before `before`, then that month's
+// lastmod, then on before the month's start (both engines; each step is one index seek).
+export async function walkMonths (now: number, newestBefore: (before: number) => Promise<number | undefined>,
+  lastmod: (start: number, before: number) => Promise<{ updatedAt: number, publishedAt: number }>): Promise<SitemapMonth[]> {
+  const months: SitemapMonth[] = []
+  let before = now + 1
+  for (;;) {
+    const newest = await newestBefore(before)
+    if (newest === undefined || newest === null) return months
+    const day = new Date(newest)
+    const start = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), 1)
+    const row = await lastmod(start, before)
+    months.push({ month: `${String(day.getUTCFullYear()).padStart(4, '0')}-${String(day.getUTCMonth() + 1).padStart(2, '0')}`, lastmod: Math.max(row.updatedAt, row.publishedAt) })
+    before = start
+  }
 }

@@ -1,7 +1,7 @@
 // Imports a WordPress export in two streaming passes: the first collects the small records
 // (authors, categories, tags, attachments), the second converts and writes the posts in batches.
 import { statSync } from 'node:fs'
-import type { Db } from '../db/connection.js'
+import type { Store } from '../db/store.js'
 import type { Attachment } from './html-to-blocks.js'
 import { preparePost, type PreparedArticle } from './post-mapping.js'
 import { toSlug } from './text.js'
@@ -103,7 +103,7 @@ function countBlocks (summary: ImportSummary, article: PreparedArticle): void {
   }
 }
 
-export async function importWordpress (db: Db, path: string, options: ImportOptions): Promise<ImportSummary> {
+export async function importWordpress (store: Store, path: string, options: ImportOptions): Promise<ImportSummary> {
   const size = fileSize(path)
   const summary: ImportSummary = {
     sections: counts(),
@@ -123,13 +123,13 @@ export async function importWordpress (db: Db, path: string, options: ImportOpti
   const found = await scan(path, size, options, summary)
 
   const now = options.now()
-  const ids = db.transaction((tx) => {
+  const ids = await store.tx(async (repos) => {
     // one author record may be known under several logins (aliases): write each once
     const uniqueAuthors = [...new Set(found.authors.values())]
-    const byRecord = writeAuthors(tx, uniqueAuthors, now, summary.authors)
+    const byRecord = await writeAuthors(repos, uniqueAuthors, now, summary.authors)
     return {
-      sections: writeSections(tx, [...found.categories.values()], now, summary.sections, warn),
-      tags: writeTags(tx, [...found.tags.values()], now, summary.tags, warn),
+      sections: await writeSections(repos, [...found.categories.values()], now, summary.sections, warn),
+      tags: await writeTags(repos, [...found.tags.values()], now, summary.tags, warn),
       authors: new Map([...found.authors].map(([login, record]) => [login, byRecord.get(record.login)!])),
     }
   })
@@ -142,15 +142,15 @@ export async function importWordpress (db: Db, path: string, options: ImportOpti
   }
   const dropped = new Map<string, number>()
   let batch: PreparedArticle[] = []
-  const writeBatch = () => {
+  const writeBatch = async () => {
     const current = batch
     batch = []
-    db.transaction((tx) => {
+    await store.tx(async (repos) => {
       for (const article of current) {
         const [first, ...rest] = article.categories.filter((c) => ids.sections.has(c))
         summary.extraCategoriesIgnored += rest.length
         const authorId = ids.authors.get(article.creator)
-        const outcome = writeArticle(tx, article, {
+        const outcome = await writeArticle(repos, article, {
           sectionId: ids.sections.get(first ?? DEFAULT_SECTION)!,
           tagIds: article.tags.map((t) => ids.tags.get(t)).filter((id): id is number => id !== undefined),
           authorIds: authorId ? [authorId] : [],
@@ -177,11 +177,11 @@ export async function importWordpress (db: Db, path: string, options: ImportOpti
       continue
     }
     batch.push(outcome.article)
-    if (batch.length >= (options.batchSize ?? 100)) writeBatch()
+    if (batch.length >= (options.batchSize ?? 100)) await writeBatch()
     // keeps memory flat on an export that warns about every post
     if (summary.warnings.length > MAX_WARNINGS) summary.warningsOmitted += summary.warnings.splice(MAX_WARNINGS).length
   }
-  if (batch.length > 0) writeBatch()
+  if (batch.length > 0) await writeBatch()
   summary.droppedShortcodes = Object.fromEntries(dropped)
   return summary
 }

@@ -1,14 +1,12 @@
 // Upserts of imported WordPress records: categories as sections (by path), tags and authors (by
-// slug), posts as articles (by external id). Each runs inside the caller's transaction.
-import { and, eq, ne } from 'drizzle-orm'
-import type { Db } from '../db/connection.js'
-import { articleAuthors, articles, articleTags, authors, sections, tags } from '../db/schema.js'
-import { syncArticleListing } from '../articles/listing.js'
+// slug), posts as articles (by external id). Each runs inside the caller's transaction, on the
+// repositories it was given (`store.tx(async (repos) => ...)`).
+import type { Repositories } from '../db/repositories.js'
 import type { PreparedArticle } from './post-mapping.js'
+import type { ImportedArticleValues, StoredImportedArticle } from './repository.js'
 import type { WxrAuthor, WxrCategory, WxrTag } from './wxr-reader.js'
 import { toSlug } from './text.js'
 
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 export interface KindCounts { created: number, updated: number, skipped: number }
 
 export const DEFAULT_SECTION = 'uncategorized'
@@ -22,9 +20,24 @@ function uniqueValue (base: string, taken: (candidate: string) => boolean, max =
   }
 }
 
-// Categories may name parents that come later in the file, that do not exist, or that form a
-// loop; paths are resolved over the whole set first, and broken links end at the top level.
-export function writeSections (tx: Tx, categories: WxrCategory[], now: number, counts: KindCounts, warn: (m: string) => void): Map<string, number> {
+async function uniqueValueAsync (base: string, taken: (candidate: string) => Promise<boolean>, max = 200): Promise<string> {
+  if (!await taken(base)) return base
+  for (let n = 2; ; n++) {
+    const suffix = `-${n}`
+    const candidate = `${base.slice(0, max - suffix.length).replace(/-$/, '')}${suffix}`
+    if (!await taken(candidate)) return candidate
+  }
+}
+
+// JSON with object keys sorted: stored documents compare equal whatever order the engine keeps
+// their keys in (PostgreSQL's jsonb reorders them).
+function canonical (value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v)
+}
+
+export async function writeSections (repos: Repositories, categories: WxrCategory[], now: number, counts: KindCounts, warn: (m: string) => void): Promise<Map<string, number>> {
   const byNicename = new Map(categories.map((c) => [c.nicename, c]))
   const resolved = new Map<string, { path: string, parent: string | null, depth: number }>()
   const takenPaths = new Set<string>()
@@ -49,26 +62,25 @@ export function writeSections (tx: Tx, categories: WxrCategory[], now: number, c
 
   const ids = new Map<string, number>()
   const ordered = [...categories].sort((a, b) => resolved.get(a.nicename)!.depth - resolved.get(b.nicename)!.depth)
-  ordered.forEach((c, position) => {
+  for (const [position, c] of ordered.entries()) {
     const { path, parent } = resolved.get(c.nicename)!
     const values = { name: c.name, description: c.description || null, updatedAt: now }
-    const existing = tx.select({ id: sections.id }).from(sections).where(eq(sections.path, path)).get()
-    if (existing) {
-      tx.update(sections).set(values).where(eq(sections.id, existing.id)).run()
-      ids.set(c.nicename, existing.id)
+    const existing = await repos.wordpress.sectionIdByPath(path)
+    if (existing !== undefined) {
+      await repos.wordpress.updateSection(existing, values)
+      ids.set(c.nicename, existing)
       counts.updated++
-      return
+      continue
     }
-    const row = tx.insert(sections).values({
-      ...values, slug: path.split('/').pop()!, path, parentId: parent ? ids.get(parent) ?? null : null, position, createdAt: now,
-    }).returning({ id: sections.id }).get()
-    ids.set(c.nicename, row.id)
+    ids.set(c.nicename, await repos.wordpress.insertSection({
+      slug: path.split('/').pop()!, name: c.name, path, parentId: parent ? ids.get(parent) ?? null : null, position, description: values.description, at: now,
+    }))
     counts.created++
-  })
+  }
   return ids
 }
 
-export function writeTags (tx: Tx, list: WxrTag[], now: number, counts: KindCounts, warn: (m: string) => void): Map<string, number> {
+export async function writeTags (repos: Repositories, list: WxrTag[], now: number, counts: KindCounts, warn: (m: string) => void): Promise<Map<string, number>> {
   const ids = new Map<string, number>()
   for (const tag of list) {
     const slug = toSlug(tag.slug) || toSlug(tag.name)
@@ -77,35 +89,31 @@ export function writeTags (tx: Tx, list: WxrTag[], now: number, counts: KindCoun
       counts.skipped++
       continue
     }
-    const existing = tx.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)).get()
-    if (existing) {
-      tx.update(tags).set({ name: tag.name, updatedAt: now }).where(eq(tags.id, existing.id)).run()
+    const existing = await repos.wordpress.idBySlug('tags', slug)
+    if (existing !== undefined) {
+      await repos.wordpress.rename('tags', existing, tag.name, now)
       counts.updated++
-      ids.set(tag.slug, existing.id)
+      ids.set(tag.slug, existing)
     } else {
-      const row = tx.insert(tags).values({ slug, name: tag.name, type: 'topic', description: tag.description || null, createdAt: now, updatedAt: now })
-        .returning({ id: tags.id }).get()
+      ids.set(tag.slug, await repos.wordpress.insertTag({ slug, name: tag.name, description: tag.description || null, at: now }))
       counts.created++
-      ids.set(tag.slug, row.id)
     }
   }
   return ids
 }
 
-export function writeAuthors (tx: Tx, list: WxrAuthor[], now: number, counts: KindCounts): Map<string, number> {
+export async function writeAuthors (repos: Repositories, list: WxrAuthor[], now: number, counts: KindCounts): Promise<Map<string, number>> {
   const ids = new Map<string, number>()
   for (const author of list) {
     const slug = toSlug(author.login) || toSlug(author.displayName) || 'author'
-    const existing = tx.select({ id: authors.id }).from(authors).where(eq(authors.slug, slug)).get()
-    if (existing) {
-      tx.update(authors).set({ name: author.displayName, updatedAt: now }).where(eq(authors.id, existing.id)).run()
+    const existing = await repos.wordpress.idBySlug('authors', slug)
+    if (existing !== undefined) {
+      await repos.wordpress.rename('authors', existing, author.displayName, now)
       counts.updated++
-      ids.set(author.login, existing.id)
+      ids.set(author.login, existing)
     } else {
-      const row = tx.insert(authors).values({ slug, name: author.displayName, kind: 'staff', createdAt: now, updatedAt: now })
-        .returning({ id: authors.id }).get()
+      ids.set(author.login, await repos.wordpress.insertAuthor({ slug, name: author.displayName, at: now }))
       counts.created++
-      ids.set(author.login, row.id)
     }
   }
   return ids
@@ -113,19 +121,23 @@ export function writeAuthors (tx: Tx, list: WxrAuthor[], now: number, counts: Ki
 
 export interface ArticleLinks { sectionId: number, tagIds: number[], authorIds: number[], byline: string | null }
 
+const changed = (existing: StoredImportedArticle, values: ImportedArticleValues) =>
+  (Object.keys(values) as Array<keyof ImportedArticleValues>).some((k) =>
+    k === 'body' || k === 'heroImage' ? canonical(existing[k]) !== canonical(values[k]) : existing[k] !== values[k])
+
 // Upsert by external id. An unchanged article keeps its revision; a changed one gets the next.
-export function writeArticle (tx: Tx, a: PreparedArticle, links: ArticleLinks): 'created' | 'updated' {
-  const existing = tx.select().from(articles).where(eq(articles.externalId, a.externalId)).get()
-  const slug = uniqueValue(a.slug, (candidate) => tx.select({ id: articles.id }).from(articles)
-    .where(existing ? and(eq(articles.slug, candidate), ne(articles.id, existing.id)) : eq(articles.slug, candidate)).get() !== undefined)
-  const values = {
+export async function writeArticle (repos: Repositories, a: PreparedArticle, links: ArticleLinks): Promise<'created' | 'updated'> {
+  const store = repos.wordpress
+  const existing = await store.articleByExternalId(a.externalId)
+  const slug = await uniqueValueAsync(a.slug, (candidate) => store.slugTaken(candidate, existing?.id ?? null))
+  const values: ImportedArticleValues = {
     slug,
     headline: a.headline,
     standfirst: a.standfirst,
-    body: JSON.stringify(a.body),
+    body: a.body,
     byline: links.byline,
     sectionId: links.sectionId,
-    heroImage: a.heroImage ? JSON.stringify(a.heroImage) : null,
+    heroImage: a.heroImage,
     status: a.status,
     publishedAt: a.publishedAt,
     firstPublishedAt: a.publishedAt,
@@ -134,21 +146,13 @@ export function writeArticle (tx: Tx, a: PreparedArticle, links: ArticleLinks): 
   let id: number
   if (existing) {
     id = existing.id
-    const changed = (Object.keys(values) as Array<keyof typeof values>).some((k) => existing[k] !== values[k])
-    if (changed) {
-      tx.update(articles).set({ ...values, revision: existing.revision + 1, updatedAt: Math.max(a.updatedAt, existing.updatedAt) })
-        .where(eq(articles.id, id)).run()
+    if (changed(existing, values)) {
+      await store.updateArticle(id, { ...values, revision: existing.revision + 1, updatedAt: Math.max(a.updatedAt, existing.updatedAt) })
     }
-    tx.delete(articleTags).where(eq(articleTags.articleId, id)).run()
-    tx.delete(articleAuthors).where(eq(articleAuthors.articleId, id)).run()
   } else {
-    id = tx.insert(articles).values({ ...values, externalId: a.externalId, createdAt: a.createdAt, updatedAt: a.updatedAt })
-      .returning({ id: articles.id }).get().id
+    id = await store.insertArticle({ ...values, externalId: a.externalId, createdAt: a.createdAt, updatedAt: a.updatedAt })
   }
-  const tagIds = [...new Set(links.tagIds)]
-  if (tagIds.length > 0) tx.insert(articleTags).values(tagIds.map((tagId, position) => ({ articleId: id, tagId, position }))).run()
-  const authorIds = [...new Set(links.authorIds)]
-  if (authorIds.length > 0) tx.insert(articleAuthors).values(authorIds.map((authorId, position) => ({ articleId: id, authorId, position }))).run()
-  syncArticleListing(tx, id)
+  await store.replaceLinks(id, [...new Set(links.tagIds)], [...new Set(links.authorIds)])
+  await repos.articles.syncListing(id)
   return existing ? 'updated' : 'created'
 }

@@ -54,16 +54,16 @@ function startAndStopServer (env: Record<string, string>): Promise<{ code: numbe
 }
 
 describe('loading the demo content', () => {
-  it('seed CLI loads the demo content into a new database, and only once', () => {
+  it('seed CLI loads the demo content into a new database, and only once', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {})
     const config = loadConfig({ DATABASE_PATH: tempDatabasePath() })
-    seed([], { config })
+    await seed([], { config })
     expect(log).toHaveBeenLastCalledWith(`demo content loaded into ${config.databasePath}`)
     const slugs = articleSlugs(config.databasePath)
     expect(slugs.length).toBeGreaterThanOrEqual(43)
     expect(slugs).toContain(referenceStorySlug)
 
-    seed([], { config })
+    await seed([], { config })
     expect(log).toHaveBeenLastCalledWith('the database already has articles; nothing loaded')
     expect(articleSlugs(config.databasePath)).toHaveLength(slugs.length)
   })

@@ -54,8 +54,8 @@ export async function startServer (databasePath: string, env: Record<string, str
   return { child, baseUrl, logs, exited, waitForLog }
 }
 
-// The real server with DATABASE_URL set, run to its exit (this version stops when DATABASE_URL is
-// set); DATABASE_PATH points into a fresh folder, and sqliteCreated tells whether anything appeared.
+// The real server with a DATABASE_URL it cannot use, run to its exit (one that works serves: use
+// startServer); DATABASE_PATH points into a fresh folder, and sqliteCreated tells whether anything appeared.
 export function startWithDatabaseUrl (url: string): Promise<{ code: number | null, stdout: string, stderr: string, sqliteCreated: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-pg-'))
   return new Promise((resolve) => {

@@ -60,7 +60,7 @@ describe.each([true, false])('GET routes with RESPONSE_CACHE=%s', (responseCache
     const t = await makeApp({
       clock: makeClock(NOW),
       env: { RESPONSE_CACHE: String(responseCache) },
-      prepare: (store) => { seedDemoContentIfEmpty((store as SqliteStore).write, Date.parse(NOW) - 3_600_000) },
+      prepare: (store) => seedDemoContentIfEmpty(store, Date.parse(NOW) - 3_600_000),
     })
     const routes = t.app.registeredRoutes.filter((r) => r.startsWith('GET ')).map((r) => r.slice(4))
     const delivery = [...new Set(routes)]

@@ -1,24 +1,26 @@
-// The real server and command-line tool with DATABASE_URL on a real PostgreSQL server: PostgreSQL
-// serving is not available yet, so the server stops with one line saying so (after checking the
-// server can be used); a wrong password is one line naming DATABASE_URL.
-import { spawnSync } from 'node:child_process'
+// The real server with DATABASE_URL on a real PostgreSQL server: it migrates, loads the demo content
+// and serves (test/e2e/postgres-demo.test.ts compares its answers with SQLite's); a database it
+// cannot use stops it with one line naming DATABASE_URL, exit 1, and nothing half-migrated.
 import { describe, expect, it } from 'vitest'
-import { startWithDatabaseUrl } from '../e2e/process.js'
-import { createTestDatabase, testPostgresUrl, withDatabase } from '../postgres.js'
+import { postgresPortMissing } from '../e2e/pending.js'
+import { startServer, startWithDatabaseUrl, stopServer } from '../e2e/process.js'
+import { asAdmin, createPlainRole, createTestDatabase, testPostgresUrl, withDatabase } from '../postgres.js'
 
 const serverUrl = await testPostgresUrl()
 
 describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
-  it('a reachable PostgreSQL: exit 1 with one line saying PostgreSQL serving is not available yet; nothing created', async () => {
+  it('a reachable, empty PostgreSQL database: migrated, demo content loaded, ready; SIGTERM exits 0', async (ctx) => {
+    const missing = await postgresPortMissing()
+    if (missing) ctx.skip(missing)
     const url = await createTestDatabase(serverUrl!)
-    const result = await startWithDatabaseUrl(url)
-    expect(result.code).toBe(1)
-    const lines = result.stderr.trim().split('\n')
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/^DATABASE_URL: PostgreSQL at 127\.0\.0\.1:5432\/dateline_test_\w+ is reachable, but this version of Dateline cannot serve from PostgreSQL yet/)
-    expect(result.stderr).not.toContain(new URL(url).password)
-    expect(result.stdout).toBe('')
-    expect(result.sqliteCreated).toBe(false)
+    const server = await startServer('/nonexistent/never-used.db', { DATABASE_URL: url, DEMO_CONTENT: 'true' })
+    try {
+      expect(await (await fetch(`${server.baseUrl}/readyz`)).json()).toEqual({ status: 'ok' })
+      const list = await (await fetch(`${server.baseUrl}/v1/articles?limit=1`)).json() as { data: unknown[] }
+      expect(list.data).toHaveLength(1)
+    } finally {
+      expect(await stopServer(server, 'SIGTERM')).toEqual({ code: 0, signal: null })
+    }
   })
 
   it('a wrong password: exit 1, one line naming DATABASE_URL', async () => {
@@ -39,12 +41,18 @@ describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
     expect(result.stderr.trim().split('\n')).toEqual(['DATABASE_URL: cannot use PostgreSQL at 127.0.0.1:5432/dateline_test_never_created: database "dateline_test_never_created" does not exist'])
   })
 
-  it('CLI commands other than migrate refuse with one line', async () => {
+  it('a role that may not create the unaccent extension: exit 1, one line naming DATABASE_URL, nothing created', async () => {
     const url = await createTestDatabase(serverUrl!)
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'keys', 'list'], {
-      env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 30_000,
+    const role = await createPlainRole(serverUrl!)
+    const result = await startWithDatabaseUrl(withDatabase(url, new URL(url).pathname.slice(1), role))
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toMatch(/^DATABASE_URL: this role may not create the unaccent extension/)
+    expect(result.stderr).not.toContain(role.password)
+    expect(result.sqliteCreated).toBe(false)
+    await asAdmin(url, async (sql) => {
+      const [row] = await sql<Array<{ tables: number }>>`select count(*)::int as tables from pg_tables where schemaname in ('public', 'drizzle')`
+      expect(row).toEqual({ tables: 0 })
     })
-    expect(result.status).toBe(1)
-    expect(result.stderr.trim().split('\n')).toEqual(['DATABASE_URL: `keys` is not available on PostgreSQL yet in this version of Dateline (only `migrate` is); unset DATABASE_URL to use SQLite at DATABASE_PATH'])
   })
 })

@@ -1,14 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { and, count, eq, isNotNull, lte } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { Body, HeroImage } from '../../src/articles/schemas.js'
-import type { Db } from '../../src/db/connection.js'
-import { articleAuthors, articles, articleTags, authors, sections, tags } from '../../src/db/schema.js'
+import type { Store } from '../../src/db/store.js'
 import { importWordpress } from '../../src/wordpress/importer.js'
 import { WxrError } from '../../src/wordpress/wxr-reader.js'
 import { makeApp } from '../helpers.js'
+import { skipOnPostgresUntilPorted } from '../e2e/pending.js'
+
+// on PostgreSQL, each test waits (skips with the reason) until the port it needs is merged
+skipOnPostgresUntilPorted()
 
 const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/wordpress/themeunittestdata.wordpress.xml', import.meta.url))
 const NOW = Date.parse('2026-11-24T12:00:00.000Z')
@@ -20,57 +22,81 @@ const fixturePosts = raw.split('<item>').slice(1).filter((item) => field(item, '
 const publishedOpen = fixturePosts.filter((item) => field(item, 'wp:status') === 'publish' && !field(item, 'wp:post_password'))
 const declaredCategories = (raw.match(/<wp:category>/g) ?? []).length
 
-async function importFixture (db: Db) {
-  return importWordpress(db, FIXTURE, { now: () => NOW })
+async function importFixture (store: Store) {
+  return importWordpress(store, FIXTURE, { now: () => NOW })
 }
 
-function rowCounts (db: Db) {
-  return Object.fromEntries(Object.entries({ sections, tags, authors, articles, articleTags, articleAuthors })
-    .map(([name, table]) => [name, db.select({ n: count() }).from(table).get()!.n]))
+// The imported tables as plain rows (camelCase; JSON columns as JSON text on both engines), read
+// with the neutral SQL runner so the assertions run on SQLite and PostgreSQL alike.
+type Row = Record<string, any>
+const TABLES = {
+  sections: 'select * from sections order by id',
+  tags: 'select * from tags order by id',
+  authors: 'select * from authors order by id',
+  articles: 'select * from articles order by id',
+  articleTags: 'select * from article_tags order by article_id, position',
+  articleAuthors: 'select * from article_authors order by article_id, position',
+} as const
+const camel = (name: string) => name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())
+async function tables (store: Store): Promise<Record<keyof typeof TABLES, Row[]>> {
+  const out = {} as Record<keyof typeof TABLES, Row[]>
+  for (const [name, text] of Object.entries(TABLES) as Array<[keyof typeof TABLES, string]>) {
+    out[name] = (await store.repos.sql.all<Row>(text)).map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) =>
+      [camel(key), value !== null && typeof value === 'object' ? JSON.stringify(value) : value])))
+  }
+  return out
+}
+const byText = (key: string) => (a: Row, b: Row) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0)
+
+async function rowCounts (store: Store) {
+  return Object.fromEntries(Object.entries(await tables(store)).map(([name, rows]) => [name, rows.length]))
 }
 
 describe('WordPress import of the theme unit test data', () => {
   it('imports every published post as a live article, with its section, tags and author', async () => {
-    const { db } = await makeApp()
-    const summary = await importFixture(db)
+    const { store } = await makeApp()
+    const summary = await importFixture(store)
     expect(publishedOpen.length).toBe(55)
-    const live = db.select({ id: articles.id, externalId: articles.externalId }).from(articles)
-      .where(and(eq(articles.status, 'published'), isNotNull(articles.publishedAt), lte(articles.publishedAt, NOW))).all()
+    const db = await tables(store)
+    const live = db.articles.filter((a) => a.status === 'published' && a.publishedAt !== null && a.publishedAt <= NOW)
     const expectedIds = publishedOpen.map((item) => `wp:${field(item, 'wp:post_id')}`).sort()
     expect(live.map((a) => a.externalId).sort()).toEqual(expectedIds)
     expect(summary.articleStatuses).toEqual({ published: 55, scheduled: 1, draft: 2 })
     expect(summary.articles).toEqual({ created: 58, updated: 0, skipped: 0 })
 
-    const caption = db.select().from(articles).where(eq(articles.externalId, 'wp:1163')).get()!
+    const caption = db.articles.find((a) => a.externalId === 'wp:1163')!
     expect(caption.publishedAt).toBe(Date.parse('2010-08-07T13:00:19Z'))
     expect(JSON.parse(caption.body)[0]).toMatchObject({ type: 'image', caption: expect.stringContaining('wharf') })
     expect(HeroImage.parse(JSON.parse(caption.heroImage!)).src).toMatch(/^https:\/\//)
-    expect(db.select().from(articleAuthors).where(eq(articleAuthors.articleId, caption.id)).all()).toHaveLength(1)
-    expect(db.select().from(articleTags).where(eq(articleTags.articleId, caption.id)).all()).toHaveLength(3)
-    for (const article of db.select({ body: articles.body }).from(articles).all()) {
+    expect(db.articleAuthors.filter((r) => r.articleId === caption.id)).toHaveLength(1)
+    expect(db.articleTags.filter((r) => r.articleId === caption.id)).toHaveLength(3)
+    for (const article of db.articles) {
       expect(Body.safeParse(JSON.parse(article.body)).success).toBe(true)
     }
   })
 
   it('keeps the category tree: nested sections with their parents and paths', async () => {
-    const { db } = await makeApp()
-    const summary = await importFixture(db)
+    const { store } = await makeApp()
+    const summary = await importFixture(store)
     expect(summary.sections.created).toBe(declaredCategories)
-    const grandchild = db.select().from(sections).where(eq(sections.path, 'parent-category/child-category-03/grandchild-category')).get()!
-    const child = db.select().from(sections).where(eq(sections.id, grandchild.parentId!)).get()!
-    const top = db.select().from(sections).where(eq(sections.id, child.parentId!)).get()!
+    const db = await tables(store)
+    const section = (where: (s: Row) => boolean) => db.sections.find(where)!
+    const grandchild = section((s) => s.path === 'parent-category/child-category-03/grandchild-category')
+    const child = section((s) => s.id === grandchild.parentId)
+    const top = section((s) => s.id === child.parentId)
     expect([top.name, child.name, grandchild.name]).toEqual(['Parent Category', 'Child Category 03', 'Grandchild Category'])
     expect(top.parentId).toBeNull()
-    expect(db.select().from(sections).where(eq(sections.path, 'uncategorized')).get()).toBeDefined()
+    expect(db.sections.find((s) => s.path === 'uncategorized')).toBeDefined()
   })
 
   it('imports tags as topics, authors as staff, and counts captions and embeds', async () => {
-    const { db } = await makeApp()
-    const summary = await importFixture(db)
-    expect(db.select({ n: count() }).from(tags).where(eq(tags.type, 'topic')).get()!.n).toBe(summary.tags.created)
+    const { store } = await makeApp()
+    const summary = await importFixture(store)
+    const db = await tables(store)
+    expect(db.tags.filter((t) => t.type === 'topic').length).toBe(summary.tags.created)
     expect(summary.tags.created).toBeGreaterThanOrEqual((raw.match(/<wp:tag>/g) ?? []).length)
-    expect(db.select().from(tags).where(eq(tags.slug, 'content-2')).get()!.name).toBe('content περιεχόμενο')
-    expect(db.select({ slug: authors.slug, name: authors.name, kind: authors.kind }).from(authors).orderBy(authors.slug).all()).toEqual([
+    expect(db.tags.find((t) => t.slug === 'content-2')!.name).toBe('content περιεχόμενο')
+    expect(db.authors.sort(byText('slug')).map(({ slug, name, kind }) => ({ slug, name, kind }))).toEqual([
       { slug: 'themedemos', name: 'Theme Buster', kind: 'staff' },
       { slug: 'themereviewteam', name: 'Theme Reviewer', kind: 'staff' },
     ])
@@ -80,9 +106,10 @@ describe('WordPress import of the theme unit test data', () => {
   })
 
   it('imports the tricky posts without error: no title, long title, markup in title, scheduled, draft, password', async () => {
-    const { db } = await makeApp()
-    await importFixture(db)
-    const get = (id: number) => db.select().from(articles).where(eq(articles.externalId, `wp:${id}`)).get()!
+    const { store } = await makeApp()
+    await importFixture(store)
+    const db = await tables(store)
+    const get = (id: number) => db.articles.find((a) => a.externalId === `wp:${id}`)!
     expect(get(1169)).toMatchObject({ slug: 'edge-case-no-title', status: 'published' })
     expect(get(1169).headline.length).toBeGreaterThan(0)
     expect(get(1175).headline).toMatch(/^Taumatawhakatangihanga/)
@@ -94,16 +121,16 @@ describe('WordPress import of the theme unit test data', () => {
   })
 
   it('updates instead of duplicating when the same export is imported again', async () => {
-    const { db } = await makeApp()
-    const first = await importFixture(db)
-    const before = rowCounts(db)
-    const revisions = db.select({ id: articles.id, revision: articles.revision, slug: articles.slug }).from(articles).all()
-    const second = await importFixture(db)
-    expect(rowCounts(db)).toEqual(before)
+    const { store } = await makeApp()
+    const first = await importFixture(store)
+    const before = await rowCounts(store)
+    const revisions = (await tables(store)).articles.map(({ id, revision, slug }) => ({ id, revision, slug }))
+    const second = await importFixture(store)
+    expect(await rowCounts(store)).toEqual(before)
     for (const kind of ['sections', 'tags', 'authors', 'articles'] as const) {
       expect(second[kind]).toEqual({ created: 0, updated: first[kind].created, skipped: 0 })
     }
-    expect(db.select({ id: articles.id, revision: articles.revision, slug: articles.slug }).from(articles).all()).toEqual(revisions)
+    expect((await tables(store)).articles.map(({ id, revision, slug }) => ({ id, revision, slug }))).toEqual(revisions)
   })
 })
 
@@ -126,17 +153,18 @@ function post (id: number, status: string, title: string, content = '<p>Text.</p
 
 describe('WordPress import of edge cases', () => {
   async function run (xml: string) {
-    const { db, dir } = await makeApp()
+    const { store, dir } = await makeApp()
     const path = join(dir, 'export.xml')
     writeFileSync(path, xml)
-    return { db, summary: await importWordpress(db, path, { now: () => NOW }), path }
+    const summary = await importWordpress(store, path, { now: () => NOW })
+    return { db: await tables(store), summary, path }
   }
 
   it('skips private and trashed posts and reports why; pending becomes a draft', async () => {
     const { db, summary } = await run(wxr('', [post(1, 'private', 'Secret'), post(2, 'trash', 'Gone'), post(3, 'pending', 'Waiting'), post(4, 'publish', 'Live')]))
     expect(summary.skipped).toEqual({ private: 1, trash: 1 })
     expect(summary.articles).toEqual({ created: 2, updated: 0, skipped: 2 })
-    expect(db.select({ e: articles.externalId, s: articles.status }).from(articles).orderBy(articles.externalId).all())
+    expect(db.articles.sort(byText('externalId')).map((a) => ({ e: a.externalId, s: a.status })))
       .toEqual([{ e: 'wp:3', s: 'draft' }, { e: 'wp:4', s: 'published' }])
   })
 
@@ -147,11 +175,11 @@ describe('WordPress import of edge cases', () => {
       '<wp:category><wp:category_nicename>orphan</wp:category_nicename><wp:category_parent>ghost</wp:category_parent><wp:cat_name>Orphan</wp:cat_name></wp:category>',
     ].join('\n')
     const { db, summary } = await run(wxr(channel, [post(1, 'publish', 'In child', '<p>x</p>', '<category domain="category" nicename="child"><![CDATA[Child]]></category>')]))
-    expect(db.select({ path: sections.path }).from(sections).orderBy(sections.path).all().map((s) => s.path))
+    expect(db.sections.sort(byText('path')).map((s) => s.path))
       .toEqual(['orphan', 'parent', 'parent/child', 'uncategorized'])
     expect(summary.warnings.join('\n')).toMatch(/"orphan": parent "ghost" not in the export/)
-    const article = db.select({ sectionId: articles.sectionId }).from(articles).get()!
-    expect(db.select({ path: sections.path }).from(sections).where(eq(sections.id, article.sectionId)).get()!.path).toBe('parent/child')
+    const article = db.articles[0]!
+    expect(db.sections.find((s) => s.id === article.sectionId)!.path).toBe('parent/child')
   })
 
   it('gives non-Latin, very long and duplicate titles valid unique slugs and headlines of at most 300 characters', async () => {
@@ -161,7 +189,7 @@ describe('WordPress import of edge cases', () => {
       post(4, 'publish', 'Same'), post(5, 'publish', 'Same'), post(6, 'publish', ''),
       post(7, 'publish', 'Broken <b>markup', '<p>Unclosed <b>bold <div><p>para</span></i>'),
     ]))
-    const rows = db.select({ e: articles.externalId, slug: articles.slug, headline: articles.headline }).from(articles).orderBy(articles.id).all()
+    const rows = db.articles
     expect(rows.map((r) => r.slug)).toEqual(['privet-mir', 'post-2', expect.stringMatching(/^very-long-title/), 'same', 'same-2', 'text', 'broken-markup'])
     expect(rows[1]!.headline).toBe('北京新闻')
     expect(rows[2]!.headline.length).toBeLessThanOrEqual(300)
@@ -172,14 +200,14 @@ describe('WordPress import of edge cases', () => {
 
   it('refuses a missing file and a file that is not a WordPress export with a clear error', async () => {
     const { dir } = await makeApp()
-    const { db } = await makeApp()
-    await expect(importWordpress(db, join(dir, 'missing.xml'), { now: () => NOW })).rejects.toThrow(/no such file/)
+    const { store } = await makeApp()
+    await expect(importWordpress(store, join(dir, 'missing.xml'), { now: () => NOW })).rejects.toThrow(/no such file/)
     const notWxr = join(dir, 'feed.xml')
     writeFileSync(notWxr, '<rss><channel><item><title>x</title></item></channel></rss>')
-    await expect(importWordpress(db, notWxr, { now: () => NOW })).rejects.toThrow(WxrError)
+    await expect(importWordpress(store, notWxr, { now: () => NOW })).rejects.toThrow(WxrError)
     const broken = join(dir, 'broken.xml')
     writeFileSync(broken, '<rss><channel><wp:wxr_version>1.2</wp:wxr_version><item></channel>')
-    await expect(importWordpress(db, broken, { now: () => NOW })).rejects.toThrow(/invalid XML/)
-    expect(db.select({ n: count() }).from(articles).get()!.n).toBe(0)
+    await expect(importWordpress(store, broken, { now: () => NOW })).rejects.toThrow(/invalid XML/)
+    expect((await tables(store)).articles).toHaveLength(0)
   })
 })
