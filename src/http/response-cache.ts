@@ -68,8 +68,9 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>()
   private readonly index = new Map<string, Set<string>>()
   private nextEvent: number | undefined
-  // the generation whose next content event is being read (-1: none)
+  // the generation whose next content event is being read (-1: none), and that read
   private refreshing = -1
+  private pending: Promise<void> | undefined
   private order = 0
 
   // the next content event is read at once, so that the first responses find it known
@@ -224,11 +225,17 @@ export class ResponseCache {
     this.nextEvent = undefined
     if (this.refreshing === this.generation) return
     const generation = this.refreshing = this.generation
-    this.options.nextContentEvent(this.options.clock()).then((at) => {
+    this.pending = this.options.nextContentEvent(this.options.clock()).then((at) => {
       if (this.generation === generation) this.nextEvent = at
     }, () => {}).finally(() => {
       if (this.refreshing === generation) this.refreshing = -1
     })
+  }
+
+  // Resolves when the read of the next content event under way (if any) has answered: the app is
+  // ready only then, so that its first responses are kept and served (app.ready waits for it).
+  async scheduleRead (): Promise<void> {
+    await this.pending
   }
 
   private evict () {
@@ -298,6 +305,7 @@ async function responseCachePlugin (app: FastifyInstance) {
     nextContentEvent: (now) => store.repos.schedule.nextChange(now),
   })
   app.decorate('responseCache', cache)
+  app.addHook('onReady', () => cache.scheduleRead())
   app.decorate('contentChanged', (keys: readonly string[]) => {
     if (keys.includes(EVERYTHING)) cache.clear()
     else cache.invalidate(keys)

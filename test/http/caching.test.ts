@@ -43,11 +43,11 @@ describe.each([['cache on', 'true'], ['cache off', 'false']])('HTTP caching sema
   })
 
   it('keeps the ETag while content is unchanged and changes it when the content changes', async () => {
-    const { request, app, db } = await setup(env)
+    const { request, app, store } = await setup(env)
     const first = await request.get('/test/articles/talks-resume').expect(200)
     const again = await request.get('/test/articles/talks-resume').expect(200)
     expect(again.headers.etag).toBe(first.headers.etag)
-    db.$client.prepare("update articles set headline = 'Talks collapse' where id = 1").run()
+    await store.tx(({ sql }) => sql.run("update articles set headline = 'Talks collapse' where id = 1"))
     app.contentChanged(['article:1'])
     const changed = await request.get('/test/articles/talks-resume').expect(200)
     expect(changed.body.headline).toBe('Talks collapse')
