@@ -6,6 +6,17 @@ import { defineConfig } from 'vitest/config'
 // always under CI=true, where a missing server then fails the run.
 const onBothEngines = [
   'test/articles/cursor-secret.test.ts',
+  'test/management/articles.test.ts',
+  'test/management/auth.test.ts',
+  'test/management/concurrency.test.ts',
+  'test/management/etag.test.ts',
+  'test/management/input-safety.test.ts',
+  'test/management/taxonomy.test.ts',
+  'test/management/workflow.test.ts',
+  'test/sections/sections.test.ts',
+  'test/tags/tags.test.ts',
+  'test/authors/authors.test.ts',
+  'test/security/auth.test.ts',
 ]
 
 const onCi = process.env.CI === 'true' || process.env.CI === '1'

@@ -10,6 +10,11 @@ import type { ArticlesRepository } from '../articles/articles-repository.js'
 import { postgresArticlesRepository } from '../articles/repository.postgres.js'
 import { sqliteArticlesRepository } from '../articles/repository.sqlite.js'
 import { settingsRepository, type SettingsRepository } from '../settings/repository.js'
+import { postgresArticleManagementRepository, sqliteArticleManagementRepository, type ArticleManagementRepository } from '../articles/management-repository.js'
+import { postgresAuthorsRepository, sqliteAuthorsRepository, type AuthorsRepository } from '../authors/repository.js'
+import { apiKeysRepository, type ApiKeysRepository } from '../keys/repository.js'
+import { postgresSectionsRepository, sqliteSectionsRepository, type SectionsRepository } from '../sections/repository.js'
+import { postgresTagsRepository, sqliteTagsRepository, type TagsRepository } from '../tags/repository.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -24,6 +29,11 @@ export interface Repositories {
   sql: SqlRunner
   articles: ArticlesRepository
   settings: SettingsRepository
+  articleManagement: ArticleManagementRepository
+  authors: AuthorsRepository
+  apiKeys: ApiKeysRepository
+  sections: SectionsRepository
+  tags: TagsRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -31,11 +41,21 @@ type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Re
 const sqliteFactories: Factories<SqliteConn> = {
   articles: sqliteArticlesRepository,
   settings: settingsRepository,
+  articleManagement: sqliteArticleManagementRepository,
+  authors: sqliteAuthorsRepository,
+  apiKeys: apiKeysRepository,
+  sections: sqliteSectionsRepository,
+  tags: sqliteTagsRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
   articles: postgresArticlesRepository,
   settings: settingsRepository,
+  articleManagement: postgresArticleManagementRepository,
+  authors: postgresAuthorsRepository,
+  apiKeys: apiKeysRepository,
+  sections: postgresSectionsRepository,
+  tags: postgresTagsRepository,
 }
 
 export function sqliteRepositories (db: Db): Repositories {

@@ -8,12 +8,13 @@ export function slugFrom (text: string): string {
   return slug || 'untitled'
 }
 
-// The first of base, base-2, base-3... that `taken` says is free.
-export function uniqueSlug (text: string, taken: (slug: string) => boolean): string {
+// The first of base, base-2, base-3... that `taken` says is free (asked in the writing transaction;
+// a concurrent writer that takes the same slug first makes the insert a unique violation, a 409).
+export async function uniqueSlug (text: string, taken: (slug: string) => boolean | Promise<boolean>): Promise<string> {
   const base = slugFrom(text)
-  if (!taken(base)) return base
+  if (!await taken(base)) return base
   for (let n = 2; ; n++) {
     const candidate = `${base}-${n}`
-    if (!taken(candidate)) return candidate
+    if (!await taken(candidate)) return candidate
   }
 }
