@@ -3,7 +3,7 @@
 // listings in step (repos.articles.syncListing).
 import type { Repositories } from '../db/repositories.js'
 import type { Store } from '../db/store.js'
-import { uniqueSlug } from '../db/unique-slug.js'
+import { uniqueSlug, withSlugRetry } from '../db/unique-slug.js'
 import { ifMatchAllows } from '../http/if-match.js'
 import { conflict, invalidField, notFound, preconditionFailed } from '../http/problem.js'
 import { articleEtag, type ArticleRow } from './management-repository.js'
@@ -96,7 +96,7 @@ async function replaceRelated ({ articleManagement }: Repositories, articleId: n
 }
 
 export function createArticle (store: Store, input: ArticleCreate, actor: Actor): Promise<ArticleManagement> {
-  return store.tx(async (repos) => {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async (repos) => {
     const sectionId = await resolveSection(repos, input.section)
     const id = await repos.articleManagement.insert({
       slug: await slugFor(repos, input.slug, input.headline),
@@ -114,7 +114,7 @@ export function createArticle (store: Store, input: ArticleCreate, actor: Actor)
     await replaceAuthors(repos, id, input.authors)
     await replaceRelated(repos, id, input.relatedIds)
     return saved(repos, id, actor)
-  })
+  }))
 }
 
 export function patchArticle (store: Store, id: number, patch: ArticlePatch, actor: Actor): Promise<ArticleManagement> {

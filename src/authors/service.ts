@@ -1,6 +1,6 @@
 // Author writes, each one transaction. An author still credited on articles cannot be deleted (409).
 import type { Store } from '../db/store.js'
-import { uniqueSlug } from '../db/unique-slug.js'
+import { uniqueSlug, withSlugRetry } from '../db/unique-slug.js'
 import { checkIfMatch, recordEtag, type Saved } from '../http/if-match.js'
 import { conflict, notFound } from '../http/problem.js'
 import type { AuthorCreate, AuthorPatch } from './management-schemas.js'
@@ -12,13 +12,13 @@ const toAuthor = ({ slug, name, kind, bio, avatarUrl }: AuthorRow): Author => ({
 const saved = (row: AuthorRow): Saved<Author> => ({ record: toAuthor(row), etag: authorEtag(row) })
 
 export function createAuthor (store: Store, input: AuthorCreate, now: number): Promise<Saved<Author>> {
-  return store.tx(async ({ authors }) => {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ authors }) => {
     const slug = input.slug ?? await uniqueSlug(input.name, async (s) => await authors.row(s) !== undefined)
-    if (await authors.row(slug)) throw conflict(`An author with slug "${slug}" already exists.`)
+    if (input.slug !== undefined && await authors.row(slug)) throw conflict(`An author with slug "${slug}" already exists.`)
     return saved(await authors.insert({
       slug, name: input.name, kind: input.kind, bio: input.bio ?? null, avatarUrl: input.avatarUrl ?? null, createdAt: now, updatedAt: now,
     }))
-  })
+  }))
 }
 
 export function updateAuthor (store: Store, slug: string, patch: AuthorPatch, now: number, ifMatch?: string): Promise<Saved<Author>> {

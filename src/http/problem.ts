@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { STATUS_CODES } from 'node:http'
 import { z } from 'zod'
+import { isUniqueViolation } from '../db/unique-slug.js'
 import { allowedMethods } from './allowed-methods.js'
 
 export const ProblemFieldError = z.object({
@@ -102,12 +103,6 @@ function validationErrors (error: FastifyError, request: FastifyRequest): Proble
   }).filter((e, i, all) => e.message !== REPEATED || all.findIndex((o) => o.path === e.path) === i)
 }
 
-// A unique constraint violated by a write that checked first and lost a race with a concurrent
-// writer (two creates with one slug on PostgreSQL's READ COMMITTED): the request conflicts with the
-// current state, as if it had come second. PostgreSQL 23505; SQLite's codes for the same.
-const UNIQUE_VIOLATIONS = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'])
-export const isUniqueViolation = (error: unknown) => UNIQUE_VIOLATIONS.has(String((error as { code?: unknown } | null)?.code))
-
 const FRAMEWORK_ERRORS: Record<string, { status: number, kind: string, detail: string }> = {
   FST_ERR_BAD_URL: { status: 400, kind: 'bad-url', detail: 'The URL is not validly percent-encoded.' },
   FST_ERR_MAX_PARAM_LENGTH: { status: 414, kind: 'uri-too-long', detail: 'A path parameter is longer than the server accepts.' },
@@ -132,6 +127,8 @@ async function problemPlugin (app: FastifyInstance) {
       const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
       return sendProblem(request, reply, 400, 'validation-error', `The request is invalid. ${detail}`, errors)
     }
+    // a write that checked first and lost a race with a concurrent writer (two creates with one slug
+    // on PostgreSQL's READ COMMITTED): the request conflicts with the current state, as if it had come second
     if (isUniqueViolation(error)) {
       request.log.warn({ err: error, method: request.method, url: request.url }, 'unique violation answered 409')
       return sendProblem(request, reply, 409, 'conflict', 'The change conflicts with a record another request wrote at the same time (a slug, path or name that must be unique). Read the current state and try again.')

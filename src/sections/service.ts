@@ -3,7 +3,7 @@
 import { iso } from '../articles/summaries.js'
 import type { Repositories } from '../db/repositories.js'
 import type { Store } from '../db/store.js'
-import { uniqueSlug } from '../db/unique-slug.js'
+import { uniqueSlug, withSlugRetry } from '../db/unique-slug.js'
 import { checkIfMatch, recordEtag, type Saved } from '../http/if-match.js'
 import { conflict, invalidField, notFound } from '../http/problem.js'
 import type { ManagedSection, SectionCreate, SectionPatch } from './management-schemas.js'
@@ -57,13 +57,13 @@ function checkPath (path: string) {
 }
 
 export function createSection (store: Store, input: SectionCreate, now: number): Promise<Saved<ManagedSection>> {
-  return store.tx(async (repos) => {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async (repos) => {
     const { sections } = repos
     const parent = await resolveParent(repos, input.parent)
     const slug = input.slug ?? await uniqueSlug(input.name, async (s) => await sections.row(childPath(parent, s)) !== undefined)
     const path = childPath(parent, slug)
     checkPath(path)
-    if (await sections.row(path)) throw conflict(`A section with path "${path}" already exists.`)
+    if (input.slug !== undefined && await sections.row(path)) throw conflict(`A section with path "${path}" already exists.`)
     const row = await sections.insert({
       slug,
       name: input.name,
@@ -76,7 +76,7 @@ export function createSection (store: Store, input: SectionCreate, now: number):
       updatedAt: now,
     })
     return saved(repos, row)
-  })
+  }))
 }
 
 export function updateSection (store: Store, path: string, patch: SectionPatch, now: number, ifMatch?: string): Promise<Saved<ManagedSection>> {

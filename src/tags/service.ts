@@ -1,7 +1,7 @@
 // Tag writes, each one transaction. A tag still on articles cannot be deleted (409), so no article
 // loses a tag silently.
 import type { Store } from '../db/store.js'
-import { uniqueSlug } from '../db/unique-slug.js'
+import { uniqueSlug, withSlugRetry } from '../db/unique-slug.js'
 import { checkIfMatch, recordEtag, type Saved } from '../http/if-match.js'
 import { conflict, notFound } from '../http/problem.js'
 import type { TagCreate, TagPatch } from './management-schemas.js'
@@ -13,13 +13,13 @@ const toTag = ({ slug, name, type, description }: TagRow): Tag => ({ slug, name,
 const saved = (row: TagRow): Saved<Tag> => ({ record: toTag(row), etag: tagEtag(row) })
 
 export function createTag (store: Store, input: TagCreate, now: number): Promise<Saved<Tag>> {
-  return store.tx(async ({ tags }) => {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ tags }) => {
     const slug = input.slug ?? await uniqueSlug(input.name, async (s) => await tags.row(s) !== undefined)
-    if (await tags.row(slug)) throw conflict(`A tag with slug "${slug}" already exists.`)
+    if (input.slug !== undefined && await tags.row(slug)) throw conflict(`A tag with slug "${slug}" already exists.`)
     return saved(await tags.insert({
       slug, name: input.name, type: input.type, description: input.description ?? null, createdAt: now, updatedAt: now,
     }))
-  })
+  }))
 }
 
 export function updateTag (store: Store, slug: string, patch: TagPatch, now: number, ifMatch?: string): Promise<Saved<Tag>> {
