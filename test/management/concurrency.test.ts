@@ -129,11 +129,11 @@ describe('a unique violation that escapes a repository', () => {
   it('is a 409 problem, not a 500', async () => {
     const { request } = await makeApp({
       routes: (app) => {
-        // two rows with one slug in one transaction: the database's own unique violation
-        app.post('/test/duplicate', { schema: { hide: true } }, async () => app.store.tx(async ({ sql }) => {
-          const insert = "insert into tags (slug, name, type, created_at, updated_at) values ('twice', 'Twice', 'topic', 0, 0)"
-          await sql.run(insert)
-          await sql.run(insert)
+        // two tags with one slug in one transaction, past the service's check: the database's own unique violation
+        app.post('/test/duplicate', { schema: { hide: true } }, async () => app.store.tx(async ({ tags }) => {
+          const tag = { slug: 'twice', name: 'Twice', type: 'topic' as const, description: null, createdAt: 0, updatedAt: 0 }
+          await tags.insert(tag)
+          await tags.insert(tag)
           return { ok: true }
         }))
       },
