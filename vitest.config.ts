@@ -21,6 +21,17 @@ const onBothEngines = [
   'test/feeds/sitemaps.test.ts',
   'test/operations/health.test.ts',
   'test/wordpress/import.test.ts',
+  'test/management/articles.test.ts',
+  'test/management/auth.test.ts',
+  'test/management/concurrency.test.ts',
+  'test/management/etag.test.ts',
+  'test/management/input-safety.test.ts',
+  'test/management/taxonomy.test.ts',
+  'test/management/workflow.test.ts',
+  'test/sections/sections.test.ts',
+  'test/tags/tags.test.ts',
+  'test/authors/authors.test.ts',
+  'test/security/auth.test.ts',
 ]
 
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).

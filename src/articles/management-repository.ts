@@ -1,17 +1,13 @@
-// Reads and writes for article management: the management representation (drafts included),
-// references by slug/path resolved to ids with the offending field named, and stored revisions.
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
-import type { RunResult } from 'better-sqlite3'
-import type * as schema from '../db/schema.js'
-import { articleAuthors, articleRelated, articles, articleTags, authors, revisions, sections, tags } from '../db/schema.js'
-import { invalidField } from '../http/problem.js'
-import type { ArticleManagement, Revision } from './management-schemas.js'
+// Reads and writes for article management on both engines (the same SQL but for row locks and the
+// JSON field of a revision, see db/dialect.ts): the management representation (drafts included),
+// references by slug/path resolved to ids, the article row a write checks, and stored revisions.
+// Reached as `store.repos.articleManagement`; the workflow is in service.ts.
+import { fromJson, postgresDialect, sqliteDialect, type Dialect } from '../db/dialect.js'
+import type { SqlRunner } from '../db/sql-runner.js'
+import type { ArticleManagement, Revision, RevisionSummary } from './management-schemas.js'
 import type { Block, HeroImage } from './schemas.js'
 import { iso } from './summaries.js'
 import { readingTimeMinutes } from './word-count.js'
-
-export type Conn = BaseSQLiteDatabase<'sync', RunResult, typeof schema>
 
 export const articleEtag = (id: number, revision: number) => `"${id}-${revision}"`
 
@@ -20,130 +16,235 @@ export function articleStatus (status: 'draft' | 'published', publishedAt: numbe
   return publishedAt !== null && publishedAt > now ? 'scheduled' as const : 'published' as const
 }
 
-export function findArticleRow (conn: Conn, id: number) {
-  return conn.select().from(articles).where(eq(articles.id, id)).get()
+// The columns a write checks and keeps
+export interface ArticleRow {
+  id: number
+  slug: string
+  headline: string
+  standfirst: string | null
+  body: Block[]
+  status: 'draft' | 'published'
+  publishedAt: number | null
+  firstPublishedAt: number | null
+  revision: number
 }
 
-export function loadArticle (conn: Conn, id: number, now: number): ArticleManagement | null {
-  const row = conn.select({ article: articles, section: { slug: sections.slug, name: sections.name, path: sections.path } })
-    .from(articles).innerJoin(sections, eq(sections.id, articles.sectionId))
-    .where(eq(articles.id, id)).get()
-  if (!row) return null
-  const { article: a, section } = row
-  const prefixes = section.path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))
-  const breadcrumbs = conn.select({ slug: sections.slug, name: sections.name, path: sections.path })
-    .from(sections).where(inArray(sections.path, prefixes)).orderBy(sql`length(${sections.path})`).all()
-  const tagRows = conn.select({ slug: tags.slug, name: tags.name, type: tags.type, description: tags.description })
-    .from(articleTags).innerJoin(tags, eq(tags.id, articleTags.tagId))
-    .where(eq(articleTags.articleId, id)).orderBy(asc(articleTags.position)).all()
-  const authorRows = conn.select({ slug: authors.slug, name: authors.name, kind: authors.kind, bio: authors.bio, avatarUrl: authors.avatarUrl })
-    .from(articleAuthors).innerJoin(authors, eq(authors.id, articleAuthors.authorId))
-    .where(eq(articleAuthors.articleId, id)).orderBy(asc(articleAuthors.position)).all()
-  const related = conn.select({ id: articleRelated.relatedId }).from(articleRelated)
-    .where(eq(articleRelated.articleId, id)).orderBy(asc(articleRelated.position)).all()
-  const status = articleStatus(a.status, a.publishedAt, now)
+// What create writes; patch, publish and unpublish write the fields they change
+export interface ArticleValues {
+  slug: string
+  headline: string
+  standfirst: string | null
+  body: Block[]
+  byline: string | null
+  sectionId: number
+  heroImage: HeroImage | null
+  wordCount: number
+  createdAt: number
+  updatedAt: number
+}
+
+export interface ArticleChanges {
+  slug?: string
+  headline?: string
+  standfirst?: string | null
+  body?: Block[]
+  byline?: string | null
+  sectionId?: number
+  heroImage?: HeroImage | null
+  wordCount?: number
+  status?: 'draft' | 'published'
+  publishedAt?: number | null
+  firstPublishedAt?: number | null
+  revision: number
+  updatedAt: number
+}
+
+export interface ArticleManagementRepository {
+  // The row; `lock` locks it for the rest of the transaction (PostgreSQL: FOR UPDATE).
+  row (id: number, lock?: boolean): Promise<ArticleRow | undefined>
+  // The management representation as stored now.
+  load (id: number, now: number): Promise<ArticleManagement | undefined>
+  slugTaken (slug: string, exceptId?: number): Promise<boolean>
+  // Ids of referenced rows (undefined when missing), each kept from being deleted until commit.
+  sectionId (path: string): Promise<number | undefined>
+  tagId (slug: string): Promise<number | undefined>
+  authorId (slug: string): Promise<number | undefined>
+  articleExists (id: number): Promise<boolean>
+  insert (values: ArticleValues): Promise<number>
+  update (id: number, changes: ArticleChanges): Promise<void>
+  // Replace the article's tags, authors or related articles with these ids, in this order.
+  setTags (articleId: number, tagIds: readonly number[]): Promise<void>
+  setAuthors (articleId: number, authorIds: readonly number[]): Promise<void>
+  setRelated (articleId: number, relatedIds: readonly number[]): Promise<void>
+  delete (id: number): Promise<void>
+  storeRevision (article: ArticleManagement, keyName: string | null, now: number): Promise<void>
+  // Newest first.
+  revisions (articleId: number): Promise<RevisionSummary[]>
+  revision (articleId: number, revision: number): Promise<Revision | undefined>
+}
+
+const ROW = `select id, slug, headline, standfirst, body, status, published_at as "publishedAt",
+  first_published_at as "firstPublishedAt", revision from articles where id = :id`
+
+const SQL = {
+  article: `select a.id, a.slug, a.headline, a.standfirst, a.body, a.byline, a.hero_image as "heroImage", a.status,
+      a.published_at as "publishedAt", a.word_count as "wordCount", a.revision, a.created_at as "createdAt",
+      a.updated_at as "updatedAt", a.section_id as "sectionId", s.slug as "sectionSlug", s.name as "sectionName", s.path as "sectionPath"
+    from articles a join sections s on s.id = a.section_id where a.id = :id`,
+  breadcrumbs: `with recursive chain(id, parent_id, depth) as (
+      select id, parent_id, 0 from sections where id = :sectionId
+      union all
+      select s.id, s.parent_id, c.depth + 1 from sections s join chain c on s.id = c.parent_id
+    )
+    select s.slug, s.name, s.path from chain c join sections s on s.id = c.id order by c.depth desc`,
+  tags: `select t.slug, t.name, t.type, t.description from article_tags x join tags t on t.id = x.tag_id
+    where x.article_id = :id order by x.position, t.id`,
+  authors: `select au.slug, au.name, au.kind, au.bio, au.avatar_url as "avatarUrl" from article_authors x join authors au on au.id = x.author_id
+    where x.article_id = :id order by x.position, au.id`,
+  related: 'select related_id as id from article_related where article_id = :id order by position, related_id',
+  slug: 'select id from articles where slug = :slug',
+  section: 'select id from sections where path = :path',
+  tag: 'select id from tags where slug = :slug',
+  author: 'select id from authors where slug = :slug',
+  exists: 'select id from articles where id = :id',
+  insert: `insert into articles (slug, headline, standfirst, body, byline, section_id, hero_image, status, word_count, revision, created_at, updated_at)
+    values (:slug, :headline, :standfirst, :body, :byline, :sectionId, :heroImage, 'draft', :wordCount, 1, :createdAt, :updatedAt) returning id`,
+  deleteTags: 'delete from article_tags where article_id = :articleId',
+  insertTag: 'insert into article_tags (article_id, tag_id, position) values (:articleId, :id, :position)',
+  deleteAuthors: 'delete from article_authors where article_id = :articleId',
+  insertAuthor: 'insert into article_authors (article_id, author_id, position) values (:articleId, :id, :position)',
+  deleteRelated: 'delete from article_related where article_id = :articleId',
+  insertRelated: 'insert into article_related (article_id, related_id, position) values (:articleId, :id, :position)',
+  delete: 'delete from articles where id = :id',
+  storeRevision: `insert into revisions (article_id, revision, snapshot, key_name, created_at)
+    values (:articleId, :revision, :snapshot, :keyName, :createdAt)`,
+}
+
+// Column of each changeable field (a patch writes only the fields it has)
+const COLUMNS: Record<keyof ArticleChanges, string> = {
+  slug: 'slug',
+  headline: 'headline',
+  standfirst: 'standfirst',
+  body: 'body',
+  byline: 'byline',
+  sectionId: 'section_id',
+  heroImage: 'hero_image',
+  wordCount: 'word_count',
+  status: 'status',
+  publishedAt: 'published_at',
+  firstPublishedAt: 'first_published_at',
+  revision: 'revision',
+  updatedAt: 'updated_at',
+}
+
+// The article row with its section, as SQL.article reads it (JSON columns as stored)
+interface ArticleSelect extends Omit<ArticleRow, 'body' | 'firstPublishedAt'> {
+  body: unknown
+  byline: string | null
+  heroImage: unknown
+  wordCount: number
+  createdAt: number
+  updatedAt: number
+  sectionId: number
+  sectionSlug: string
+  sectionName: string
+  sectionPath: string
+}
+
+export function articleManagementRepository (sql: SqlRunner, dialect: Dialect): ArticleManagementRepository {
+  const idOf = async (text: string, params: Record<string, unknown>) => (await sql.get<{ id: number }>(text + dialect.forKeyShare, params))?.id
+  const replace = async (remove: string, insert: string, articleId: number, ids: readonly number[]) => {
+    await sql.run(remove, { articleId })
+    for (const [position, id] of ids.entries()) await sql.run(insert, { articleId, id, position })
+  }
+  const revisionColumns = `revision, key_name as "keyName", created_at as "createdAt",
+    ${dialect.jsonText('snapshot', 'status')} as status, ${dialect.jsonText('snapshot', 'headline')} as headline`
+  const revisionsSql = `select ${revisionColumns} from revisions where article_id = :articleId order by revision desc`
+  const revisionSql = `select ${revisionColumns}, snapshot from revisions where article_id = :articleId and revision = :revision`
+  type RevisionSelect = { revision: number, keyName: string | null, createdAt: number, status: ArticleManagement['status'], headline: string }
+
   return {
-    id: a.id,
-    slug: a.slug,
-    url: `/${section.path}/${a.slug}`,
-    headline: a.headline,
-    standfirst: a.standfirst,
-    body: JSON.parse(a.body) as Block[],
-    byline: a.byline,
-    authors: authorRows,
-    section,
-    breadcrumbs,
-    tags: tagRows,
-    heroImage: a.heroImage ? JSON.parse(a.heroImage) as HeroImage : null,
-    status,
-    revision: a.revision,
-    createdAt: iso(a.createdAt),
-    updatedAt: iso(a.updatedAt),
-    publishedAt: a.status === 'published' && a.publishedAt !== null ? iso(a.publishedAt) : null,
-    scheduledAt: status === 'scheduled' ? iso(a.publishedAt!) : null,
-    wordCount: a.wordCount,
-    readingTimeMinutes: readingTimeMinutes(a.wordCount),
-    relatedIds: related.map((r) => r.id),
+    async row (id, lock = false) {
+      const row = await sql.get<Omit<ArticleRow, 'body'> & { body: unknown }>(lock ? ROW + dialect.forUpdate : ROW, { id })
+      return row && { ...row, body: fromJson<Block[]>(row.body) }
+    },
+
+    async load (id, now) {
+      const a = await sql.get<ArticleSelect>(SQL.article, { id })
+      if (!a) return undefined
+      const [breadcrumbs, tags, authors, related] = [
+        await sql.all<ArticleManagement['breadcrumbs'][number]>(SQL.breadcrumbs, { sectionId: a.sectionId }),
+        await sql.all<ArticleManagement['tags'][number]>(SQL.tags, { id }),
+        await sql.all<ArticleManagement['authors'][number]>(SQL.authors, { id }),
+        await sql.all<{ id: number }>(SQL.related, { id }),
+      ]
+      const status = articleStatus(a.status, a.publishedAt, now)
+      return {
+        id: a.id,
+        slug: a.slug,
+        url: `/${a.sectionPath}/${a.slug}`,
+        headline: a.headline,
+        standfirst: a.standfirst,
+        body: fromJson<Block[]>(a.body),
+        byline: a.byline,
+        authors,
+        section: { slug: a.sectionSlug, name: a.sectionName, path: a.sectionPath },
+        breadcrumbs,
+        tags,
+        heroImage: a.heroImage === null ? null : fromJson<HeroImage>(a.heroImage),
+        status,
+        revision: a.revision,
+        createdAt: iso(a.createdAt),
+        updatedAt: iso(a.updatedAt),
+        publishedAt: a.status === 'published' && a.publishedAt !== null ? iso(a.publishedAt) : null,
+        scheduledAt: status === 'scheduled' ? iso(a.publishedAt!) : null,
+        wordCount: a.wordCount,
+        readingTimeMinutes: readingTimeMinutes(a.wordCount),
+        relatedIds: related.map((r) => r.id),
+      }
+    },
+
+    async slugTaken (slug, exceptId) {
+      const row = await sql.get<{ id: number }>(SQL.slug, { slug })
+      return row !== undefined && row.id !== exceptId
+    },
+    sectionId: (path) => idOf(SQL.section, { path }),
+    tagId: (slug) => idOf(SQL.tag, { slug }),
+    authorId: (slug) => idOf(SQL.author, { slug }),
+    articleExists: async (id) => await idOf(SQL.exists, { id }) !== undefined,
+
+    insert: async (values) => (await sql.get<{ id: number }>(SQL.insert, { ...values }))!.id,
+
+    async update (id, changes) {
+      const names = (Object.keys(changes) as Array<keyof ArticleChanges>).filter((name) => changes[name] !== undefined)
+      const params = Object.fromEntries(names.map((name) => [name, changes[name]]))
+      await sql.run(`update articles set ${names.map((name) => `${COLUMNS[name]} = :${name}`).join(', ')} where id = :id`, { ...params, id })
+    },
+
+    setTags: (articleId, ids) => replace(SQL.deleteTags, SQL.insertTag, articleId, ids),
+    setAuthors: (articleId, ids) => replace(SQL.deleteAuthors, SQL.insertAuthor, articleId, ids),
+    setRelated: (articleId, ids) => replace(SQL.deleteRelated, SQL.insertRelated, articleId, ids),
+
+    delete: async (id) => { await sql.run(SQL.delete, { id }) },
+
+    async storeRevision (article, keyName, now) {
+      // JSON text on both engines, so the snapshot is the representation exactly as it was served
+      await sql.run(SQL.storeRevision, { articleId: article.id, revision: article.revision, snapshot: article, keyName, createdAt: now })
+    },
+
+    async revisions (articleId) {
+      const rows = await sql.all<RevisionSelect>(revisionsSql, { articleId })
+      return rows.map(({ createdAt, ...r }) => ({ ...r, savedAt: iso(createdAt) }))
+    },
+
+    async revision (articleId, revision) {
+      const row = await sql.get<RevisionSelect & { snapshot: unknown }>(revisionSql, { articleId, revision })
+      if (!row) return undefined
+      const { createdAt, snapshot, ...rest } = row
+      return { ...rest, savedAt: iso(createdAt), article: fromJson<ArticleManagement>(snapshot) }
+    },
   }
 }
 
-export function isSlugTaken (conn: Conn, slug: string, exceptId?: number): boolean {
-  const row = conn.select({ id: articles.id }).from(articles).where(eq(articles.slug, slug)).get()
-  return row !== undefined && row.id !== exceptId
-}
-
-export function resolveSection (conn: Conn, path: string, field = 'body.section'): number {
-  const row = conn.select({ id: sections.id }).from(sections).where(eq(sections.path, path)).get()
-  if (!row) throw invalidField('body', field, `no section with path "${path}"`)
-  return row.id
-}
-
-function duplicateCheck (values: readonly (string | number)[], field: string) {
-  const seen = new Set<string | number>()
-  values.forEach((value, i) => {
-    if (seen.has(value)) throw invalidField('body', `${field}.${i}`, `"${value}" is listed twice`)
-    seen.add(value)
-  })
-}
-
-// Each list is checked and written entry by entry: a bad entry aborts the surrounding transaction.
-export function replaceTags (conn: Conn, articleId: number, slugs: readonly string[]) {
-  duplicateCheck(slugs, 'body.tags')
-  conn.delete(articleTags).where(eq(articleTags.articleId, articleId)).run()
-  slugs.forEach((slug, position) => {
-    const tag = conn.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)).get()
-    if (!tag) throw invalidField('body', `body.tags.${position}`, `no tag with slug "${slug}"`)
-    conn.insert(articleTags).values({ articleId, tagId: tag.id, position }).run()
-  })
-}
-
-export function replaceAuthors (conn: Conn, articleId: number, slugs: readonly string[]) {
-  duplicateCheck(slugs, 'body.authors')
-  conn.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId)).run()
-  slugs.forEach((slug, position) => {
-    const author = conn.select({ id: authors.id }).from(authors).where(eq(authors.slug, slug)).get()
-    if (!author) throw invalidField('body', `body.authors.${position}`, `no author with slug "${slug}"`)
-    conn.insert(articleAuthors).values({ articleId, authorId: author.id, position }).run()
-  })
-}
-
-export function replaceRelated (conn: Conn, articleId: number, ids: readonly number[]) {
-  duplicateCheck(ids, 'body.relatedIds')
-  conn.delete(articleRelated).where(eq(articleRelated.articleId, articleId)).run()
-  ids.forEach((relatedId, position) => {
-    const field = `body.relatedIds.${position}`
-    if (relatedId === articleId) throw invalidField('body', field, 'an article cannot be related to itself')
-    if (!conn.select({ id: articles.id }).from(articles).where(eq(articles.id, relatedId)).get()) {
-      throw invalidField('body', field, `no article with id ${relatedId}`)
-    }
-    conn.insert(articleRelated).values({ articleId, relatedId, position }).run()
-  })
-}
-
-export function storeRevision (conn: Conn, article: ArticleManagement, keyName: string | null, now: number) {
-  conn.insert(revisions).values({
-    articleId: article.id, revision: article.revision, snapshot: JSON.stringify(article), keyName, createdAt: now,
-  }).run()
-}
-
-const revisionColumns = {
-  revision: revisions.revision,
-  keyName: revisions.keyName,
-  createdAt: revisions.createdAt,
-  status: sql<ArticleManagement['status']>`json_extract(${revisions.snapshot}, '$.status')`,
-  headline: sql<string>`json_extract(${revisions.snapshot}, '$.headline')`,
-}
-
-export function listRevisions (conn: Conn, articleId: number) {
-  return conn.select(revisionColumns).from(revisions).where(eq(revisions.articleId, articleId))
-    .orderBy(desc(revisions.revision)).all()
-    .map(({ createdAt, ...r }) => ({ ...r, savedAt: iso(createdAt) }))
-}
-
-export function findRevision (conn: Conn, articleId: number, revision: number): Revision | null {
-  const row = conn.select({ ...revisionColumns, snapshot: revisions.snapshot }).from(revisions)
-    .where(and(eq(revisions.articleId, articleId), eq(revisions.revision, revision))).get()
-  if (!row) return null
-  const { createdAt, snapshot, ...rest } = row
-  return { ...rest, savedAt: iso(createdAt), article: JSON.parse(snapshot) as ArticleManagement }
-}
+export const sqliteArticleManagementRepository = ({ sql }: { sql: SqlRunner }) => articleManagementRepository(sql, sqliteDialect)
+export const postgresArticleManagementRepository = ({ sql }: { sql: SqlRunner }) => articleManagementRepository(sql, postgresDialect)

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { notFound, Problem } from '../http/problem.js'
-import { articleEtag, findArticleRow, findRevision, listRevisions } from './management-repository.js'
+import { articleEtag } from './management-repository.js'
 import {
   ArticleCreate, ArticleIdParam, ArticleManagement, ArticlePatch, PublishOptions, Revision, RevisionList,
 } from './management-schemas.js'
@@ -52,7 +52,7 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: ArticleManagement.describe('The new draft; `ETag` names its revision.'), ...secured('content:write').response, 409: problem('The slug is taken.') },
     },
   }, async function createArticleHandler (request, reply) {
-    const article = createArticle(app.db, request.body, actor(request))
+    const article = await createArticle(app.store, request.body, actor(request))
     reply.code(201).header('location', `/v1/articles/${article.id}/revisions/${article.revision}`)
     return withEtag(reply, article)
   })
@@ -69,7 +69,7 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
       body: ArticlePatch,
       response: { 200: ArticleManagement, ...writeErrors, 409: problem('The slug is taken.') },
     },
-  }, async (request, reply) => withEtag(reply, patchArticle(app.db, request.params.article, request.body, actor(request, request.headers['if-match']))))
+  }, async (request, reply) => withEtag(reply, await patchArticle(app.store, request.params.article, request.body, actor(request, request.headers['if-match']))))
 
   app.post('/:id/publish', {
     schema: {
@@ -85,7 +85,7 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: ArticleManagement, ...writeErrors, 409: problem('The article is live: unpublish it before scheduling it.') },
     },
   }, async (request, reply) =>
-    withEtag(reply, publishArticle(app.db, request.params.id, request.body?.at, actor(request, request.headers['if-match']))))
+    withEtag(reply, await publishArticle(app.store, request.params.id, request.body?.at, actor(request, request.headers['if-match']))))
 
   app.post('/:id/unpublish', {
     schema: {
@@ -98,7 +98,7 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
       headers: IfMatch,
       response: { 200: ArticleManagement, ...writeErrors },
     },
-  }, async (request, reply) => withEtag(reply, unpublishArticle(app.db, request.params.id, actor(request, request.headers['if-match']))))
+  }, async (request, reply) => withEtag(reply, await unpublishArticle(app.store, request.params.id, actor(request, request.headers['if-match']))))
 
   app.delete('/:article', {
     schema: {
@@ -112,7 +112,7 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 204: z.null().describe('Deleted.'), ...writeErrors },
     },
   }, async (request, reply) => {
-    deleteArticle(app.db, request.params.article, actor(request, request.headers['if-match']))
+    await deleteArticle(app.store, request.params.article, actor(request, request.headers['if-match']))
     app.contentChanged([`article:${request.params.article}`, 'articles:list'])
     return reply.code(204).send(null)
   })
@@ -128,10 +128,11 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: RevisionList, ...secured('content:write').response },
     },
   }, async (request, reply) => {
-    const row = findArticleRow(app.db, request.params.id)
+    const { articleManagement } = app.store.repos
+    const row = await articleManagement.row(request.params.id)
     if (!row) throw notFound('article', request.params.id)
     markPrivate(reply).header('etag', articleEtag(row.id, row.revision))
-    return { data: listRevisions(app.db, row.id) }
+    return { data: await articleManagement.revisions(row.id) }
   })
 
   app.get('/:id/revisions/:revision', {
@@ -145,9 +146,10 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: Revision, ...secured('content:write').response },
     },
   }, async (request, reply) => {
-    const row = findArticleRow(app.db, request.params.id)
+    const { articleManagement } = app.store.repos
+    const row = await articleManagement.row(request.params.id)
     if (!row) throw notFound('article', request.params.id)
-    const revision = findRevision(app.db, row.id, request.params.revision)
+    const revision = await articleManagement.revision(row.id, request.params.revision)
     if (!revision) throw notFound(`revision of article ${row.id}`, request.params.revision)
     markPrivate(reply).header('etag', articleEtag(row.id, row.revision))
     return revision

@@ -113,6 +113,7 @@ export const RevisionSummary = z.object({
   status: ArticleStatus,
   headline: z.string(),
 }).meta({ id: 'RevisionSummary' })
+export type RevisionSummary = z.infer<typeof RevisionSummary>
 
 export const RevisionList = z.object({ data: z.array(RevisionSummary) }).meta({ id: 'RevisionList', description: 'Saved revisions, newest first.' })
 

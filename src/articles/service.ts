@@ -1,18 +1,13 @@
 // The editorial workflow: create, edit, publish (now or scheduled), unpublish and delete, each one
-// transaction that checks If-Match, bumps the revision, stores it and keeps the listings in step.
-import { eq } from 'drizzle-orm'
-import type { Db } from '../db/connection.js'
-import { articles } from '../db/schema.js'
-import { uniqueSlug } from '../db/unique-slug.js'
+// transaction that checks If-Match on the locked row, bumps the revision, stores it and keeps the
+// listings in step (repos.articles.syncListing).
+import type { Repositories } from '../db/repositories.js'
+import type { Store } from '../db/store.js'
+import { uniqueSlug, withSlugRetry } from '../db/unique-slug.js'
 import { ifMatchAllows } from '../http/if-match.js'
 import { conflict, invalidField, notFound, preconditionFailed } from '../http/problem.js'
-import { syncArticleListing } from './listing.js'
-import {
-  articleEtag, findArticleRow, isSlugTaken, loadArticle, replaceAuthors, replaceRelated, replaceTags,
-  resolveSection, storeRevision, type Conn,
-} from './management-repository.js'
+import { articleEtag, type ArticleRow } from './management-repository.js'
 import type { ArticleCreate, ArticleManagement, ArticlePatch } from './management-schemas.js'
-import type { Block } from './schemas.js'
 import { countWords } from './word-count.js'
 
 export interface Actor {
@@ -30,118 +25,166 @@ function checkIfMatch (ifMatch: string | undefined, id: number, revision: number
     current)
 }
 
-function lockArticle (tx: Conn, id: number, ifMatch: string | undefined) {
-  const row = findArticleRow(tx, id)
+// The row, locked until the transaction ends (a concurrent write with the same If-Match waits, then
+// sees the new revision and gets 412)
+async function lockArticle ({ articleManagement }: Repositories, id: number, ifMatch: string | undefined): Promise<ArticleRow> {
+  const row = await articleManagement.row(id, true)
   if (!row) throw notFound('article', id)
   checkIfMatch(ifMatch, id, row.revision)
   return row
 }
 
-function saved (tx: Conn, id: number, { keyName, now }: Actor): ArticleManagement {
-  syncArticleListing(tx, id)
-  const article = loadArticle(tx, id, now)!
-  storeRevision(tx, article, keyName, now)
+async function saved (repos: Repositories, id: number, { keyName, now }: Actor): Promise<ArticleManagement> {
+  await repos.articles.syncListing(id)
+  const article = (await repos.articleManagement.load(id, now))!
+  await repos.articleManagement.storeRevision(article, keyName, now)
   return article
 }
 
-function slugFor (tx: Conn, given: string | undefined, headline: string, exceptId?: number): string {
-  if (given === undefined) return uniqueSlug(headline, (slug) => isSlugTaken(tx, slug, exceptId))
-  if (isSlugTaken(tx, given, exceptId)) throw conflict(`Another article already has the slug "${given}".`)
+async function slugFor ({ articleManagement }: Repositories, given: string | undefined, headline: string, exceptId?: number): Promise<string> {
+  if (given === undefined) return uniqueSlug(headline, (slug) => articleManagement.slugTaken(slug, exceptId))
+  if (await articleManagement.slugTaken(given, exceptId)) throw conflict(`Another article already has the slug "${given}".`)
   return given
 }
 
-export function createArticle (db: Db, input: ArticleCreate, actor: Actor): ArticleManagement {
-  return db.transaction((tx) => {
-    const sectionId = resolveSection(tx, input.section)
-    const { id } = tx.insert(articles).values({
-      slug: slugFor(tx, input.slug, input.headline),
-      headline: input.headline,
-      standfirst: input.standfirst ?? null,
-      body: JSON.stringify(input.body),
-      byline: input.byline ?? null,
-      sectionId,
-      heroImage: input.heroImage ? JSON.stringify(input.heroImage) : null,
-      status: 'draft',
-      wordCount: countWords(input.headline, input.standfirst, input.body),
-      revision: 1,
-      createdAt: actor.now,
-      updatedAt: actor.now,
-    }).returning({ id: articles.id }).get()
-    replaceTags(tx, id, input.tags)
-    replaceAuthors(tx, id, input.authors)
-    replaceRelated(tx, id, input.relatedIds)
-    return saved(tx, id, actor)
+async function resolveSection ({ articleManagement }: Repositories, path: string, field = 'body.section'): Promise<number> {
+  const id = await articleManagement.sectionId(path)
+  if (id === undefined) throw invalidField('body', field, `no section with path "${path}"`)
+  return id
+}
+
+function duplicateCheck (values: readonly (string | number)[], field: string) {
+  const seen = new Set<string | number>()
+  values.forEach((value, i) => {
+    if (seen.has(value)) throw invalidField('body', `${field}.${i}`, `"${value}" is listed twice`)
+    seen.add(value)
   })
 }
 
-export function patchArticle (db: Db, id: number, patch: ArticlePatch, actor: Actor): ArticleManagement {
-  return db.transaction((tx) => {
-    const row = lockArticle(tx, id, actor.ifMatch)
+// Each list is checked entry by entry (the first bad entry is named) and then written whole: a bad
+// entry aborts the surrounding transaction.
+async function replaceTags ({ articleManagement }: Repositories, articleId: number, slugs: readonly string[]) {
+  duplicateCheck(slugs, 'body.tags')
+  const ids: number[] = []
+  for (const [position, slug] of slugs.entries()) {
+    const id = await articleManagement.tagId(slug)
+    if (id === undefined) throw invalidField('body', `body.tags.${position}`, `no tag with slug "${slug}"`)
+    ids.push(id)
+  }
+  await articleManagement.setTags(articleId, ids)
+}
+
+async function replaceAuthors ({ articleManagement }: Repositories, articleId: number, slugs: readonly string[]) {
+  duplicateCheck(slugs, 'body.authors')
+  const ids: number[] = []
+  for (const [position, slug] of slugs.entries()) {
+    const id = await articleManagement.authorId(slug)
+    if (id === undefined) throw invalidField('body', `body.authors.${position}`, `no author with slug "${slug}"`)
+    ids.push(id)
+  }
+  await articleManagement.setAuthors(articleId, ids)
+}
+
+async function replaceRelated ({ articleManagement }: Repositories, articleId: number, relatedIds: readonly number[]) {
+  duplicateCheck(relatedIds, 'body.relatedIds')
+  for (const [position, relatedId] of relatedIds.entries()) {
+    const field = `body.relatedIds.${position}`
+    if (relatedId === articleId) throw invalidField('body', field, 'an article cannot be related to itself')
+    if (!await articleManagement.articleExists(relatedId)) throw invalidField('body', field, `no article with id ${relatedId}`)
+  }
+  await articleManagement.setRelated(articleId, relatedIds)
+}
+
+export function createArticle (store: Store, input: ArticleCreate, actor: Actor): Promise<ArticleManagement> {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async (repos) => {
+    const sectionId = await resolveSection(repos, input.section)
+    const id = await repos.articleManagement.insert({
+      slug: await slugFor(repos, input.slug, input.headline),
+      headline: input.headline,
+      standfirst: input.standfirst ?? null,
+      body: input.body,
+      byline: input.byline ?? null,
+      sectionId,
+      heroImage: input.heroImage ?? null,
+      wordCount: countWords(input.headline, input.standfirst, input.body),
+      createdAt: actor.now,
+      updatedAt: actor.now,
+    })
+    await replaceTags(repos, id, input.tags)
+    await replaceAuthors(repos, id, input.authors)
+    await replaceRelated(repos, id, input.relatedIds)
+    return saved(repos, id, actor)
+  }))
+}
+
+export function patchArticle (store: Store, id: number, patch: ArticlePatch, actor: Actor): Promise<ArticleManagement> {
+  return store.tx(async (repos) => {
+    const row = await lockArticle(repos, id, actor.ifMatch)
     const headline = patch.headline ?? row.headline
     const standfirst = patch.standfirst === undefined ? row.standfirst : patch.standfirst
-    const body = patch.body ?? JSON.parse(row.body) as Block[]
-    tx.update(articles).set({
-      ...(patch.slug !== undefined && patch.slug !== row.slug ? { slug: slugFor(tx, patch.slug, headline, id) } : {}),
+    const body = patch.body ?? row.body
+    await repos.articleManagement.update(id, {
+      ...(patch.slug !== undefined && patch.slug !== row.slug ? { slug: await slugFor(repos, patch.slug, headline, id) } : {}),
       headline,
       standfirst,
-      body: JSON.stringify(body),
+      body,
       ...(patch.byline !== undefined ? { byline: patch.byline } : {}),
-      ...(patch.section !== undefined ? { sectionId: resolveSection(tx, patch.section) } : {}),
-      ...(patch.heroImage !== undefined ? { heroImage: patch.heroImage ? JSON.stringify(patch.heroImage) : null } : {}),
+      ...(patch.section !== undefined ? { sectionId: await resolveSection(repos, patch.section) } : {}),
+      ...(patch.heroImage !== undefined ? { heroImage: patch.heroImage } : {}),
       wordCount: countWords(headline, standfirst, body),
       revision: row.revision + 1,
       updatedAt: actor.now,
-    }).where(eq(articles.id, id)).run()
-    if (patch.tags) replaceTags(tx, id, patch.tags)
-    if (patch.authors) replaceAuthors(tx, id, patch.authors)
-    if (patch.relatedIds) replaceRelated(tx, id, patch.relatedIds)
-    return saved(tx, id, actor)
+    })
+    if (patch.tags) await replaceTags(repos, id, patch.tags)
+    if (patch.authors) await replaceAuthors(repos, id, patch.authors)
+    if (patch.relatedIds) await replaceRelated(repos, id, patch.relatedIds)
+    return saved(repos, id, actor)
   })
 }
 
 // Publish now, or at a future `at` (scheduled: delivery's "published_at <= now" shows it from that
 // second on, no job needed). A first publication time that has passed is kept on republishing.
-export function publishArticle (db: Db, id: number, at: string | undefined, actor: Actor): ArticleManagement {
+export async function publishArticle (store: Store, id: number, at: string | undefined, actor: Actor): Promise<ArticleManagement> {
   const { now } = actor
   const when = at === undefined ? undefined : Date.parse(at)
   if (when !== undefined && when <= now) throw invalidField('body', 'body.at', 'must be in the future; leave it out to publish now')
-  return db.transaction((tx) => {
-    const row = lockArticle(tx, id, actor.ifMatch)
+  return await store.tx(async (repos) => {
+    const row = await lockArticle(repos, id, actor.ifMatch)
     const live = row.status === 'published' && row.publishedAt !== null && row.publishedAt <= now
-    if (live && when === undefined) return loadArticle(tx, id, now)!
+    if (live && when === undefined) return (await repos.articleManagement.load(id, now))!
     if (live) throw conflict('The article is already live; unpublish it before scheduling it.')
     const everLive = row.firstPublishedAt !== null && row.firstPublishedAt <= now
     const publishedAt = when ?? (everLive ? row.firstPublishedAt! : now)
-    tx.update(articles).set({
+    await repos.articleManagement.update(id, {
       status: 'published',
       publishedAt,
       firstPublishedAt: everLive ? row.firstPublishedAt : publishedAt,
       revision: row.revision + 1,
       updatedAt: now,
-    }).where(eq(articles.id, id)).run()
-    return saved(tx, id, actor)
+    })
+    return saved(repos, id, actor)
   })
 }
 
-export function unpublishArticle (db: Db, id: number, actor: Actor): ArticleManagement {
-  return db.transaction((tx) => {
-    const row = lockArticle(tx, id, actor.ifMatch)
-    if (row.status === 'draft') return loadArticle(tx, id, actor.now)!
-    tx.update(articles).set({
+export function unpublishArticle (store: Store, id: number, actor: Actor): Promise<ArticleManagement> {
+  return store.tx(async (repos) => {
+    const row = await lockArticle(repos, id, actor.ifMatch)
+    if (row.status === 'draft') return (await repos.articleManagement.load(id, actor.now))!
+    await repos.articleManagement.update(id, {
       status: 'draft',
       publishedAt: null,
       // a scheduled article that never went live has not been published yet
       firstPublishedAt: row.firstPublishedAt !== null && row.firstPublishedAt <= actor.now ? row.firstPublishedAt : null,
       revision: row.revision + 1,
       updatedAt: actor.now,
-    }).where(eq(articles.id, id)).run()
-    return saved(tx, id, actor)
+    })
+    return saved(repos, id, actor)
   })
 }
 
-export function deleteArticle (db: Db, id: number, actor: Actor): void {
-  db.transaction((tx) => {
-    lockArticle(tx, id, actor.ifMatch)
-    tx.delete(articles).where(eq(articles.id, id)).run()
+export function deleteArticle (store: Store, id: number, actor: Actor): Promise<void> {
+  return store.tx(async (repos) => {
+    await lockArticle(repos, id, actor.ifMatch)
+    await repos.articleManagement.delete(id)
   })
 }

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
 import { ifMatchHeaders, staleIfMatch } from '../http/if-match.js'
-import { createAuthor, deleteAuthor, updateAuthor } from './management-repository.js'
+import { createAuthor, deleteAuthor, updateAuthor } from './service.js'
 import { AuthorCreate, AuthorPatch, AuthorSlugParams } from './management-schemas.js'
 import { Author } from './schemas.js'
 
@@ -33,7 +33,7 @@ const managementAuthorRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: Author, ...authErrors, 409: problem('The slug is taken.') },
     },
   }, async (request, reply) => {
-    const { record, etag } = createAuthor(app.db, request.body, app.clock())
+    const { record, etag } = await createAuthor(app.store, request.body, app.clock())
     markPrivate(reply).code(201).header('location', `/v1/authors/${record.slug}`).header('etag', etag)
     return record
   })
@@ -51,7 +51,7 @@ const managementAuthorRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: Author, ...authErrors, 409: problem('The new slug is taken.'), 412: staleIfMatch },
     },
   }, async (request, reply) => {
-    const { record, etag } = updateAuthor(app.db, request.params.slug, request.body, app.clock(), request.headers['if-match'])
+    const { record, etag } = await updateAuthor(app.store, request.params.slug, request.body, app.clock(), request.headers['if-match'])
     markPrivate(reply).header('etag', etag)
     return record
   })
@@ -68,7 +68,7 @@ const managementAuthorRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 204: z.null().describe('Deleted.'), ...authErrors, 412: staleIfMatch, 409: problem('Articles still credit the author.') },
     },
   }, async (request, reply) => {
-    deleteAuthor(app.db, request.params.slug, request.headers['if-match'])
+    await deleteAuthor(app.store, request.params.slug, request.headers['if-match'])
     return reply.code(204).send(null)
   })
 }

@@ -6,7 +6,7 @@ import { previewFor } from '../http/preview.js'
 import { notFound } from '../http/problem.js'
 import { jsonResponse } from '../http/responses.js'
 import { Slug } from '../tags/schemas.js'
-import { AUTHOR_LIST_CAP, findAuthorBySlug, listAuthors as selectAuthors } from './repository.js'
+import { AUTHOR_LIST_CAP } from './repository.js'
 import { Author, AuthorKind } from './schemas.js'
 
 const AuthorList = z.object({
@@ -27,7 +27,7 @@ const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function listAuthors (request, reply) {
     previewFor(request, reply)
-    return { data: selectAuthors(app.db, { kind: request.query.kind }) }
+    return { data: await app.store.repos.authors.list({ kind: request.query.kind }) }
   })
 
   app.get('/:slug', {
@@ -42,7 +42,7 @@ const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getAuthor (request, reply) {
     previewFor(request, reply)
-    const author = findAuthorBySlug(app.db, request.params.slug)
+    const author = await app.store.repos.authors.findBySlug(request.params.slug)
     if (!author) throw notFound('author', request.params.slug)
     return author
   })

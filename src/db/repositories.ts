@@ -32,6 +32,11 @@ import { sqliteFeedsRepository } from '../feeds/repository.sqlite.js'
 import type { SitemapsRepository } from '../sitemaps/repository.js'
 import { postgresSitemapsRepository } from '../sitemaps/repository.postgres.js'
 import { sqliteSitemapsRepository } from '../sitemaps/repository.sqlite.js'
+import { postgresArticleManagementRepository, sqliteArticleManagementRepository, type ArticleManagementRepository } from '../articles/management-repository.js'
+import { postgresAuthorsRepository, sqliteAuthorsRepository, type AuthorsRepository } from '../authors/repository.js'
+import { apiKeysRepository, type ApiKeysRepository } from '../keys/repository.js'
+import { postgresSectionsRepository, sqliteSectionsRepository, type SectionsRepository } from '../sections/repository.js'
+import { postgresTagsRepository, sqliteTagsRepository, type TagsRepository } from '../tags/repository.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -56,6 +61,11 @@ export interface Repositories {
   sitemaps: SitemapsRepository
   demo: DemoRepository
   wordpress: WordpressRepository
+  articleManagement: ArticleManagementRepository
+  authors: AuthorsRepository
+  apiKeys: ApiKeysRepository
+  sections: SectionsRepository
+  tags: TagsRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -73,6 +83,11 @@ const sqliteFactories: Factories<SqliteConn> = {
   sitemaps: sqliteSitemapsRepository,
   demo: sqliteDemoRepository,
   wordpress: sqliteWordpressRepository,
+  articleManagement: sqliteArticleManagementRepository,
+  authors: sqliteAuthorsRepository,
+  apiKeys: apiKeysRepository,
+  sections: sqliteSectionsRepository,
+  tags: sqliteTagsRepository,
 }
 
 const postgresFactories: Factories<PgConn> = {
@@ -88,6 +103,11 @@ const postgresFactories: Factories<PgConn> = {
   sitemaps: postgresSitemapsRepository,
   demo: postgresDemoRepository,
   wordpress: postgresWordpressRepository,
+  articleManagement: postgresArticleManagementRepository,
+  authors: postgresAuthorsRepository,
+  apiKeys: apiKeysRepository,
+  sections: postgresSectionsRepository,
+  tags: postgresTagsRepository,
 }
 
 export function sqliteRepositories (db: Db): Repositories {

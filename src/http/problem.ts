@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { STATUS_CODES } from 'node:http'
 import { z } from 'zod'
+import { isUniqueViolation } from '../db/unique-slug.js'
 import { allowedMethods } from './allowed-methods.js'
 
 export const ProblemFieldError = z.object({
@@ -125,6 +126,12 @@ async function problemPlugin (app: FastifyInstance) {
       const errors = validationErrors(error, request)
       const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
       return sendProblem(request, reply, 400, 'validation-error', `The request is invalid. ${detail}`, errors)
+    }
+    // a write that checked first and lost a race with a concurrent writer (two creates with one slug
+    // on PostgreSQL's READ COMMITTED): the request conflicts with the current state, as if it had come second
+    if (isUniqueViolation(error)) {
+      request.log.warn({ err: error, method: request.method, url: request.url }, 'unique violation answered 409')
+      return sendProblem(request, reply, 409, 'conflict', 'The change conflicts with a record another request wrote at the same time (a slug, path or name that must be unique). Read the current state and try again.')
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {

@@ -1,8 +1,11 @@
-// API keys: creation (the secret is shown once), lookup by hash, listing and revocation.
+// API keys: creation (the secret is shown once), lookup by hash, listing and revocation. The same SQL
+// on both engines (keysRepository, reached as `store.repos.apiKeys`); the functions below take a
+// Store (the `keys` CLI command, tests) and run each change in one transaction.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { eq } from 'drizzle-orm'
 import type { Db } from '../db/connection.js'
-import { apiKeys } from '../db/schema.js'
+import type { SqlRunner } from '../db/sql-runner.js'
+import { statement } from '../db/statements.js'
+import type { Store } from '../db/store.js'
 
 export const SCOPES = ['content:write', 'content:preview', 'admin'] as const
 export type ScopeName = typeof SCOPES[number]
@@ -27,6 +30,8 @@ export interface ApiKeyListing {
   revokedAt: number | null
 }
 
+export interface NewApiKey { name: string, scopes: ScopeName[], now: number }
+
 export class KeyError extends Error {}
 
 export const hashKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex')
@@ -41,51 +46,125 @@ export function parseScopes (list: string): ScopeName[] {
   return scopes as ScopeName[]
 }
 
-export function createApiKey (db: Db, { name, scopes, now }: { name: string, scopes: ScopeName[], now: number }): string {
+export interface ApiKeysRepository {
+  // Stores a new key and returns its secret (only its hash is kept). KeyError for a bad or taken name.
+  create (input: NewApiKey): Promise<string>
+  list (): Promise<ApiKeyListing[]>
+  // KeyError when there is no such key or it is revoked already.
+  revoke (name: string, now: number): Promise<void>
+  // The active key for a bearer token, or null.
+  findActive (token: string): Promise<(ApiKeyPrincipal & { lastUsedAt: number | null }) | null>
+  // Notes that the key was used at `now` (findActiveApiKey does, to the minute).
+  markUsed (id: number, now: number): Promise<void>
+}
+
+const SQL = {
+  byName: 'select id, revoked_at as "revokedAt" from api_keys where name = :name',
+  insert: `insert into api_keys (name, prefix, hash, scopes, created_at)
+    values (:name, :prefix, :hash, :scopes, :createdAt)`,
+  list: `select name, prefix, scopes, created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"
+    from api_keys order by name`,
+  revoke: 'update api_keys set revoked_at = :now where id = :id',
+  byHash: 'select id, name, hash, scopes, last_used_at as "lastUsedAt", revoked_at as "revokedAt" from api_keys where hash = :hash',
+  // never backwards (two requests of one minute may write in either order)
+  touch: 'update api_keys set last_used_at = :now where id = :id and (last_used_at is null or last_used_at < :now)',
+}
+
+// scopes is JSON text on SQLite and jsonb (already parsed) on PostgreSQL
+const scopesOf = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as ScopeName[]
+
+function checkName (name: string) {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) {
     throw new KeyError('--name must be 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit')
   }
-  if (db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.name, name)).get()) {
-    throw new KeyError(`a key named "${name}" already exists`)
-  }
+}
+
+function newKey ({ name, scopes, now }: NewApiKey) {
   const key = KEY_PREFIX + randomBytes(32).toString('base64url')
-  db.insert(apiKeys).values({
-    name, prefix: key.slice(0, KEY_PREFIX.length + 4), hash: hashKey(key), scopes: JSON.stringify(scopes), createdAt: now,
-  }).run()
+  return { key, row: { name, prefix: key.slice(0, KEY_PREFIX.length + 4), hash: hashKey(key), scopes, createdAt: now } }
+}
+
+// The stored hash compared in constant time, so the answer does not depend on how much of it matched.
+function sameHash (stored: string, hash: string) {
+  const expected = Buffer.from(stored, 'hex')
+  const actual = Buffer.from(hash, 'hex')
+  return expected.length === actual.length && timingSafeEqual(expected, actual)
+}
+
+type KeyRow = { id: number, name: string, hash: string, scopes: unknown, lastUsedAt: number | null, revokedAt: number | null }
+
+export function apiKeysRepository ({ sql }: { sql: SqlRunner }): ApiKeysRepository {
+  return {
+    async create (input) {
+      checkName(input.name)
+      if (await sql.get(SQL.byName, { name: input.name })) throw new KeyError(`a key named "${input.name}" already exists`)
+      const { key, row } = newKey(input)
+      await sql.run(SQL.insert, row)
+      return key
+    },
+    async list () {
+      const rows = await sql.all<ApiKeyListing & { scopes: unknown }>(SQL.list)
+      return rows.map((row) => ({ ...row, scopes: scopesOf(row.scopes) }))
+    },
+    async revoke (name, now) {
+      const row = await sql.get<{ id: number, revokedAt: number | null }>(SQL.byName, { name })
+      if (!row) throw new KeyError(`no key named "${name}"`)
+      if (row.revokedAt !== null) throw new KeyError(`the key "${name}" is already revoked`)
+      await sql.run(SQL.revoke, { id: row.id, now })
+    },
+    // The lookup is by hash (indexed).
+    async findActive (token) {
+      if (!looksLikeKey(token)) return null
+      const hash = hashKey(token)
+      const row = await sql.get<KeyRow>(SQL.byHash, { hash })
+      if (!row || row.revokedAt !== null || !sameHash(row.hash, hash)) return null
+      return { id: row.id, name: row.name, scopes: scopesOf(row.scopes), lastUsedAt: row.lastUsedAt }
+    },
+    async markUsed (id, now) {
+      await sql.run(SQL.touch, { id, now })
+    },
+  }
+}
+
+// The active key for a bearer token, or null. last_used_at is written (in a transaction of its
+// own) at most once a minute per key, so most authenticated requests only read.
+export async function findActiveApiKey (store: Store, token: string, now: number): Promise<ApiKeyPrincipal | null> {
+  const key = await store.repos.apiKeys.findActive(token)
+  if (!key) return null
+  if (key.lastUsedAt === null || now - key.lastUsedAt >= LAST_USED_RESOLUTION_MS) await store.tx((repos) => repos.apiKeys.markUsed(key.id, now))
+  return { id: key.id, name: key.name, scopes: key.scopes }
+}
+
+// A Store runs each call in one transaction (name check and insert together); a SQLite Db (the
+// not yet ported `keys` CLI command and the end-to-end test's setup) runs the same SQL at once.
+function isStore (target: Db | Store): target is Store {
+  return typeof (target as Store).tx === 'function' && 'repos' in target
+}
+
+export function createApiKey (db: Db, input: NewApiKey): string
+export function createApiKey (store: Store, input: NewApiKey): Promise<string>
+export function createApiKey (target: Db | Store, input: NewApiKey): string | Promise<string> {
+  if (isStore(target)) return target.tx((repos) => repos.apiKeys.create(input))
+  checkName(input.name)
+  if (statement(target, SQL.byName).get({ name: input.name })) throw new KeyError(`a key named "${input.name}" already exists`)
+  const { key, row } = newKey(input)
+  statement(target, SQL.insert).run({ ...row, scopes: JSON.stringify(row.scopes) })
   return key
 }
 
-export function listApiKeys (db: Db): ApiKeyListing[] {
-  return db.select({
-    name: apiKeys.name,
-    prefix: apiKeys.prefix,
-    scopes: apiKeys.scopes,
-    createdAt: apiKeys.createdAt,
-    lastUsedAt: apiKeys.lastUsedAt,
-    revokedAt: apiKeys.revokedAt,
-  }).from(apiKeys).orderBy(apiKeys.name).all()
-    .map((row) => ({ ...row, scopes: JSON.parse(row.scopes) as ScopeName[] }))
+export function listApiKeys (db: Db): ApiKeyListing[]
+export function listApiKeys (store: Store): Promise<ApiKeyListing[]>
+export function listApiKeys (target: Db | Store): ApiKeyListing[] | Promise<ApiKeyListing[]> {
+  if (isStore(target)) return target.repos.apiKeys.list()
+  return (statement(target, SQL.list).all() as Array<ApiKeyListing & { scopes: unknown }>).map((row) => ({ ...row, scopes: scopesOf(row.scopes) }))
 }
 
-export function revokeApiKey (db: Db, name: string, now: number): void {
-  const row = db.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.name, name)).get()
+export function revokeApiKey (db: Db, name: string, now: number): void
+export function revokeApiKey (store: Store, name: string, now: number): Promise<void>
+export function revokeApiKey (target: Db | Store, name: string, now: number): void | Promise<void> {
+  if (isStore(target)) return target.tx((repos) => repos.apiKeys.revoke(name, now))
+  const row = statement(target, SQL.byName).get({ name }) as { id: number, revokedAt: number | null } | undefined
   if (!row) throw new KeyError(`no key named "${name}"`)
   if (row.revokedAt !== null) throw new KeyError(`the key "${name}" is already revoked`)
-  db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, row.id)).run()
-}
-
-// The active key for a bearer token, or null. The lookup is by hash (indexed); the stored hash is
-// then compared in constant time so the answer does not depend on how much of it matched.
-export function findActiveKey (db: Db, token: string, now: number): ApiKeyPrincipal | null {
-  if (!looksLikeKey(token)) return null
-  const hash = hashKey(token)
-  const row = db.select().from(apiKeys).where(eq(apiKeys.hash, hash)).get()
-  if (!row || row.revokedAt !== null) return null
-  const expected = Buffer.from(row.hash, 'hex')
-  const actual = Buffer.from(hash, 'hex')
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null
-  if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
-    db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id)).run()
-  }
-  return { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as ScopeName[] }
+  statement(target, SQL.revoke).run({ id: row.id, now })
 }

@@ -6,7 +6,7 @@ import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
 import { ifMatchHeaders, staleIfMatch } from '../http/if-match.js'
 import { ManagedSection, SectionCreate, SectionPatch, SectionPathParams } from './management-schemas.js'
-import { createSection, deleteSection, updateSection } from './management-repository.js'
+import { createSection, deleteSection, updateSection } from './service.js'
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } })
 const { security, response: authErrors } = secured('content:write')
@@ -32,7 +32,7 @@ const managementSectionRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: ManagedSection, ...authErrors, 409: problem('A section with that path exists.') },
     },
   }, async (request, reply) => {
-    const { record, etag } = createSection(app.db, request.body, app.clock())
+    const { record, etag } = await createSection(app.store, request.body, app.clock())
     markPrivate(reply).code(201).header('location', `/v1/sections/${record.path}`).header('etag', etag)
     return record
   })
@@ -50,7 +50,7 @@ const managementSectionRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: ManagedSection, ...authErrors, 409: problem('The new path is taken.'), 412: staleIfMatch },
     },
   }, async (request, reply) => {
-    const { record, etag } = updateSection(app.db, request.params['*'], request.body, app.clock(), request.headers['if-match'])
+    const { record, etag } = await updateSection(app.store, request.params['*'], request.body, app.clock(), request.headers['if-match'])
     markPrivate(reply).header('etag', etag)
     return record
   })
@@ -67,7 +67,7 @@ const managementSectionRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 204: z.null().describe('Deleted.'), ...authErrors, 412: staleIfMatch, 409: problem('The section still has articles or children.') },
     },
   }, async (request, reply) => {
-    deleteSection(app.db, request.params['*'], request.headers['if-match'])
+    await deleteSection(app.store, request.params['*'], request.headers['if-match'])
     return reply.code(204).send(null)
   })
 }

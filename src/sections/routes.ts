@@ -6,7 +6,6 @@ import { previewFor } from '../http/preview.js'
 import { notFound } from '../http/problem.js'
 import { jsonResponse } from '../http/responses.js'
 import { wildcardAsPath } from '../http/wildcard-path.js'
-import { findSectionByPath, loadSectionTree } from './repository.js'
 import { Section, SectionPath } from './schemas.js'
 
 const SectionList = z.object({
@@ -26,7 +25,7 @@ const sectionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function listSections (request, reply) {
     previewFor(request, reply)
-    return { data: loadSectionTree(app.db).roots }
+    return { data: (await app.store.repos.sections.tree()).roots }
   })
 
   app.get('/*', {
@@ -43,7 +42,7 @@ const sectionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getSection (request, reply) {
     previewFor(request, reply)
-    const section = findSectionByPath(app.db, request.params.path)
+    const section = (await app.store.repos.sections.tree()).byPath.get(request.params.path)
     if (!section) throw notFound('section', request.params.path)
     return section
   })

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
 import { ifMatchHeaders, staleIfMatch } from '../http/if-match.js'
-import { createTag, deleteTag, updateTag } from './management-repository.js'
+import { createTag, deleteTag, updateTag } from './service.js'
 import { TagCreate, TagPatch, TagSlugParams } from './management-schemas.js'
 import { Tag } from './schemas.js'
 
@@ -33,7 +33,7 @@ const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: Tag, ...authErrors, 409: problem('The slug is taken.') },
     },
   }, async (request, reply) => {
-    const { record, etag } = createTag(app.db, request.body, app.clock())
+    const { record, etag } = await createTag(app.store, request.body, app.clock())
     markPrivate(reply).code(201).header('location', `/v1/tags/${record.slug}`).header('etag', etag)
     return record
   })
@@ -51,7 +51,7 @@ const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: Tag, ...authErrors, 409: problem('The new slug is taken.'), 412: staleIfMatch },
     },
   }, async (request, reply) => {
-    const { record, etag } = updateTag(app.db, request.params.slug, request.body, app.clock(), request.headers['if-match'])
+    const { record, etag } = await updateTag(app.store, request.params.slug, request.body, app.clock(), request.headers['if-match'])
     markPrivate(reply).header('etag', etag)
     return record
   })
@@ -68,7 +68,7 @@ const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 204: z.null().describe('Deleted.'), ...authErrors, 412: staleIfMatch, 409: problem('Articles still carry the tag.') },
     },
   }, async (request, reply) => {
-    deleteTag(app.db, request.params.slug, request.headers['if-match'])
+    await deleteTag(app.store, request.params.slug, request.headers['if-match'])
     return reply.code(204).send(null)
   })
 }

@@ -5,7 +5,7 @@ import { PreviewQuery } from '../http/auth.js'
 import { previewFor } from '../http/preview.js'
 import { notFound } from '../http/problem.js'
 import { jsonResponse } from '../http/responses.js'
-import { findTagBySlug, listTags as selectTags, TAG_LIST_CAP } from './repository.js'
+import { TAG_LIST_CAP } from './repository.js'
 import { Slug, Tag, TagType } from './schemas.js'
 
 const TagList = z.object({
@@ -26,7 +26,7 @@ const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function listTags (request, reply) {
     previewFor(request, reply)
-    return { data: selectTags(app.db, { type: request.query.type }) }
+    return { data: await app.store.repos.tags.list({ type: request.query.type }) }
   })
 
   app.get('/:slug', {
@@ -41,7 +41,7 @@ const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getTag (request, reply) {
     previewFor(request, reply)
-    const tag = findTagBySlug(app.db, request.params.slug)
+    const tag = await app.store.repos.tags.findBySlug(request.params.slug)
     if (!tag) throw notFound('tag', request.params.slug)
     return tag
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { count, makeNewsroom, seedTaxonomy, story } from './helpers.js'
+import { count, makeNewsroom, rows, seedTaxonomy, story } from './helpers.js'
 
 async function newsroom () {
   const n = await makeNewsroom()
@@ -60,7 +60,8 @@ describe('POST /v1/articles', () => {
   })
 
   it('answers 400 naming the field for an unknown section, tag, author or related id', async () => {
-    const { request, auth, db } = await newsroom()
+    const n = await newsroom()
+    const { request, auth } = n
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ section: 'news/nowhere' }, 'body.section'],
       [{ tags: ['climate', 'no-such-tag'] }, 'body.tags.1'],
@@ -72,28 +73,29 @@ describe('POST /v1/articles', () => {
       const res = await request.post('/v1/articles').set(auth).send(story(override)).expect(400)
       expect(res.body.errors, path).toEqual([expect.objectContaining({ path, in: 'body' })])
     }
-    expect(count(db, 'articles')).toBe(0)
+    expect(await count(n, 'articles')).toBe(0)
   })
 
   it('leaves nothing behind when the transaction fails midway (tags and authors written, then a bad related id)', async () => {
-    const { request, auth, db } = await newsroom()
+    const n = await newsroom()
+    const { request, auth } = n
     await request.post('/v1/articles').set(auth).send(story({ relatedIds: [42] })).expect(400)
     for (const table of ['articles', 'article_tags', 'article_authors', 'article_related', 'revisions', 'article_listings']) {
-      expect(count(db, table), table).toBe(0)
+      expect(await count(n, table), table).toBe(0)
     }
   })
 
   it('refuses server-owned and unknown fields (mass assignment) with 400 naming each', async () => {
-    const { request, auth, db } = await newsroom()
+    const n = await newsroom()
+    const { request, auth } = n
     const owned = { id: 7, status: 'published', revision: 9, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z', publishedAt: '2020-01-01T00:00:00.000Z', wordCount: 1, sectionId: 1 }
     const res = await request.post('/v1/articles').set(auth).send(story(owned)).expect(400)
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(Object.keys(owned).map((k) => `body.${k}`).sort())
-    expect(count(db, 'articles')).toBe(0)
+    expect(await count(n, 'articles')).toBe(0)
     await request.post('/v1/articles').set(auth).send(story()).expect(201)
     await request.patch('/v1/articles/1').set(auth).send({ status: 'published' }).expect(400)
     await request.patch('/v1/articles/1').set(auth).send({ publishedAt: '2020-01-01T00:00:00.000Z' }).expect(400)
-    const row = db.$client.prepare('select status, published_at, revision from articles where id = 1').get()
-    expect(row).toEqual({ status: 'draft', published_at: null, revision: 1 })
+    expect(await rows(n, 'select status, published_at, revision from articles where id = 1')).toEqual([{ status: 'draft', published_at: null, revision: 1 }])
   })
 })
 
@@ -152,10 +154,11 @@ describe('optimistic concurrency with If-Match', () => {
   })
 
   it('answers 412 to a stale If-Match on PATCH, publish, unpublish and DELETE, and changes nothing', async () => {
-    const { request, auth, db } = await newsroom()
+    const n = await newsroom()
+    const { request, auth } = n
     await request.post('/v1/articles').set(auth).send(story()).expect(201)
     await request.patch('/v1/articles/1').set(auth).send({ headline: 'Second' }).expect(200)
-    const before = db.$client.prepare('select * from articles').all()
+    const before = await rows(n, 'select * from articles')
     const stale = { ...auth, 'if-match': '"1-1"' }
     const attempts = [
       request.patch('/v1/articles/1').set(stale).send({ headline: 'Lost update' }),
@@ -169,8 +172,8 @@ describe('optimistic concurrency with If-Match', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
       expect(res.headers.etag).toBe('"1-2"')
     }
-    expect(db.$client.prepare('select * from articles').all()).toEqual(before)
-    expect(count(db, 'revisions')).toBe(2)
+    expect(await rows(n, 'select * from articles')).toEqual(before)
+    expect(await count(n, 'revisions')).toBe(2)
   })
 })
 
@@ -201,16 +204,17 @@ describe('revisions', () => {
 
 describe('DELETE /v1/articles/{id}', () => {
   it('deletes the article with its revisions, relations and listings (204)', async () => {
-    const { request, auth, db } = await newsroom()
+    const n = await newsroom()
+    const { request, auth } = n
     await request.post('/v1/articles').set(auth).send(story()).expect(201)
     await request.post('/v1/articles').set(auth).send(story({ relatedIds: [1] })).expect(201)
     await request.post('/v1/articles/1/publish').set(auth).send({}).expect(200)
     await request.put('/v1/collections/selected').set(auth).send({ name: 'Selected', items: [{ articleId: 1 }] }).expect(201)
     const res = await request.delete('/v1/articles/1').set(auth).set('if-match', '"1-2"').expect(204)
     expect(res.text).toBe('')
-    expect(count(db, 'articles')).toBe(1)
-    for (const table of ['article_listings', 'collection_items', 'article_related']) expect(count(db, table), table).toBe(0)
-    expect(db.$client.prepare('select count(*) as n from revisions where article_id = 1').get()).toEqual({ n: 0 })
+    expect(await count(n, 'articles')).toBe(1)
+    for (const table of ['article_listings', 'collection_items', 'article_related']) expect(await count(n, table), table).toBe(0)
+    expect(await rows(n, 'select cast(count(*) as integer) as n from revisions where article_id = 1')).toEqual([{ n: 0 }])
     await request.delete('/v1/articles/1').set(auth).expect(404)
   })
 })

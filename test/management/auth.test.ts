@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isPreview, PreviewQuery } from '../../src/http/auth.js'
-import { createApiKey, revokeApiKey } from '../../src/keys/repository.js'
+import { createApiKey, revokeApiKey, type ScopeName } from '../../src/keys/repository.js'
 import { makeApp } from '../helpers.js'
 import { makeNewsroom } from './helpers.js'
 
@@ -77,9 +77,9 @@ describe('API keys and scopes on management endpoints', () => {
   })
 
   it('answers 401 to a revoked key', async () => {
-    const { request, db, clock, keys, bearer } = await makeNewsroom()
+    const { request, store, clock, keys, bearer } = await makeNewsroom()
     await request.post('/v1/tags').set(bearer(keys.writer)).send({ name: 'Before', type: 'topic' }).expect(201)
-    revokeApiKey(db, 'writer', clock())
+    await revokeApiKey(store, 'writer', clock())
     const res = await request.post('/v1/tags').set(bearer(keys.writer)).send({ name: 'After', type: 'topic' }).expect(401)
     expect(res.body.detail).toMatch(/unknown or revoked/)
   })
@@ -98,29 +98,29 @@ describe('API keys and scopes on management endpoints', () => {
   })
 
   it('stores only a SHA-256 hash of each key and records its last use at most once a minute', async () => {
-    const { request, db, clock, keys, bearer } = await makeNewsroom()
-    const row = () => db.$client.prepare("select * from api_keys where name = 'writer'").get() as Record<string, unknown>
+    const { request, store, clock, keys, bearer } = await makeNewsroom()
+    const row = async () => (await store.repos.sql.get<Record<string, unknown>>("select * from api_keys where name = 'writer'"))!
     expect(keys.writer).toMatch(/^dl_live_[A-Za-z0-9_-]{43}$/)
-    expect(Object.values(row()).some((v) => typeof v === 'string' && v.includes(keys.writer.slice(12)))).toBe(false)
-    expect(row().hash).toMatch(/^[0-9a-f]{64}$/)
-    expect(row().last_used_at).toBeNull()
+    expect(JSON.stringify(await row())).not.toContain(keys.writer.slice(12))
+    expect((await row()).hash).toMatch(/^[0-9a-f]{64}$/)
+    expect((await row()).last_used_at).toBeNull()
 
     await request.post('/v1/tags').set(bearer(keys.writer)).send({ name: 'One', type: 'topic' }).expect(201)
     const first = clock()
-    expect(row().last_used_at).toBe(first)
+    expect((await row()).last_used_at).toBe(first)
     clock.advance(30_000)
     await request.post('/v1/tags').set(bearer(keys.writer)).send({ name: 'Two', type: 'topic' }).expect(201)
-    expect(row().last_used_at).toBe(first)
+    expect((await row()).last_used_at).toBe(first)
     clock.advance(31_000)
     await request.post('/v1/tags').set(bearer(keys.writer)).send({ name: 'Three', type: 'topic' }).expect(201)
-    expect(row().last_used_at).toBe(clock())
+    expect((await row()).last_used_at).toBe(clock())
   })
 })
 
 describe('isPreview(request) for delivery routes', () => {
   // A delivery-like route that merges PreviewQuery into its querystring, as delivery routes do.
   async function previewApp () {
-    const { request, db, clock } = await makeApp({
+    const { request, store, clock } = await makeApp({
       routes: (app) => {
         app.get('/probe', { schema: { hide: true, querystring: PreviewQuery } }, async (request, reply) => {
           const preview = isPreview(request)
@@ -129,8 +129,8 @@ describe('isPreview(request) for delivery routes', () => {
         })
       },
     })
-    const key = (name: string, scopes: Parameters<typeof createApiKey>[1]['scopes']) => createApiKey(db, { name, scopes, now: clock() })
-    return { request, preview: key('p', ['content:preview']), admin: key('a', ['admin']), writer: key('w', ['content:write']) }
+    const key = (name: string, scopes: ScopeName[]) => createApiKey(store, { name, scopes, now: clock() })
+    return { request, preview: await key('p', ['content:preview']), admin: await key('a', ['admin']), writer: await key('w', ['content:write']) }
   }
 
   it('is false without preview=true, whatever the key, and leaves public caching alone', async () => {

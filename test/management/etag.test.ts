@@ -39,7 +39,7 @@ const kinds: Kind[] = [
   },
 ]
 
-const rows = (n: Newsroom, table: string) => n.db.$client.prepare(`select * from ${table}`).all()
+const rows = (n: Newsroom, table: string) => n.store.repos.sql.all(`select * from ${table} order by id`)
 const shownName = async (n: Newsroom, path: string) => (await n.request.get(path).expect(200)).body.name as string
 
 describe.each(kinds)('$name ETag and If-Match', (kind) => {
@@ -78,7 +78,7 @@ describe.each(kinds)('$name ETag and If-Match', (kind) => {
     const n = await makeNewsroom()
     const stale = (await kind.create(n)).headers.etag!
     const current = (await kind.change(n, 'Edited').expect(200)).headers.etag
-    const before = rows(n, kind.table)
+    const before = await rows(n, kind.table)
     const attempts = [
       kind.change(n, 'Lost update', { 'if-match': stale }),
       kind.change(n, 'Lost update', { 'if-match': `W/${current}` }),
@@ -92,7 +92,7 @@ describe.each(kinds)('$name ETag and If-Match', (kind) => {
       expect(res.body).toMatchObject({ status: 412, type: '/problems/precondition-failed' })
       expect(res.headers.etag).toBe(current)
     }
-    expect(rows(n, kind.table)).toEqual(before)
+    expect(await rows(n, kind.table)).toEqual(before)
     expect(await shownName(n, kind.get)).toBe('Edited')
   })
 
@@ -154,7 +154,7 @@ describe('ETag scope', () => {
       const res = await n.request.put('/v1/collections/picks').set({ ...n.auth, 'if-match': ifMatch }).send({ name: 'Picks', items: [] }).expect(412)
       expect(res.body.detail).toMatch(/does not exist yet/)
     }
-    expect(rows(n, 'collections')).toEqual([])
+    expect(await rows(n, 'collections')).toEqual([])
     await n.request.get('/v1/collections/picks').expect(404)
   })
 

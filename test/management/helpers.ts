@@ -1,15 +1,15 @@
 // Management test helpers: an app with one key per scope, and a small newsroom (sections, tags, authors).
-import type { Db } from '../../src/db/connection.js'
+import type { Store } from '../../src/db/store.js'
 import { createApiKey, type ScopeName } from '../../src/keys/repository.js'
 import { makeApp } from '../helpers.js'
 
 export async function makeNewsroom (overrides: Parameters<typeof makeApp>[0] = {}) {
   const ctx = await makeApp(overrides)
-  const key = (name: string, scopes: ScopeName[]) => createApiKey(ctx.db, { name, scopes, now: ctx.clock() })
+  const key = (name: string, scopes: ScopeName[]) => createApiKey(ctx.store, { name, scopes, now: ctx.clock() })
   const keys = {
-    writer: key('writer', ['content:write']),
-    previewer: key('previewer', ['content:preview']),
-    admin: key('admin', ['admin']),
+    writer: await key('writer', ['content:write']),
+    previewer: await key('previewer', ['content:preview']),
+    admin: await key('admin', ['admin']),
   }
   const bearer = (k: string) => ({ authorization: `Bearer ${k}` })
   const auth = bearer(keys.writer)
@@ -43,5 +43,10 @@ export const story = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 })
 
-export const count = (db: Db, table: string) =>
-  (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
+// Rows in a table, on either engine.
+export const count = async ({ store }: { store: Store }, table: string) =>
+  (await store.repos.sql.get<{ n: number }>(`select cast(count(*) as integer) as n from ${table}`))!.n
+
+// Rows of a query, on either engine.
+export const rows = async <T = Record<string, unknown>>({ store }: { store: Store }, text: string, params?: Record<string, unknown>) =>
+  store.repos.sql.all<T>(text, params)

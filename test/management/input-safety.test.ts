@@ -11,7 +11,8 @@ const paths = (res: { body: { errors: Array<{ path: string }> } }) => res.body.e
 
 describe('article body validation', () => {
   it('answers 400 with the JSON path of each bad block field', async () => {
-    const { request, auth, db } = await newsroom()
+    const n = await newsroom()
+    const { request, auth } = n
     const body = [
       { type: 'paragraph', text: 'Fine.' },
       { type: 'marquee', text: 'Unknown block type' },
@@ -24,7 +25,7 @@ describe('article body validation', () => {
     const res = await request.post('/v1/articles').set(auth).send(story({ body })).expect(400)
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
     expect(paths(res)).toEqual(['body.body.1.type', 'body.body.2.level', 'body.body.3.text', 'body.body.4.text', 'body.body.5.items.1', 'body.body.6.text'])
-    expect(count(db, 'articles')).toBe(0)
+    expect(await count(n, 'articles')).toBe(0)
   })
 
   it('refuses javascript:, data: and other non-http(s) URLs in images, embeds and hero images', async () => {
@@ -62,11 +63,12 @@ describe('article body validation', () => {
   })
 
   it('answers 413 with a problem to a body over BODY_LIMIT', async () => {
-    const { request, auth, db } = await newsroom({ BODY_LIMIT: '2048' })
+    const n = await newsroom({ BODY_LIMIT: '2048' })
+    const { request, auth } = n
     const res = await request.post('/v1/articles').set(auth).send(story({ body: [{ type: 'paragraph', text: 'word '.repeat(600) }] })).expect(413)
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
     expect(res.body).toMatchObject({ status: 413 })
-    expect(count(db, 'articles')).toBe(0)
+    expect(await count(n, 'articles')).toBe(0)
     await request.post('/v1/articles').set(auth).send(story()).expect(201)
   })
 
@@ -79,14 +81,15 @@ describe('article body validation', () => {
   })
 
   it('answers 415 naming JSON to a text/plain or form-encoded body, and writes nothing', async () => {
-    const { request, auth, db } = await newsroom()
+    const n = await newsroom()
+    const { request, auth } = n
     const json = JSON.stringify({ slug: 'bonn', name: 'Bonn', type: 'place' })
     for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'application/xml']) {
       const res = await request.post('/v1/tags').set(auth).set('content-type', type).send(json).expect(415)
       expect(res.headers['content-type'], type).toMatch(/^application\/problem\+json/)
       expect(res.body.detail, type).toContain('application/json')
     }
-    expect(count(db, 'tags')).toBe(2)
+    expect(await count(n, 'tags')).toBe(2)
   })
 
   it('accepts JSON with a byte-order mark, with a charset, and as application/merge-patch+json on PATCH', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { count, makeNewsroom, seedTaxonomy, story } from './helpers.js'
+import { count, makeNewsroom, rows, seedTaxonomy, story, type Newsroom } from './helpers.js'
 
-const listedPaths = (db: Awaited<ReturnType<typeof makeNewsroom>>['db'], articleId: number) =>
-  (db.$client.prepare('select s.path from article_listings l join sections s on s.id = l.section_id where l.article_id = ? order by s.path')
-    .all(articleId) as Array<{ path: string }>).map((r) => r.path)
+const listedPaths = async (n: Newsroom, articleId: number) =>
+  (await rows<{ path: string }>(n, 'select s.path from article_listings l join sections s on s.id = l.section_id where l.article_id = :articleId order by s.path', { articleId }))
+    .map((r) => r.path)
 
 describe('section management', () => {
   it('creates sections under a parent path, generating the slug from the name when left out', async () => {
@@ -38,17 +38,17 @@ describe('section management', () => {
   it('moves a section: descendant paths follow and listings are rebuilt', async () => {
     const n = await makeNewsroom()
     await seedTaxonomy(n)
-    const { request, auth, db } = n
+    const { request, auth } = n
     await request.post('/v1/sections').set(auth).send({ slug: 'europe', name: 'Europe', parent: 'news/world-news' }).expect(201)
     await request.post('/v1/articles').set(auth).send(story({ section: 'news/world-news/europe' })).expect(201)
     await request.post('/v1/articles/1/publish').set(auth).send({}).expect(200)
-    expect(listedPaths(db, 1)).toEqual(['news', 'news/world-news', 'news/world-news/europe'])
+    expect(await listedPaths(n, 1)).toEqual(['news', 'news/world-news', 'news/world-news/europe'])
 
     const res = await request.patch('/v1/sections/news/world-news').set(auth).send({ parent: 'sport', slug: 'world' }).expect(200)
     expect(res.body).toMatchObject({ path: 'sport/world', parent: { path: 'sport' } })
-    const paths = (db.$client.prepare('select path from sections order by path').all() as Array<{ path: string }>).map((r) => r.path)
+    const paths = (await rows<{ path: string }>(n, 'select path from sections order by path')).map((r) => r.path)
     expect(paths).toEqual(['news', 'sport', 'sport/world', 'sport/world/europe'])
-    expect(listedPaths(db, 1)).toEqual(['sport', 'sport/world', 'sport/world/europe'])
+    expect(await listedPaths(n, 1)).toEqual(['sport', 'sport/world', 'sport/world/europe'])
     const rev = await request.patch('/v1/articles/1').set(auth).send({}).expect(200)
     expect(rev.body.url).toBe('/sport/world/europe/talks-resume-in-paris')
   })
@@ -74,7 +74,7 @@ describe('section management', () => {
     await request.delete('/v1/sections/sport').set(auth).expect(404)
     await request.delete('/v1/sections/news/world-news').set(auth).expect(204)
     await request.delete('/v1/sections/news').set(auth).expect(204)
-    expect(count(n.db, 'sections')).toBe(0)
+    expect(await count(n, 'sections')).toBe(0)
   })
 })
 
@@ -116,7 +116,7 @@ describe('PUT /v1/collections/{slug}', () => {
   it('creates (201) then replaces (200) a collection, items in order', async () => {
     const n = await makeNewsroom()
     await seedTaxonomy(n)
-    const { request, auth, db } = n
+    const { request, auth } = n
     for (let i = 0; i < 3; i++) await request.post('/v1/articles').set(auth).send(story()).expect(201)
     const created = await request.put('/v1/collections/selected').set(auth)
       .send({ name: 'Selected', description: "Editors' picks", items: [{ articleId: 2 }, { articleId: 1, expiresAt: '2026-11-25T00:00:00.000Z' }] }).expect(201)
@@ -129,20 +129,20 @@ describe('PUT /v1/collections/{slug}', () => {
     })
     const replaced = await request.put('/v1/collections/selected').set(auth).send({ name: 'Picks', items: [{ articleId: 3 }] }).expect(200)
     expect(replaced.body).toMatchObject({ name: 'Picks', description: null, items: [{ position: 0, articleId: 3, expiresAt: null }] })
-    expect(count(db, 'collection_items')).toBe(1)
+    expect(await count(n, 'collection_items')).toBe(1)
   })
 
   it('answers 400 naming the item for an unknown or repeated article and keeps the old items', async () => {
     const n = await makeNewsroom()
     await seedTaxonomy(n)
-    const { request, auth, db } = n
+    const { request, auth } = n
     await request.post('/v1/articles').set(auth).send(story()).expect(201)
     await request.put('/v1/collections/selected').set(auth).send({ name: 'Selected', items: [{ articleId: 1 }] }).expect(201)
     const unknown = await request.put('/v1/collections/selected').set(auth).send({ name: 'Changed', items: [{ articleId: 1 }, { articleId: 99 }] }).expect(400)
     expect(unknown.body.errors[0].path).toBe('body.items.1.articleId')
     const twice = await request.put('/v1/collections/selected').set(auth).send({ name: 'Changed', items: [{ articleId: 1 }, { articleId: 1 }] }).expect(400)
     expect(twice.body.errors[0].path).toBe('body.items.1.articleId')
-    expect(db.$client.prepare('select c.name, i.article_id from collections c join collection_items i on i.collection_id = c.id').all())
+    expect(await rows(n, 'select c.name, i.article_id from collections c join collection_items i on i.collection_id = c.id'))
       .toEqual([{ name: 'Selected', article_id: 1 }])
     await request.put('/v1/collections/Bad Slug').set(auth).send({ name: 'X', items: [] }).expect(400)
   })

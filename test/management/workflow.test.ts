@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { findSummariesByIds } from '../../src/articles/summaries.js'
 import { makeNewsroom, seedTaxonomy, story } from './helpers.js'
 
 async function newsroomWithDraft () {
   const n = await makeNewsroom()
   await seedTaxonomy(n)
   await n.request.post('/v1/articles').set(n.auth).send(story()).expect(201)
-  const live = () => findSummariesByIds(n.db, [1], { now: n.clock() }).map((s) => s.id)
-  const listed = () => (n.db.$client.prepare('select s.path from article_listings l join sections s on s.id = l.section_id where l.article_id = 1 and l.published_at <= ? order by s.path')
-    .all(n.clock()) as Array<{ path: string }>).map((r) => r.path)
+  const live = async () => (await n.store.repos.articles.summariesByIds([1], { now: n.clock() })).map((s) => s.id)
+  const listed = async () => (await n.store.repos.sql.all<{ path: string }>(
+    'select s.path from article_listings l join sections s on s.id = l.section_id where l.article_id = 1 and l.published_at <= :now order by s.path',
+    { now: n.clock() })).map((r) => r.path)
   return { ...n, live, listed }
 }
 
 describe('editorial workflow', () => {
   it('keeps a draft out of delivery', async () => {
     const { live, listed } = await newsroomWithDraft()
-    expect(live()).toEqual([])
-    expect(listed()).toEqual([])
+    expect(await live()).toEqual([])
+    expect(await listed()).toEqual([])
   })
 
   it('publishes a draft now: published, publishedAt = now, live in its section and every ancestor', async () => {
@@ -24,8 +24,8 @@ describe('editorial workflow', () => {
     const res = await request.post('/v1/articles/1/publish').set(auth).send({}).expect(200)
     expect(res.headers.etag).toBe('"1-2"')
     expect(res.body).toMatchObject({ status: 'published', publishedAt: '2026-11-24T12:00:00.000Z', scheduledAt: null, revision: 2 })
-    expect(live()).toEqual([1])
-    expect(listed()).toEqual(['news', 'news/world-news'])
+    expect(await live()).toEqual([1])
+    expect(await listed()).toEqual(['news', 'news/world-news'])
   })
 
   it('publishes with no body at all', async () => {
@@ -38,13 +38,13 @@ describe('editorial workflow', () => {
     const { request, auth, clock, live, listed } = await newsroomWithDraft()
     const res = await request.post('/v1/articles/1/publish').set(auth).send({ at: '2026-11-24T15:00:00.000Z' }).expect(200)
     expect(res.body).toMatchObject({ status: 'scheduled', scheduledAt: '2026-11-24T15:00:00.000Z', publishedAt: '2026-11-24T15:00:00.000Z' })
-    expect(live()).toEqual([])
-    expect(listed()).toEqual([])
+    expect(await live()).toEqual([])
+    expect(await listed()).toEqual([])
     clock.set('2026-11-24T14:59:59.999Z')
-    expect(live()).toEqual([])
+    expect(await live()).toEqual([])
     clock.set('2026-11-24T15:00:00.000Z')
-    expect(live()).toEqual([1])
-    expect(listed()).toEqual(['news', 'news/world-news'])
+    expect(await live()).toEqual([1])
+    expect(await listed()).toEqual(['news', 'news/world-news'])
     const later = await request.patch('/v1/articles/1').set(auth).send({ headline: 'Now live' }).expect(200)
     expect(later.body).toMatchObject({ status: 'published', scheduledAt: null, publishedAt: '2026-11-24T15:00:00.000Z' })
   })
@@ -57,7 +57,7 @@ describe('editorial workflow', () => {
     }
     const { body } = await request.get('/v1/articles/1/revisions').set(auth).expect(200)
     expect(body.data).toHaveLength(1)
-    expect(live()).toEqual([])
+    expect(await live()).toEqual([])
   })
 
   it('unpublishes a published article back to draft: gone from delivery at once', async () => {
@@ -65,8 +65,8 @@ describe('editorial workflow', () => {
     await request.post('/v1/articles/1/publish').set(auth).send({}).expect(200)
     const res = await request.post('/v1/articles/1/unpublish').set(auth).expect(200)
     expect(res.body).toMatchObject({ status: 'draft', publishedAt: null, scheduledAt: null, revision: 3 })
-    expect(live()).toEqual([])
-    expect(listed()).toEqual([])
+    expect(await live()).toEqual([])
+    expect(await listed()).toEqual([])
   })
 
   it('unschedules a scheduled article', async () => {
@@ -74,7 +74,7 @@ describe('editorial workflow', () => {
     await request.post('/v1/articles/1/publish').set(auth).send({ at: '2026-11-24T15:00:00.000Z' }).expect(200)
     await request.post('/v1/articles/1/unpublish').set(auth).expect(200)
     clock.set('2026-11-24T16:00:00.000Z')
-    expect(live()).toEqual([])
+    expect(await live()).toEqual([])
   })
 
   it('keeps the first publication time when republishing; later edits move updatedAt only', async () => {
@@ -103,19 +103,19 @@ describe('editorial workflow', () => {
     const same = await request.post('/v1/articles/1/publish').set(auth).send({}).expect(200)
     expect(same.body.revision).toBe(2)
     await request.post('/v1/articles/1/publish').set(auth).send({ at: '2026-11-25T08:00:00.000Z' }).expect(409)
-    expect(live()).toEqual([1])
+    expect(await live()).toEqual([1])
   })
 
   it('moves listings along when a published article changes section', async () => {
     const { request, auth, listed } = await newsroomWithDraft()
     await request.post('/v1/articles/1/publish').set(auth).send({}).expect(200)
     await request.patch('/v1/articles/1').set(auth).send({ section: 'sport' }).expect(200)
-    expect(listed()).toEqual(['sport'])
+    expect(await listed()).toEqual(['sport'])
   })
 
   it('shows a draft to preview only', async () => {
-    const { db, clock } = await newsroomWithDraft()
-    expect(findSummariesByIds(db, [1], { now: clock(), preview: true }).map((s) => s.id)).toEqual([1])
-    expect(findSummariesByIds(db, [1], { now: clock() })).toEqual([])
+    const { store, clock } = await newsroomWithDraft()
+    expect((await store.repos.articles.summariesByIds([1], { now: clock(), preview: true })).map((s) => s.id)).toEqual([1])
+    expect(await store.repos.articles.summariesByIds([1], { now: clock() })).toEqual([])
   })
 })

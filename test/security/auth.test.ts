@@ -15,15 +15,15 @@ const scopeOf = (op: Operation) => /`([a-z:]+)`/.exec(String((op.responses['403'
 
 async function setup () {
   const ctx = await makeApp({ seed: seedNewsroom, clock: makeClock(NOW), env: SECURITY_ENV })
-  const admin = managementToken(ctx.app.db)
-  const revoked = managementToken(ctx.app.db)
-  const revokedName = ctx.app.db.$client.prepare('select name from api_keys order by id desc limit 1').pluck().get() as string
-  revokeApiKey(ctx.app.db, revokedName, NOW)
+  const admin = await managementToken(ctx.store)
+  const revoked = await managementToken(ctx.store)
+  const { name: revokedName } = (await ctx.store.repos.sql.get<{ name: string }>('select name from api_keys order by id desc limit 1'))!
+  await revokeApiKey(ctx.store, revokedName, NOW)
   const keys = {
     admin,
     revoked,
-    preview: managementToken(ctx.app.db, ['content:preview']),
-    write: managementToken(ctx.app.db, ['content:write']),
+    preview: await managementToken(ctx.store, ['content:preview']),
+    write: await managementToken(ctx.store, ['content:write']),
   }
   return { ...ctx, keys }
 }
@@ -55,8 +55,9 @@ describe('authentication on every secured operation', () => {
   })
 
   it.each(cases)('%s is refused with 401 and changes nothing', async (_name, op, make) => {
-    const { app, keys } = await setup()
-    const before = app.db.$client.prepare('select count(*) as n, max(updated_at) as u from articles').get()
+    const { app, store, keys } = await setup()
+    const articles = () => store.repos.sql.get('select cast(count(*) as integer) as n, max(updated_at) as u from articles')
+    const before = await articles()
     const { headers, query } = make(keys)
     const url = `${fillPath(op.path, values)}${query}`
     const res = await app.inject({ method: op.method as 'GET', url, headers, payload: op.hasBody ? { headline: 'x', body: [], section: 'news' } : undefined })
@@ -64,7 +65,7 @@ describe('authentication on every secured operation', () => {
     expect(res.headers['www-authenticate']).toMatch(/^Bearer /)
     checkResponse(op, res, validators, url, { url })
     expect(res.body).not.toContain(keys.admin)
-    expect(app.db.$client.prepare('select count(*) as n, max(updated_at) as u from articles').get()).toEqual(before)
+    expect(await articles()).toEqual(before)
   })
 
   it.each(secured.map((op) => [`${op.method} ${op.path}`, op] as const))('%s answers 403 to a key without its scope, and lets a key with it through', async (_name, op) => {

@@ -40,7 +40,7 @@ describe('SQL injection', () => {
   // secured operations are attacked with an admin key, so the strings reach the handlers
   it.each(injectionCases)('%s: no 5xx and no SQL in the answer, for every attack string', async (_name, op, param) => {
     const { app } = await makeApp({ seed: seedNewsroom, clock: makeClock(NOW), env: SECURITY_ENV })
-    const headers = op.secured ? { authorization: `Bearer ${managementToken(app.db)}` } : {}
+    const headers = op.secured ? { authorization: `Bearer ${await managementToken(app.store)}` } : {}
     for (const attack of SQL_INJECTION) {
       const path = fillPath(op.path, { ...defaults, ...(param.in === 'path' ? { [param.name]: encodeURIComponent(attack) } : {}) })
       const url = param.in === 'query' ? `${path}?${param.name}=${encodeURIComponent(attack)}` : path

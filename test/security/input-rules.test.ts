@@ -29,7 +29,7 @@ const snapshot = (ctx: Awaited<ReturnType<typeof makeApp>>) => ctx.db.$client.pr
 
 async function setup () {
   const ctx = await makeApp({ seed: seedNewsroom, clock: makeClock(NOW), env: SECURITY_ENV })
-  return { ...ctx, auth: { authorization: `Bearer ${managementToken(ctx.db)}` } }
+  return { ...ctx, auth: { authorization: `Bearer ${await managementToken(ctx.store)}` } }
 }
 
 describe('URL schemes', () => {

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js'
 import { createApiKey, type ScopeName } from '../../src/keys/repository.js'
 import { insertArticles, insertAuthor, insertSection, insertTag, type Seed } from '../fixtures.js'
 
-import type { Db } from '../../src/db/connection.js'
+import type { Store } from '../../src/db/store.js'
 export interface Parameter { name: string, in: 'path' | 'query' | 'header' | 'cookie', required?: boolean, schema?: Record<string, unknown> }
 export interface Operation {
   method: string
@@ -23,10 +23,10 @@ export interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: object }> }>
 }
 
-// A real API key, created through the keys repository in the test database (admin by default).
+// A real API key, created through the keys repository in the test database (admin by default), on either engine.
 let keyCount = 0
-export function managementToken (db: Db, scopes: ScopeName[] = ['admin']): string {
-  return createApiKey(db, { name: `security-${scopes.join('-').replace(/:/g, '.')}-${++keyCount}`, scopes, now: NOW })
+export function managementToken (store: Store, scopes: ScopeName[] = ['admin']): Promise<string> {
+  return createApiKey(store, { name: `security-${scopes.join('-').replace(/:/g, '.')}-${++keyCount}`, scopes, now: NOW })
 }
 
 // Load shedding is tested in overload.test.ts; here a busy shared CI machine must not turn into 503s.

@@ -43,14 +43,14 @@ function urlsFor (op: Operation): string[] {
 // the two secrets curated, related, viewed and tagged like any live story
 async function newsroomWithSecretsEverywhere () {
   const ctx = await makeApp({ seed: seedNewsroom, clock: makeClock(NOW), env: SECURITY_ENV })
-  const admin = { authorization: `Bearer ${managementToken(ctx.db)}` }
+  const admin = { authorization: `Bearer ${await managementToken(ctx.store)}` }
   const put = await ctx.request.put('/v1/collections/selected').set(admin).send({ name: 'Selected', items: [{ articleId: 3 }, { articleId: 4 }, { articleId: 1 }] })
   expect(put.status, put.text).toBe(201)
   await ctx.request.patch('/v1/articles/1').set(admin).send({ relatedIds: [3, 4, 2] }).expect(200)
   for (const [id, count] of [[3, 5000], [4, 4000], [1, 10], [2, 5]] as const) insertViews(ctx.db, id, NOW - HOUR, count)
   const keys = {
-    preview: { authorization: `Bearer ${managementToken(ctx.db, ['content:preview'])}` },
-    write: { authorization: `Bearer ${managementToken(ctx.db, ['content:write'])}` },
+    preview: { authorization: `Bearer ${await managementToken(ctx.store, ['content:preview'])}` },
+    write: { authorization: `Bearer ${await managementToken(ctx.store, ['content:write'])}` },
   }
   return { ...ctx, keys }
 }

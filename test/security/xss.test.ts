@@ -63,7 +63,7 @@ let auth: { authorization: string }
 // makeApp closes its app after each test, so each test gets its own newsroom
 beforeEach(async () => {
   ctx = await makeApp({ seed: seedNewsroom, clock: makeClock(NOW), env: SECURITY_ENV })
-  auth = { authorization: `Bearer ${managementToken(ctx.app.db)}` }
+  auth = { authorization: `Bearer ${await managementToken(ctx.store)}` }
   const created = await ctx.request.post('/v1/articles').set(auth).send(ARTICLE)
   expect(created.status, JSON.stringify(created.body)).toBe(201)
   await ctx.request.post(`/v1/articles/${created.body.id}/publish`).set(auth).send({}).expect(200)
