@@ -32,6 +32,19 @@ const onBothEngines = [
   'test/tags/tags.test.ts',
   'test/authors/authors.test.ts',
   'test/security/auth.test.ts',
+  'test/http/caching.test.ts',
+  'test/http/method-not-allowed.test.ts',
+  'test/http/metrics.test.ts',
+  'test/http/openapi-headers.test.ts',
+  'test/http/response-cache.test.ts',
+  'test/http/serializer.test.ts',
+  'test/http/transport.test.ts',
+  'test/http/write-invalidation.test.ts',
+  'test/security/fuzz.test.ts',
+  'test/security/injection.test.ts',
+  'test/security/input-rules.test.ts',
+  'test/security/visibility.test.ts',
+  'test/security/xss.test.ts',
 ]
 
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).

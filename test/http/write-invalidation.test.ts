@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { makeNewsroom as makeNewsroomWith, seedTaxonomy, story, type Newsroom } from '../management/helpers.js'
+import { TEST_ENGINE } from '../helpers.js'
 
 const MODES = [
   { name: 'response cache', memory: true },
@@ -100,7 +101,8 @@ describe.each(MODES)('$name and management writes', ({ memory }) => {
     expect((await t.request.get('/v1/articles').expect(200)).text).toContain('International')
   })
 
-  it('empties the cache when another connection writes (a CLI import, another process)', async () => {
+  // SQLite: PRAGMA data_version; on PostgreSQL other processes' writes reach a node by LISTEN/NOTIFY (the cluster issue)
+  it.skipIf(TEST_ENGINE === 'postgres')('empties the cache when another connection writes (a CLI import, another process)', async () => {
     const t = await makeNewsroom()
     await seedTaxonomy(t)
     const { id, slug } = await publishedStory(t)

@@ -23,9 +23,11 @@ const URL_FIELDS: Array<[string, string, string, (url: string) => object]> = [
   ['author avatarUrl (update)', 'PATCH', '/v1/authors/afp', (url) => ({ avatarUrl: url })],
 ]
 
-const snapshot = (ctx: Awaited<ReturnType<typeof makeApp>>) => ctx.db.$client.prepare(
-  "select (select group_concat(id || ':' || revision || ':' || updated_at || ':' || body || ':' || coalesce(hero_image, '')) from articles) as a, (select group_concat(slug || coalesce(avatar_url, '')) from authors) as b"
-).get()
+// every row a refused write must leave alone, read the same way on both engines
+const snapshot = async (ctx: Awaited<ReturnType<typeof makeApp>>) => ({
+  a: await ctx.store.repos.sql.all('select id, revision, updated_at, body, hero_image from articles order by id'),
+  b: await ctx.store.repos.sql.all('select slug, avatar_url from authors order by id'),
+})
 
 async function setup () {
   const ctx = await makeApp({ seed: seedNewsroom, clock: makeClock(NOW), env: SECURITY_ENV })
@@ -35,7 +37,7 @@ async function setup () {
 describe('URL schemes', () => {
   it.each(URL_FIELDS)('refuses script-capable and non-absolute URLs in the %s with a 400 naming the field', async (_name, method, url, body) => {
     const ctx = await setup()
-    const before = snapshot(ctx)
+    const before = await snapshot(ctx)
     for (const bad of BAD_URLS) {
       const res = await ctx.app.inject({ method: method as 'POST', url, headers: ctx.auth, payload: body(bad) })
       expect(res.statusCode, `${bad}: ${res.body}`).toBe(400)
@@ -43,7 +45,7 @@ describe('URL schemes', () => {
       expect(problem.errors.length, bad).toBeGreaterThan(0)
       expect(problem.errors.every((e: { in: string, path: string }) => e.in === 'body' && /src|url|avatarUrl/i.test(e.path)), JSON.stringify(problem.errors)).toBe(true)
     }
-    expect(snapshot(ctx)).toEqual(before)
+    expect(await snapshot(ctx)).toEqual(before)
     // the same field with an https URL is accepted
     const ok = await ctx.app.inject({ method: method as 'POST', url, headers: ctx.auth, payload: body('https://images.example.com/ok.jpg') })
     expect(ok.statusCode, ok.body).toBeLessThan(300)
@@ -74,26 +76,26 @@ const OWNED_ELSEWHERE: Array<[string, string, object]> = [
 describe('mass assignment', () => {
   it.each(Object.keys(SERVER_OWNED))('refuses "%s" on article create and update with a 400 naming it, and changes nothing', async (field) => {
     const ctx = await setup()
-    const before = snapshot(ctx)
+    const before = await snapshot(ctx)
     for (const [method, url, body] of [['POST', '/v1/articles', article], ['PATCH', '/v1/articles/3', { headline: 'Changed' }]] as const) {
       const res = await ctx.app.inject({ method, url, headers: ctx.auth, payload: { ...body, [field]: SERVER_OWNED[field] } })
       expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(400)
       expect(res.json().errors).toContainEqual(expect.objectContaining({ path: `body.${field}`, in: 'body' }))
     }
-    expect(snapshot(ctx)).toEqual(before)
-    expect(ctx.db.$client.prepare('select status, published_at from articles where id = 3').get()).toEqual({ status: 'draft', published_at: null })
+    expect(await snapshot(ctx)).toEqual(before)
+    expect(await ctx.store.repos.sql.get('select status, published_at from articles where id = 3')).toEqual({ status: 'draft', published_at: null })
   })
 
   it.each(OWNED_ELSEWHERE)('refuses id, createdAt and updatedAt on %s %s', async (method, url, body) => {
     const ctx = await setup()
-    const tables = () => ctx.db.$client.prepare('select (select group_concat(id || slug || name || updated_at) from sections) || (select group_concat(id || slug || name || updated_at) from tags) || (select group_concat(id || slug || name || updated_at) from authors) as all_rows').get()
-    const before = tables()
+    const tables = async () => Promise.all(['sections', 'tags', 'authors'].map((t) => ctx.store.repos.sql.all(`select id, slug, name, updated_at from ${t} order by id`)))
+    const before = await tables()
     for (const field of ['id', 'createdAt', 'updatedAt']) {
       const res = await ctx.app.inject({ method: method as 'POST', url, headers: ctx.auth, payload: { ...body, [field]: field === 'id' ? 1 : '2020-01-01T00:00:00.000Z' } })
       expect(res.statusCode, res.body).toBe(400)
       expect(res.json().errors).toContainEqual(expect.objectContaining({ path: `body.${field}` }))
     }
-    expect(tables()).toEqual(before)
+    expect(await tables()).toEqual(before)
   })
 
   it('ignores prototype-pollution keys rather than merging them', async () => {
@@ -101,6 +103,6 @@ describe('mass assignment', () => {
     const res = await ctx.app.inject({ method: 'PATCH', url: '/v1/articles/1', headers: { ...ctx.auth, 'content-type': 'application/json' }, payload: '{"headline":"Safe","__proto__":{"status":"draft","isAdmin":true}}' })
     expect([200, 400]).toContain(res.statusCode)
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
-    expect(ctx.db.$client.prepare('select status from articles where id = 1').pluck().get()).toBe('published')
+    expect(await ctx.store.repos.sql.get('select status from articles where id = 1')).toEqual({ status: 'published' })
   })
 })

@@ -2,7 +2,7 @@
 // preview (even when curated into a collection, related by editors or most viewed), visible with a
 // content:preview key and preview=true (private, no-store), refused with 401/403 otherwise.
 import { describe, expect, it } from 'vitest'
-import { HOUR, insertViews } from '../fixtures.js'
+import { HOUR, insertViews, seedStore } from '../fixtures.js'
 import { makeApp, makeClock } from '../helpers.js'
 import { checkResponse, fillPath, loadOperations, makeValidators, managementToken, neverLeaksUnpublished, NOW, SECRET, SECURITY_ENV, seedNewsroom, type Operation } from './operations.js'
 
@@ -47,7 +47,7 @@ async function newsroomWithSecretsEverywhere () {
   const put = await ctx.request.put('/v1/collections/selected').set(admin).send({ name: 'Selected', items: [{ articleId: 3 }, { articleId: 4 }, { articleId: 1 }] })
   expect(put.status, put.text).toBe(201)
   await ctx.request.patch('/v1/articles/1').set(admin).send({ relatedIds: [3, 4, 2] }).expect(200)
-  for (const [id, count] of [[3, 5000], [4, 4000], [1, 10], [2, 5]] as const) insertViews(ctx.db, id, NOW - HOUR, count)
+  await seedStore(ctx.store, (s) => { for (const [id, count] of [[3, 5000], [4, 4000], [1, 10], [2, 5]] as const) insertViews(s, id, NOW - HOUR, count) })
   const keys = {
     preview: { authorization: `Bearer ${await managementToken(ctx.store, ['content:preview'])}` },
     write: { authorization: `Bearer ${await managementToken(ctx.store, ['content:write'])}` },
