@@ -4,7 +4,6 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import { createServer } from 'node:http'
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
-import type { Db } from './db/connection.js'
 import type { Store } from './db/store.js'
 import managementArticleRoutes from './articles/management-routes.js'
 import { articleFastPath } from './articles/fast-render.js'
@@ -57,9 +56,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     // the storage seam: every read and write goes through store.repos or store.tx (db/store.ts)
     store: Store
-    // SQLite's read connection, for the code not yet behind a repository (the PostgreSQL port moves
-    // every caller to `store`; on PostgreSQL this throws)
-    db: Db
     config: Config
     clock: Clock
     // the one signing secret (CURSOR_SECRET or stored in the database): cursors now, sync tokens later
@@ -109,7 +105,6 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(responseSerializer(config.responseValidation))
   app.decorate('store', store)
-  app.decorate('db', sqliteReadConnection(store))
   app.decorate('config', config)
   app.decorate('clock', clock)
   const secret = await signingSecret(store, config)
@@ -158,18 +153,6 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
 
   return app
-}
-
-// The SQLite read connection behind a store, for code not yet ported to repositories.
-function sqliteReadConnection (store: Store): Db {
-  if ('db' in store) return (store as { db: Db }).db
-  return new Proxy({} as Db, {
-    get (_target, property) {
-      // probes by Fastify (decorator getters) and by promise checks
-      if (typeof property === 'symbol' || property === 'getter' || property === 'setter' || property === 'then') return undefined
-      throw new Error(`app.db.${String(property)}: this code has not been ported to the storage seam and cannot run on ${store.engine}`)
-    },
-  })
 }
 
 // Two raw handlers tried in order (memory cache, then the article render); either alone when the

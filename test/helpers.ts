@@ -74,6 +74,18 @@ export async function reopenStore (ctx: Pick<TestContext, 'store' | 'config'>): 
   return store
 }
 
+// SQLite's read connection under a store, for the tests that look inside SQLite; on PostgreSQL any
+// use throws, naming the test's mistake.
+function sqliteReadConnection (store: Store): Db {
+  if (store instanceof SqliteStore) return store.db
+  return new Proxy({} as Db, {
+    get (_target, property) {
+      if (typeof property === 'symbol' || property === 'then') return undefined
+      throw new Error(`ctx.db.${String(property)}: ctx.db is SQLite's connection; on ${store.engine} use ctx.store`)
+    },
+  })
+}
+
 export async function makeApp (overrides: { env?: Record<string, string>, clock?: TestClock, seed?: (seed: Seed) => unknown, prepare?: (store: Store) => unknown, routes?: (app: App) => void | Promise<void>, engine?: Engine } = {}): Promise<TestContext> {
   const { store, dir, env } = await makeStore(overrides.engine)
   // event-loop shedding off unless a test asks for it: a test's own synchronous seeding (thousands of
@@ -88,5 +100,5 @@ export async function makeApp (overrides: { env?: Record<string, string>, clock?
   await app.ready()
   // closed before the store (cleanups run last-pushed first)
   cleanups.push(async () => { await app.close() })
-  return { app, store, db: app.db, config, clock, request: supertest(app.server), dir }
+  return { app, store, db: sqliteReadConnection(store), config, clock, request: supertest(app.server), dir }
 }
