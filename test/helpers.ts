@@ -102,3 +102,21 @@ export async function makeApp (overrides: { env?: Record<string, string>, clock?
   cleanups.push(async () => { await app.close() })
   return { app, store, db: sqliteReadConnection(store), config, clock, request: supertest(app.server), dir }
 }
+
+// Records a change as a write transaction does (repos.changes.record): every cache on every
+// process serving the database drops responses carrying these keys.
+export async function announce (store: Store, keys: string[]): Promise<void> {
+  await store.tx((repos) => repos.changes.record(keys))
+}
+
+// Polls `check` until it returns a value other than undefined/false, or fails after `ms` (for what
+// another process or node does asynchronously; never a fixed sleep).
+export async function eventually<T> (check: () => Promise<T | undefined | false>, ms = 5_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await check()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > deadline) throw new Error(`${what}: not met within ${ms} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

@@ -30,10 +30,9 @@ function actor (request: FastifyRequest, ifMatch?: string): Actor {
   return { keyName: request.apiKey?.name ?? null, now: request.server.clock(), ifMatch }
 }
 
-// Every write answers through here: cached delivery responses showing the article, and every
-// list (membership may have changed), are dropped before the answer leaves.
+// Every write answers through here. Its transaction recorded the change (service.ts), so cached
+// delivery responses showing the article, and every list, were dropped at its commit.
 function withEtag (reply: FastifyReply, article: ArticleManagement) {
-  reply.server.contentChanged([`article:${article.id}`, 'articles:list'])
   markPrivate(reply).header('etag', articleEtag(article.id, article.revision))
   return article
 }
@@ -113,7 +112,6 @@ const managementArticleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     await deleteArticle(app.store, request.params.article, actor(request, request.headers['if-match']))
-    app.contentChanged([`article:${request.params.article}`, 'articles:list'])
     return reply.code(204).send(null)
   })
 

@@ -9,6 +9,7 @@ import { conflict, invalidField, notFound, preconditionFailed } from '../http/pr
 import { articleEtag, type ArticleRow } from './management-repository.js'
 import type { ArticleCreate, ArticleManagement, ArticlePatch } from './management-schemas.js'
 import { countWords } from './word-count.js'
+import { articleChangeKeys } from '../http/surrogate-keys.js'
 
 export interface Actor {
   keyName: string | null
@@ -38,6 +39,7 @@ async function saved (repos: Repositories, id: number, { keyName, now }: Actor):
   await repos.articles.syncListing(id)
   const article = (await repos.articleManagement.load(id, now))!
   await repos.articleManagement.storeRevision(article, keyName, now)
+  await repos.changes.record(articleChangeKeys(id))
   return article
 }
 
@@ -186,5 +188,6 @@ export function deleteArticle (store: Store, id: number, actor: Actor): Promise<
   return store.tx(async (repos) => {
     await lockArticle(repos, id, actor.ifMatch)
     await repos.articleManagement.delete(id)
+    await repos.changes.record(articleChangeKeys(id))
   })
 }

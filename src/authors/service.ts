@@ -1,4 +1,5 @@
 // Author writes, each one transaction. An author still credited on articles cannot be deleted (409).
+import { EVERYTHING } from '../db/changes.js'
 import type { Store } from '../db/store.js'
 import { uniqueSlug, withSlugRetry } from '../db/unique-slug.js'
 import { checkIfMatch, recordEtag, type Saved } from '../http/if-match.js'
@@ -12,9 +13,10 @@ const toAuthor = ({ slug, name, kind, bio, avatarUrl }: AuthorRow): Author => ({
 const saved = (row: AuthorRow): Saved<Author> => ({ record: toAuthor(row), etag: authorEtag(row) })
 
 export function createAuthor (store: Store, input: AuthorCreate, now: number): Promise<Saved<Author>> {
-  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ authors }) => {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ authors, changes }) => {
     const slug = input.slug ?? await uniqueSlug(input.name, async (s) => await authors.row(s) !== undefined)
     if (input.slug !== undefined && await authors.row(slug)) throw conflict(`An author with slug "${slug}" already exists.`)
+    await changes.record([EVERYTHING])
     return saved(await authors.insert({
       slug, name: input.name, kind: input.kind, bio: input.bio ?? null, avatarUrl: input.avatarUrl ?? null, createdAt: now, updatedAt: now,
     }))
@@ -22,13 +24,14 @@ export function createAuthor (store: Store, input: AuthorCreate, now: number): P
 }
 
 export function updateAuthor (store: Store, slug: string, patch: AuthorPatch, now: number, ifMatch?: string): Promise<Saved<Author>> {
-  return store.tx(async ({ authors }) => {
+  return store.tx(async ({ authors, changes }) => {
     const row = await authors.row(slug, true)
     if (!row) throw notFound('author', slug)
     checkIfMatch(ifMatch, authorEtag(row), `The author "${slug}"`)
     if (patch.slug !== undefined && patch.slug !== slug && await authors.row(patch.slug)) {
       throw conflict(`An author with slug "${patch.slug}" already exists.`)
     }
+    await changes.record([EVERYTHING])
     return saved(await authors.update(row.id, {
       slug: patch.slug ?? row.slug,
       name: patch.name ?? row.name,
@@ -41,12 +44,13 @@ export function updateAuthor (store: Store, slug: string, patch: AuthorPatch, no
 }
 
 export function deleteAuthor (store: Store, slug: string, ifMatch?: string): Promise<void> {
-  return store.tx(async ({ authors }) => {
+  return store.tx(async ({ authors, changes }) => {
     const row = await authors.row(slug, true)
     if (!row) throw notFound('author', slug)
     checkIfMatch(ifMatch, authorEtag(row), `The author "${slug}"`)
     const used = await authors.usage(row.id)
     if (used > 0) throw conflict(`The author "${slug}" is still credited on ${used} article(s) (drafts included); remove them from those articles first.`)
     await authors.delete(row.id)
+    await changes.record([EVERYTHING])
   })
 }

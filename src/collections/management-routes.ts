@@ -61,6 +61,7 @@ export function putCollection (store: Store, slug: string, input: CollectionPut,
       id = await repos.collections.create({ slug, name: input.name, description, now })
     }
     await repos.collections.replaceItems(id, items)
+    await repos.changes.record([`collection:${slug}`, 'fronts'])
     const etag = await collectionEtag(repos, (await repos.collections.findForUpdate(slug))!)
     return {
       created: !existing,
@@ -96,7 +97,6 @@ const managementCollectionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { created, collection, etag } = await putCollection(app.store, request.params.slug, request.body, app.clock(), request.headers['if-match'])
-    app.contentChanged([`collection:${collection.slug}`, 'fronts'])
     markPrivate(reply).code(created ? 201 : 200).header('etag', etag)
     return collection
   })

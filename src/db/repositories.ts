@@ -2,6 +2,7 @@
 // `repos` a transaction's work is given (db/store.ts). A feature adds its repository here once per
 // engine; a repository whose SQL both engines accept is one factory used twice (it takes the
 // neutral runner only). Repositories are made on first use (a transaction builds only what it uses).
+import { changesRepository, postgresChangesDialect, sqliteChangesDialect, type ChangeRecorder, type ChangesRepository } from './changes.js'
 import type { Db } from './connection.js'
 import type { PgConn } from './postgres/store.js'
 import type { SqlRunner } from './sql-runner.js'
@@ -43,12 +44,15 @@ import { postgresTagsRepository, sqliteTagsRepository, type TagsRepository } fro
 export interface SqliteConn {
   readonly db: Db
   readonly sql: SqlRunner
+  // where a transaction's recorded changes go (the write connection only)
+  readonly recorder?: ChangeRecorder
 }
 
 export interface Repositories {
   // engine-neutral raw SQL on the same connection: for repositories' shared SQL and test fixtures,
   // never for routes or services
   sql: SqlRunner
+  changes: ChangesRepository
   articles: ArticlesRepository
   schedule: ScheduleRepository
   settings: SettingsRepository
@@ -71,6 +75,7 @@ export interface Repositories {
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
 
 const sqliteFactories: Factories<SqliteConn> = {
+  changes: (conn) => changesRepository(conn.sql, conn.recorder, sqliteChangesDialect),
   articles: sqliteArticlesRepository,
   schedule: scheduleRepository,
   settings: settingsRepository,
@@ -91,6 +96,7 @@ const sqliteFactories: Factories<SqliteConn> = {
 }
 
 const postgresFactories: Factories<PgConn> = {
+  changes: (conn) => changesRepository(conn.sql, conn.recorder, postgresChangesDialect),
   articles: postgresArticlesRepository,
   schedule: scheduleRepository,
   settings: settingsRepository,
@@ -110,8 +116,8 @@ const postgresFactories: Factories<PgConn> = {
   tags: postgresTagsRepository,
 }
 
-export function sqliteRepositories (db: Db): Repositories {
-  return bind(sqliteFactories, { db, sql: sqliteRunner(db) })
+export function sqliteRepositories (db: Db, recorder?: ChangeRecorder): Repositories {
+  return bind(sqliteFactories, { db, sql: sqliteRunner(db), recorder })
 }
 
 export function postgresRepositories (conn: PgConn): Repositories {

@@ -177,3 +177,13 @@ export const pageViews = sqliteTable('page_views', {
   primaryKey({ columns: [t.articleId, t.hour] }),
   index('page_views_hour_idx').on(t.hour, t.articleId, t.views),
 ])
+
+// The change feed: one row per committed write, numbered without gaps in commit order (the writer
+// takes seq = max + 1 under the write lock), with the surrogate keys the write touched, separated
+// by spaces. Every process serving the database drops exactly those keys from its caches; on
+// PostgreSQL the row also travels by NOTIFY (see db/changes.ts). Old rows are pruned by writers.
+export const changes = sqliteTable('changes', {
+  seq: integer('seq').primaryKey(),
+  at: integer('at').notNull(),
+  keys: text('keys').notNull(),
+})

@@ -7,6 +7,7 @@
 // Both engines give a transaction the same view: reads outside it (other requests) never see its
 // uncommitted rows (SQLite: the transaction runs on a second connection, see sqlite/store.ts;
 // PostgreSQL: its own pooled connection, READ COMMITTED).
+import type { ChangeFeed } from './changes.js'
 import type { Repositories } from './repositories.js'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -17,11 +18,16 @@ export interface Store {
   tx<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
   // resolves when the database answers a trivial query (readiness)
   ping(): Promise<void>
-  // true when a commit this process did not make has landed since the last call (another process
-  // on the SQLite file: the CLI, a second server), so caches must drop everything. Cheap enough to
-  // ask once per event-loop turn. PostgreSQL: false for now (nodes tell each other with
-  // LISTEN/NOTIFY in the cluster issue).
-  changedElsewhere(): boolean
+  // What other processes change reaches this one here (db/changes.ts): caches subscribe to it.
+  readonly feed: ChangeFeed
+  // SQLite: delivers to the feed the changes other processes (the CLI, a second server) committed
+  // since the last call; one PRAGMA when there are none, so cheap enough to ask once per event-loop
+  // turn. PostgreSQL: nothing to do (notifications push them).
+  catchUp(): void
+  // Resolves once this process receives other processes' changes (PostgreSQL: LISTEN established).
+  // After a lost connection `following` is false until it is back: caches must not answer then.
+  follow(): Promise<void>
+  readonly following: boolean
   // the database's size on disk in bytes (metrics)
   sizeBytes(): Promise<number>
   // calls `observe` with the duration in ms of each statement run from now on (Server-Timing)

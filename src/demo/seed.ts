@@ -7,6 +7,7 @@ import { demoPageViews } from './page-views.js'
 import { DemoAuthor, DemoCollection, DemoSection, DemoStory, DemoTag } from './schemas.js'
 import { demoCollections, demoSections } from './sections.js'
 import { demoStories } from './stories.js'
+import { EVERYTHING } from '../db/changes.js'
 
 export const referenceStorySlug = 'ceasefire-talks-resume'
 
@@ -150,6 +151,7 @@ export async function seedDemoContentIfEmpty (store: Store, now = Date.now()): P
     }
 
     await demo.insertPageViews(demoPageViews(content.stories, articleIds, referenceStorySlug, now))
+    await repos.changes.record([EVERYTHING])
     return true
   })
 }

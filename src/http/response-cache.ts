@@ -1,7 +1,10 @@
 // In-process cache of serialised public GET responses, served from an onRequest hook (a hit skips
 // routing hooks, validation, the handler and serialisation). Bounded by bytes, least recently used
-// first out. Invalidated exactly by surrogate keys: writers call app.contentChanged(keys) after
-// their commit (surrogate-keys.ts lists the keys per kind of write). An entry never outlives the
+// first out. Invalidated exactly by surrogate keys: every write transaction records the keys it
+// touched (repos.changes.record, surrogate-keys.ts lists them per kind of write) and the change
+// feed (db/changes.ts) hands them to this cache on every process serving the database, the writing
+// one right after its commit. While a PostgreSQL node does not follow the feed (LISTEN connection
+// lost) it neither answers from the cache nor fills it. An entry never outlives the
 // next scheduled publication or collection-item expiry; responses keyed most-viewed or fronts live
 // MOST_VIEWED_CACHE_SECONDS.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
@@ -58,8 +61,10 @@ export interface ResponseCacheOptions {
   clock: () => number
   // the soonest instant after `now` at which live content changes by itself (scheduled publication)
   nextContentEvent: (now: number) => Promise<number>
-  // true when another connection (a CLI import, another process) committed since the last call
-  changedElsewhere: () => boolean
+  // delivers what other processes committed since the last call to the feed (SQLite)
+  catchUp: () => void
+  // false while changes from other nodes may be missed (PostgreSQL LISTEN connection lost)
+  following: () => boolean
 }
 
 export class ResponseCache {
@@ -81,8 +86,8 @@ export class ResponseCache {
   get size () { return this.entries.size }
 
   get (key: string): Entry | undefined {
-    // writes through this process invalidate exactly; a write we did not see empties the cache
-    if (this.options.changedElsewhere()) this.clear()
+    this.options.catchUp()
+    if (!this.options.following()) return undefined
     const entry = this.entries.get(key)
     if (!entry) return undefined
     if (entry.awaitingSchedule) {
@@ -150,7 +155,7 @@ export class ResponseCache {
   }
 
   private add (key: string, route: string, etag: string, headers: OutgoingHttpHeaders, identity: Buffer, keys: Iterable<string>): Entry | undefined {
-    if (key.length > MAX_KEY_LENGTH) return undefined
+    if (key.length > MAX_KEY_LENGTH || !this.options.following()) return undefined
     const now = this.options.clock()
     const keyList = [...keys]
     const nextEvent = this.nextContentEvent(now)
@@ -258,15 +263,13 @@ export class ResponseCache {
   }
 }
 
-// Passed to contentChanged by writes whose reach is wide and rare (a section moved or renamed, a
-// tag or author edited): every cached response goes.
-export const EVERYTHING = '*'
+// Recorded by writes whose reach is wide and rare (a section moved or renamed, a tag or author
+// edited, an import): every cached response goes.
+export { EVERYTHING } from '../db/changes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     responseCache: ResponseCache | null
-    // Call after every committed write with the keys it touched (see surrogate-keys.ts).
-    contentChanged: (keys: readonly string[]) => void
   }
   interface FastifyRequest {
     // the cache generation when the lookup missed; -1 when the request may not be cached
@@ -282,22 +285,21 @@ async function responseCachePlugin (app: FastifyInstance) {
   app.decorateRequest('cacheEntry', null)
   if (!config.responseCache) {
     app.decorate('responseCache', null)
-    app.decorate('contentChanged', () => {})
     return
   }
   const { store } = app
-  store.changedElsewhere()
   // asked once per event-loop turn, not per hit (the pragma was ~10% of a hit's CPU): requests read
   // in the same turn see the database as of that turn's first check
   let checkedThisTurn = false
   const nextTurn = () => { checkedThisTurn = false }
   const cache = new ResponseCache({
-    changedElsewhere: () => {
-      if (checkedThisTurn) return false
+    catchUp: () => {
+      if (checkedThisTurn) return
       checkedThisTurn = true
       setImmediate(nextTurn)
-      return store.changedElsewhere()
+      store.catchUp()
     },
+    following: () => store.following,
     maxBytes: config.responseCacheMaxBytes,
     compressionThreshold: config.compressionThreshold,
     mostViewedTtlMs: config.mostViewedCacheSeconds * 1000,
@@ -305,10 +307,15 @@ async function responseCachePlugin (app: FastifyInstance) {
     nextContentEvent: (now) => store.repos.schedule.nextChange(now),
   })
   app.decorate('responseCache', cache)
-  app.addHook('onReady', () => cache.scheduleRead())
-  app.decorate('contentChanged', (keys: readonly string[]) => {
-    if (keys.includes(EVERYTHING)) cache.clear()
+  const unsubscribe = store.feed.subscribe((keys) => {
+    if (keys === null) cache.clear()
     else cache.invalidate(keys)
+  })
+  app.addHook('onClose', async () => { unsubscribe() })
+  // ready once other processes' changes reach this one and the next scheduled change is known
+  app.addHook('onReady', async () => {
+    await store.follow()
+    await cache.scheduleRead()
   })
   app.metrics.cacheEntries(() => ({ entries: cache.size, bytes: cache.bytes }))
 

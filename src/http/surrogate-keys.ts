@@ -1,7 +1,7 @@
 // Surrogate-Key: the records a response shows, found by walking its JSON body, plus list keys
 // derived from the route, plus any a route adds with reply.surrogateKeys(...).
 //
-// Keys, and what a writer must pass to app.contentChanged(...) after its commit:
+// Keys, and what a write transaction records with repos.changes.record(...) (db/changes.ts):
 //   article:<id>       an article (detail, list item, relatedIds).
 //   section:<path>     a section or section reference (article section, breadcrumbs, tree nodes).
 //   tag:<slug>         a tag.             author:<slug>   an author or agency.
@@ -18,6 +18,9 @@
 //   author create/edit/delete                              -> author:<slug>, authors:list
 //   collection replace (PUT)                               -> collection:<slug>, fronts
 import type { FastifyReply, FastifyRequest } from 'fastify'
+
+// what an article write changes: the article everywhere it shows, and every list
+export const articleChangeKeys = (id: number): string[] => [`article:${id}`, 'articles:list']
 
 const TAG_TYPES = new Set(['topic', 'place', 'person', 'organisation'])
 const AUTHOR_KINDS = new Set(['staff', 'contributor', 'agency'])

@@ -1,6 +1,5 @@
 // Management endpoints for the section tree (need a content:write key).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { EVERYTHING } from '../http/response-cache.js'
 import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
@@ -15,10 +14,6 @@ const IfMatch = ifMatchHeaders('section')
 const ETAG = 'The response\'s `ETag` names the section\'s current state (it changes too when the parent is renamed or moved); send it back as `If-Match` to make a later change only if nobody changed the section in between (412 otherwise).'
 
 const managementSectionRoutes: FastifyPluginAsyncZod = async (app) => {
-  // a rename or move reaches every article, list and breadcrumb that shows it: drop the whole cache
-  app.addHook('onSend', async (request, reply) => {
-    if (request.method !== 'GET' && reply.statusCode < 300) app.contentChanged([EVERYTHING])
-  })
   app.addHook('onRequest', requireScope('content:write'))
 
   app.post('/', {

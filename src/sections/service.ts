@@ -8,6 +8,7 @@ import { checkIfMatch, recordEtag, type Saved } from '../http/if-match.js'
 import { conflict, invalidField, notFound } from '../http/problem.js'
 import type { ManagedSection, SectionCreate, SectionPatch } from './management-schemas.js'
 import type { SectionRow } from './repository.js'
+import { EVERYTHING } from '../db/changes.js'
 
 const childPath = (parent: SectionRow | null, slug: string) => (parent ? `${parent.path}/${slug}` : slug)
 const parentOf = async (repos: Repositories, row: SectionRow) => row.parentId === null ? null : await repos.sections.rowById(row.parentId) ?? null
@@ -75,6 +76,7 @@ export function createSection (store: Store, input: SectionCreate, now: number):
       createdAt: now,
       updatedAt: now,
     })
+    await repos.changes.record([EVERYTHING])
     return saved(repos, row)
   }))
 }
@@ -104,6 +106,7 @@ export function updateSection (store: Store, path: string, patch: SectionPatch, 
       updatedAt: now,
     })
     if ((parent?.id ?? null) !== row.parentId) await repos.articles.rebuildListingsUnderSection(row.id)
+    await repos.changes.record([EVERYTHING])
     return saved(repos, (await sections.rowById(row.id))!)
   })
 }
@@ -117,5 +120,6 @@ export function deleteSection (store: Store, path: string, ifMatch?: string): Pr
     const used = await sections.articleCount(row.id)
     if (used > 0) throw conflict(`The section "${path}" still has ${used} article(s) (drafts included); move or delete them first.`)
     await sections.delete(row.id)
+    await repos.changes.record([EVERYTHING])
   })
 }

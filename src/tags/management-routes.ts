@@ -1,6 +1,5 @@
 // Management endpoints for tags (need a content:write key).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { EVERYTHING } from '../http/response-cache.js'
 import { z } from 'zod'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
 import { Problem } from '../http/problem.js'
@@ -16,10 +15,6 @@ const IfMatch = ifMatchHeaders('tag')
 const ETAG = 'The response\'s `ETag` names the tag\'s current state; send it back as `If-Match` to make a later change only if nobody changed the tag in between (412 otherwise).'
 
 const managementTagRoutes: FastifyPluginAsyncZod = async (app) => {
-  // a rename or move reaches every article, list and breadcrumb that shows it: drop the whole cache
-  app.addHook('onSend', async (request, reply) => {
-    if (request.method !== 'GET' && reply.statusCode < 300) app.contentChanged([EVERYTHING])
-  })
   app.addHook('onRequest', requireScope('content:write'))
 
   app.post('/', {

@@ -1,5 +1,6 @@
 // Tag writes, each one transaction. A tag still on articles cannot be deleted (409), so no article
 // loses a tag silently.
+import { EVERYTHING } from '../db/changes.js'
 import type { Store } from '../db/store.js'
 import { uniqueSlug, withSlugRetry } from '../db/unique-slug.js'
 import { checkIfMatch, recordEtag, type Saved } from '../http/if-match.js'
@@ -13,9 +14,10 @@ const toTag = ({ slug, name, type, description }: TagRow): Tag => ({ slug, name,
 const saved = (row: TagRow): Saved<Tag> => ({ record: toTag(row), etag: tagEtag(row) })
 
 export function createTag (store: Store, input: TagCreate, now: number): Promise<Saved<Tag>> {
-  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ tags }) => {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ tags, changes }) => {
     const slug = input.slug ?? await uniqueSlug(input.name, async (s) => await tags.row(s) !== undefined)
     if (input.slug !== undefined && await tags.row(slug)) throw conflict(`A tag with slug "${slug}" already exists.`)
+    await changes.record([EVERYTHING])
     return saved(await tags.insert({
       slug, name: input.name, type: input.type, description: input.description ?? null, createdAt: now, updatedAt: now,
     }))
@@ -23,13 +25,14 @@ export function createTag (store: Store, input: TagCreate, now: number): Promise
 }
 
 export function updateTag (store: Store, slug: string, patch: TagPatch, now: number, ifMatch?: string): Promise<Saved<Tag>> {
-  return store.tx(async ({ tags }) => {
+  return store.tx(async ({ tags, changes }) => {
     const row = await tags.row(slug, true)
     if (!row) throw notFound('tag', slug)
     checkIfMatch(ifMatch, tagEtag(row), `The tag "${slug}"`)
     if (patch.slug !== undefined && patch.slug !== slug && await tags.row(patch.slug)) {
       throw conflict(`A tag with slug "${patch.slug}" already exists.`)
     }
+    await changes.record([EVERYTHING])
     return saved(await tags.update(row.id, {
       slug: patch.slug ?? row.slug,
       name: patch.name ?? row.name,
@@ -41,12 +44,13 @@ export function updateTag (store: Store, slug: string, patch: TagPatch, now: num
 }
 
 export function deleteTag (store: Store, slug: string, ifMatch?: string): Promise<void> {
-  return store.tx(async ({ tags }) => {
+  return store.tx(async ({ tags, changes }) => {
     const row = await tags.row(slug, true)
     if (!row) throw notFound('tag', slug)
     checkIfMatch(ifMatch, tagEtag(row), `The tag "${slug}"`)
     const used = await tags.usage(row.id)
     if (used > 0) throw conflict(`The tag "${slug}" is still on ${used} article(s) (drafts included); remove it from them first.`)
     await tags.delete(row.id)
+    await changes.record([EVERYTHING])
   })
 }

@@ -7,6 +7,7 @@ import { preparePost, type PreparedArticle } from './post-mapping.js'
 import { toSlug } from './text.js'
 import { DEFAULT_SECTION, type KindCounts, writeArticle, writeAuthors, writeSections, writeTags } from './writers.js'
 import { readWxr, type WxrAuthor, type WxrCategory, WxrError, type WxrSite, type WxrTag } from './wxr-reader.js'
+import { EVERYTHING } from '../db/changes.js'
 
 export interface ImportSummary {
   sections: KindCounts
@@ -127,11 +128,14 @@ export async function importWordpress (store: Store, path: string, options: Impo
     // one author record may be known under several logins (aliases): write each once
     const uniqueAuthors = [...new Set(found.authors.values())]
     const byRecord = await writeAuthors(repos, uniqueAuthors, now, summary.authors)
-    return {
+    const written = {
       sections: await writeSections(repos, [...found.categories.values()], now, summary.sections, warn),
       tags: await writeTags(repos, [...found.tags.values()], now, summary.tags, warn),
       authors: new Map([...found.authors].map(([login, record]) => [login, byRecord.get(record.login)!])),
     }
+    // sections, tags and authors may have been renamed: every process drops everything
+    await repos.changes.record([EVERYTHING])
+    return written
   })
   const names = new Map([...found.authors].map(([login, record]) => [login, record.displayName]))
 
@@ -161,6 +165,7 @@ export async function importWordpress (store: Store, path: string, options: Impo
         summary.articleStatuses[article.status === 'draft' ? 'draft' : scheduled ? 'scheduled' : 'published']++
         countBlocks(summary, article)
       }
+      await repos.changes.record([EVERYTHING])
     })
   }
   for await (const event of readWxr(path, { onBytes: (b) => options.onProgress?.('import', b, size) })) {

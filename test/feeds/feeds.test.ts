@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { JsonFeed } from '../../src/feeds/schemas.js'
-import { makeApp, type TestContext } from '../helpers.js'
+import { announce, makeApp, type TestContext } from '../helpers.js'
 import { insertArticle, insertAuthor, insertSection, insertTag, seedStore } from '../fixtures.js'
 import { parseXml } from './fixtures.js'
 import { skipOnPostgresUntilPorted } from '../e2e/pending.js'
@@ -237,7 +237,7 @@ describe('errors and caching', () => {
     const again = await t.request.get('/v1/feeds/rss.xml').set('If-None-Match', first.headers.etag!).expect(304)
     expect(again.text).toBe('')
     await seedStore(t.store, (s) => insertArticle(s, { slug: 'newer', section: 'news', publishedAt: '2026-11-24T11:45:00.000Z' }))
-    t.app.contentChanged(['articles:list']) // what every article write through the API does
+    await announce(t.app.store, ['articles:list']) // what every article write through the API does
     const changed = await t.request.get('/v1/feeds/rss.xml').set('If-None-Match', first.headers.etag!).expect(200)
     expect(changed.headers.etag).not.toBe(first.headers.etag)
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { makeApp } from '../helpers.js'
+import { announce, makeApp } from '../helpers.js'
 import { registerTestRoutes, seedNewsroom } from './fixtures.js'
 
 const setup = (env: Record<string, string> = {}) => makeApp({ env, seed: seedNewsroom, routes: registerTestRoutes })
@@ -48,7 +48,7 @@ describe.each([['cache on', 'true'], ['cache off', 'false']])('HTTP caching sema
     const again = await request.get('/test/articles/talks-resume').expect(200)
     expect(again.headers.etag).toBe(first.headers.etag)
     await store.tx(({ sql }) => sql.run("update articles set headline = 'Talks collapse' where id = 1"))
-    app.contentChanged(['article:1'])
+    await announce(app.store, ['article:1'])
     const changed = await request.get('/test/articles/talks-resume').expect(200)
     expect(changed.body.headline).toBe('Talks collapse')
     expect(changed.headers.etag).not.toBe(first.headers.etag)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../../src/db/store.js'
-import { makeApp } from '../helpers.js'
+import { announce, makeApp } from '../helpers.js'
 import { insertArticle, seedStore } from '../fixtures.js'
 import { registerTestRoutes, seedNewsroom, T0 } from './fixtures.js'
 
@@ -28,7 +28,7 @@ describe('response cache', () => {
     await request.get('/test/articles/aid-convoys-wait')
     await write(store, "update articles set headline = 'Edited' where id = 2")
     expect((await request.get('/test/articles/aid-convoys-wait')).body.headline).toBe('Headline aid-convoys-wait')
-    app.contentChanged(['article:2'])
+    await announce(app.store, ['article:2'])
     const edited = await request.get('/test/articles/aid-convoys-wait')
     expect(edited.headers['x-cache']).toBe('MISS')
     expect(edited.body.headline).toBe('Edited')
@@ -39,7 +39,7 @@ describe('response cache', () => {
   it('leaves responses alone when a write touches records they do not show', async () => {
     const { request, app } = await setup()
     await request.get('/test/collections/selected')
-    app.contentChanged(['article:1', 'tag:climate', 'author:afp', 'collection:top-stories', 'sections:tree'])
+    await announce(app.store, ['article:1', 'tag:climate', 'author:afp', 'collection:top-stories', 'sections:tree'])
     expect((await request.get('/test/collections/selected')).headers['x-cache']).toBe('HIT')
   })
 
@@ -51,7 +51,7 @@ describe('response cache', () => {
     const { request, app, store } = await setup()
     await request.get('/test/articles/talks-resume')
     await write(store, update)
-    app.contentChanged(keys)
+    await announce(app.store, keys)
     const res = await request.get('/test/articles/talks-resume')
     expect(res.headers['x-cache']).toBe('MISS')
     expect(read(res.body)).toBe(expected)
@@ -61,7 +61,7 @@ describe('response cache', () => {
     const { request, app, store } = await setup()
     expect((await request.get('/test/collections/selected')).body.items).toHaveLength(1)
     await write(store, 'insert into collection_items (collection_id, position, article_id) values (1, 1, 1)')
-    app.contentChanged(['collection:selected', 'fronts'])
+    await announce(app.store, ['collection:selected', 'fronts'])
     expect((await request.get('/test/collections/selected')).body.items).toHaveLength(2)
   })
 
@@ -69,10 +69,10 @@ describe('response cache', () => {
     const { request, app, store } = await setup()
     expect((await request.get('/test/latest')).body.data).toHaveLength(2)
     await seedStore(store, (s) => insertArticle(s, { slug: 'breaking', section: 'news/world-news', publishedAt: T0 - 1000 }))
-    app.contentChanged(['article:3', 'articles:list'])
+    await announce(app.store, ['article:3', 'articles:list'])
     expect((await request.get('/test/latest')).body.data.map((a: any) => a.id)).toEqual([3, 1, 2])
     await write(store, "update articles set status = 'draft' where id = 1")
-    app.contentChanged(['article:1'])
+    await announce(app.store, ['article:1'])
     expect((await request.get('/test/latest')).body.data.map((a: any) => a.id)).toEqual([3, 2])
   })
 
@@ -80,7 +80,7 @@ describe('response cache', () => {
     const { request, app, store, clock } = await setup()
     await seedStore(store, (s) => insertArticle(s, { slug: 'embargoed', section: 'news/world-news', publishedAt: T0 + 10 * 60_000 }))
     // as every write does (scheduling an article announces it: http/surrogate-keys.ts)
-    app.contentChanged(['article:3'])
+    await announce(app.store, ['article:3'])
     expect((await request.get('/test/latest')).body.data).toHaveLength(2)
     clock.advance(9 * 60_000)
     const before = await request.get('/test/latest')
@@ -94,7 +94,7 @@ describe('response cache', () => {
   it('drops a cached collection when one of its items expires', async () => {
     const { request, app, store, clock } = await setup()
     await write(store, 'update collection_items set expires_at = :at where article_id = 2', { at: T0 + 60_000 })
-    app.contentChanged(['collection:selected'])
+    await announce(app.store, ['collection:selected'])
     expect((await request.get('/test/collections/selected')).body.items).toHaveLength(1)
     clock.advance(60_000)
     expect((await request.get('/test/collections/selected')).body.items).toHaveLength(0)
@@ -152,7 +152,7 @@ describe('response cache', () => {
       routes: (app) => {
         app.get('/test/racing', async () => {
           const read = { slug: 'x', name: 'X', path: 'x' }
-          app.contentChanged(['section:x']) // a write commits between the read and the store
+          await announce(app.store, ['section:x']) // a write commits between the read and the store
           return read
         })
       },
@@ -166,6 +166,6 @@ describe('response cache', () => {
     await request.get('/test/latest')
     expect((await request.get('/test/latest')).headers['x-cache']).toBeUndefined()
     expect(app.responseCache).toBeNull()
-    app.contentChanged(['articles:list'])
+    await announce(app.store, ['articles:list'])
   })
 })

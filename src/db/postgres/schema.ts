@@ -197,3 +197,11 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 })
+
+// The change feed (see the SQLite schema): seq is max + 1 under a transaction advisory lock, so
+// numbers follow commit order without gaps; a node that sees a gap missed a notification.
+export const changes = pgTable('changes', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  at: bigint('at', { mode: 'number' }).notNull(),
+  keys: text('keys').notNull(),
+})

@@ -6,7 +6,9 @@ import { drizzle } from 'drizzle-orm/postgres-js'
 import { postgresRepositories, type Repositories } from '../repositories.js'
 import { positionalValues, toPositional, type SqlParams, type SqlRunner } from '../sql-runner.js'
 import type { Store } from '../store.js'
+import { ChangeFeed, type ChangeRecorder } from '../changes.js'
 import { closePg, openPg, type OpenPgOptions, type PgDb } from './connection.js'
+import { ChangeListener } from './listener.js'
 import * as schema from './schema.js'
 
 // What a PostgreSQL repository is given: the postgres.js client (the pool, or one transaction's
@@ -15,30 +17,46 @@ export interface PgConn {
   readonly client: postgres.Sql | postgres.TransactionSql
   readonly db: PgDb
   readonly sql: SqlRunner
+  // where a transaction's recorded changes go (transactions only)
+  readonly recorder?: ChangeRecorder
 }
 
 export class PostgresStore implements Store {
   readonly engine = 'postgres' as const
   readonly repos: Repositories
+  readonly feed = new ChangeFeed()
+  readonly #listener: ChangeListener | undefined
 
-  constructor (readonly pg: PgDb) {
+  // `url` is needed to follow other nodes' changes (a connection of its own for LISTEN)
+  constructor (readonly pg: PgDb, url?: string) {
     this.repos = postgresRepositories(pgConn(pg.$client, pg))
+    this.#listener = url === undefined ? undefined : new ChangeListener(url, this.feed, () => this.repos.changes.latest())
   }
 
   static open (options: OpenPgOptions): PostgresStore {
-    return new PostgresStore(openPg(options))
+    return new PostgresStore(openPg(options), options.url)
   }
 
   async tx<T> (work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return await this.pg.$client.begin((client) => work(postgresRepositories(pgConn(client)))) as T
+    const recorder: ChangeRecorder = { pending: [] }
+    const result = await this.pg.$client.begin((client) => work(postgresRepositories(pgConn(client, undefined, recorder)))) as T
+    for (const change of recorder.pending) this.feed.local(change)
+    return result
+  }
+
+  catchUp (): void {}
+
+  async follow (): Promise<void> {
+    if (!this.#listener) throw new Error('this store was opened without a URL: it cannot follow other nodes')
+    await this.#listener.start()
+  }
+
+  get following (): boolean {
+    return this.#listener?.listening ?? false
   }
 
   async ping (): Promise<void> {
     await this.pg.$client`select 1`
-  }
-
-  changedElsewhere (): boolean {
-    return false
   }
 
   async sizeBytes (): Promise<number> {
@@ -49,14 +67,16 @@ export class PostgresStore implements Store {
   timeStatements (_observe: (ms: number) => void): void {}
 
   async close (): Promise<void> {
+    await this.#listener?.stop()
     await closePg(this.pg)
   }
 }
 
-function pgConn (client: postgres.Sql | postgres.TransactionSql, db?: PgDb): PgConn {
+function pgConn (client: postgres.Sql | postgres.TransactionSql, db?: PgDb, recorder?: ChangeRecorder): PgConn {
   let drizzleDb = db
   return {
     client,
+    recorder,
     // built on first use: most transactions use raw SQL only
     get db () {
       drizzleDb ??= drizzle(client as postgres.Sql, { schema }) as PgDb

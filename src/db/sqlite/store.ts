@@ -4,6 +4,7 @@
 // synchronously but `work` is async, so other requests run between its awaits: on the read
 // connection they see only committed data, as on PostgreSQL. An in-memory database (`:memory:`, the
 // openapi command and a few tests) cannot be opened twice and uses one connection for both.
+import { ChangeFeed, type Change, type ChangeRecorder } from '../changes.js'
 import { closeDb, openDb, type Db } from '../connection.js'
 import { sqliteRepositories, type Repositories } from '../repositories.js'
 import { statement } from '../statements.js'
@@ -14,13 +15,16 @@ import { timeSqliteStatements, untimed } from './timing.js'
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const
   readonly repos: Repositories
+  readonly feed = new ChangeFeed()
+  readonly following = true
   readonly #writeRepos: Repositories
+  readonly #recorder: ChangeRecorder = { pending: [] }
   #queue: Promise<unknown> = Promise.resolve()
 
   // `db` is the read connection; `write` the transactions' connection (the same for :memory:)
   constructor (readonly db: Db, readonly write: Db = db) {
-    this.repos = sqliteRepositories(db)
-    this.#writeRepos = write === db ? this.repos : sqliteRepositories(write)
+    this.#writeRepos = sqliteRepositories(write, this.#recorder)
+    this.repos = write === db ? this.#writeRepos : sqliteRepositories(db)
   }
 
   static open (path: string): SqliteStore {
@@ -34,11 +38,16 @@ export class SqliteStore implements Store {
     const client = this.write.$client
     const run = async (): Promise<T> => {
       client.exec('BEGIN IMMEDIATE')
+      this.#recorder.pending = []
       try {
         const result = await work(this.#writeRepos)
         client.exec('COMMIT')
+        const changes = this.#recorder.pending
+        this.#recorder.pending = []
+        for (const change of changes) this.feed.local(change)
         return result
       } catch (error) {
+        this.#recorder.pending = []
         if (client.inTransaction) client.exec('ROLLBACK')
         throw error
       }
@@ -53,22 +62,39 @@ export class SqliteStore implements Store {
   }
 
   // PRAGMA data_version on the write connection changes when a commit from any other connection
-  // lands (another process, or code still writing through the read connection), never for its own.
-  // The statement is prepared before timeStatements wraps the driver, so it is never timed.
+  // lands (another process), never for its own. Then the changes table says what changed. The
+  // statements are prepared before timeStatements wraps the driver, so they are never timed.
   #dataVersion: (() => number) | undefined
+  #changesSince: ((seq: number) => Array<{ seq: number, keys: string }>) | undefined
   #seenVersion = 0
-  changedElsewhere (): boolean {
+  catchUp (): void {
     if (!this.#dataVersion) {
-      const pragma = this.write.$client.prepare('pragma data_version').pluck()
-      const get = untimed(pragma)
-      this.#dataVersion = () => get() as number
-      this.#seenVersion = this.#dataVersion()
-      return false
+      this.#start()
+      return
     }
     const version = this.#dataVersion()
-    if (version === this.#seenVersion) return false
+    if (version === this.#seenVersion) return
     this.#seenVersion = version
-    return true
+    for (;;) {
+      const rows = this.#changesSince!(this.feed.watermark ?? 0)
+      this.feed.catchUp(rows.map(toChange))
+      if (rows.length < CATCH_UP_BATCH) return
+    }
+  }
+
+  #start (): void {
+    const client = this.write.$client
+    const get = untimed(client.prepare('pragma data_version').pluck())
+    const since = client.prepare(`select seq, keys from changes where seq > ? order by seq limit ${CATCH_UP_BATCH}`)
+    this.#dataVersion = () => get() as number
+    this.#changesSince = (seq) => since.all(seq) as Array<{ seq: number, keys: string }>
+    this.#seenVersion = this.#dataVersion()
+    const latest = client.prepare('select coalesce(max(seq), 0) from changes').pluck().get() as number
+    this.feed.start(latest, false)
+  }
+
+  async follow (): Promise<void> {
+    if (!this.#dataVersion) this.#start()
   }
 
   async sizeBytes (): Promise<number> {
@@ -87,6 +113,9 @@ export class SqliteStore implements Store {
     closeDb(this.db)
   }
 }
+
+const CATCH_UP_BATCH = 500
+const toChange = (row: { seq: number, keys: string }): Change => ({ seq: row.seq, keys: row.keys === '' ? [] : row.keys.split(' ') })
 
 // Parameters as better-sqlite3 binds them: booleans as 1/0, objects and arrays (JSON columns) as JSON
 // text, as PostgreSQL's jsonb columns take them from postgres.js.

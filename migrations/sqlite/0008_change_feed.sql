@@ -1,0 +1,5 @@
+CREATE TABLE `changes` (
+	`seq` integer PRIMARY KEY NOT NULL,
+	`at` integer NOT NULL,
+	`keys` text NOT NULL
+);

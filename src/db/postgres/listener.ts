@@ -1,0 +1,93 @@
+// Follows other nodes' changes: one connection of its own runs LISTEN dateline_changes and hands
+// every notification to the change feed (db/changes.ts). postgres.js's own sql.listen gives up when
+// re-listening fails while the server is down, so the connection is supervised here: when it
+// closes, `listening` is false at once (caches stop answering: changes are being missed) and it is
+// re-established with growing delays (0.1 s up to 2 s); once LISTEN is back, the feed restarts
+// from the newest change and every cache drops everything.
+import postgres from 'postgres'
+import { CHANGES_CHANNEL, type ChangeFeed } from '../changes.js'
+
+const RETRY_MIN_MS = 100
+const RETRY_MAX_MS = 2_000
+
+export class ChangeListener {
+  listening = false
+  #client: postgres.Sql | undefined
+  #started: Promise<void> | undefined
+  #stopped = false
+  #retryMs = RETRY_MIN_MS
+  #timer: NodeJS.Timeout | undefined
+  // bumped on every (re)connection, so a late answer from an earlier one is ignored
+  #epoch = 0
+
+  constructor (
+    private readonly url: string,
+    private readonly feed: ChangeFeed,
+    private readonly latest: () => Promise<number>,
+  ) {}
+
+  // Resolves when LISTEN first runs; rejects if it cannot (the caller decides whether to go on).
+  start (): Promise<void> {
+    this.#started ??= this.#connect(true)
+    return this.#started
+  }
+
+  async #connect (first: boolean): Promise<void> {
+    const epoch = ++this.#epoch
+    // onnotify is a connection option postgres.js supports (its own listen uses it) but does not type
+    const options: postgres.Options<Record<string, never>> & { onnotify: (channel: string, payload: string) => void } = {
+      max: 1,
+      idle_timeout: 0,
+      max_lifetime: 0,
+      connect_timeout: 5,
+      fetch_types: false,
+      onnotice: () => {},
+      connection: { application_name: 'dateline-listen' },
+      onnotify: (channel, payload) => {
+        if (channel === CHANGES_CHANNEL && epoch === this.#epoch && this.listening) this.feed.notification(payload)
+      },
+      onclose: () => { if (epoch === this.#epoch) this.#lost() },
+    }
+    const client = this.#client = postgres(this.url, options)
+    try {
+      await client.unsafe(`listen ${CHANGES_CHANNEL}`)
+      // everything committed up to `seq` is in what readers see from now on; later commits notify
+      const seq = await this.latest()
+      if (epoch !== this.#epoch || this.#stopped) return
+      this.feed.start(seq, !first)
+      this.listening = true
+      this.#retryMs = RETRY_MIN_MS
+    } catch (error) {
+      if (epoch === this.#epoch) this.#lost()
+      if (first) throw error
+    }
+  }
+
+  #lost (): void {
+    const wasListening = this.listening
+    this.listening = false
+    // changes may be missed from now on: drop everything at once, not only at the reconnection
+    if (wasListening && this.feed.watermark !== undefined) this.feed.start(this.feed.watermark, true)
+    const client = this.#client
+    this.#client = undefined
+    this.#epoch++
+    void client?.end({ timeout: 0 }).catch(() => {})
+    if (this.#stopped || this.#timer) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      if (!this.#stopped) void this.#connect(false).catch(() => {})
+    }, this.#retryMs)
+    this.#timer.unref()
+    this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS)
+  }
+
+  async stop (): Promise<void> {
+    this.#stopped = true
+    this.listening = false
+    if (this.#timer) clearTimeout(this.#timer)
+    const client = this.#client
+    this.#client = undefined
+    this.#epoch++
+    await client?.end({ timeout: 1 }).catch(() => {})
+  }
+}
