@@ -23,7 +23,7 @@ export class ChangeListener {
   constructor (
     private readonly url: string,
     private readonly feed: ChangeFeed,
-    private readonly latest: () => Promise<number>,
+    private readonly latest: () => Promise<number>
   ) {}
 
   // Resolves when LISTEN first runs; rejects if it cannot (the caller decides whether to go on).
@@ -71,11 +71,11 @@ export class ChangeListener {
     const client = this.#client
     this.#client = undefined
     this.#epoch++
-    void client?.end({ timeout: 0 }).catch(() => {})
+    client?.end({ timeout: 0 }).catch(() => {})
     if (this.#stopped || this.#timer) return
     this.#timer = setTimeout(() => {
       this.#timer = undefined
-      if (!this.#stopped) void this.#connect(false).catch(() => {})
+      if (!this.#stopped) this.#connect(false).catch(() => {})
     }, this.#retryMs)
     this.#timer.unref()
     this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS)
