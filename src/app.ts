@@ -94,7 +94,8 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
     },
     logger,
     ...limits,
-    trustProxy: false,
+    // X-Forwarded-For is believed only from the configured proxies (TRUST_PROXY)
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     routerOptions,
     frameworkErrors: answerFrameworkError,
     // the client's X-Request-Id is validated by genRequestId, never taken as is

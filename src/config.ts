@@ -19,6 +19,11 @@ export const ConfigSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('./data/dateline.db'),
   // PostgreSQL instead of SQLite (see "PostgreSQL" in README.md)
   DATABASE_URL: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL such as postgres://user:password@host:5432/dateline').optional(),
+  // delivery reads from a streaming replica of DATABASE_URL (see "Running several nodes" in README.md)
+  DATABASE_READ_URL: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL of a streaming replica').optional(),
+  // proxies whose X-Forwarded-For is believed (client address for the view beacon's rate limit and
+  // logs): comma-separated addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8; unset: none
+  TRUST_PROXY: z.string().refine((v) => v.split(',').every((p) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(p.trim())), 'must be a comma-separated list of IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8').optional(),
   DEMO_CONTENT: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -56,6 +61,10 @@ export type Config = {
   databasePath: string
   // set: PostgreSQL at this URL instead of SQLite at databasePath
   databaseUrl: string | undefined
+  // set (PostgreSQL only): delivery reads go to this replica once it has replayed every change seen
+  databaseReadUrl: string | undefined
+  // proxies whose X-Forwarded-For is believed (none: the socket address is the client)
+  trustProxy: string[]
   demoContent: boolean
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL']
   publicBaseUrl: string | undefined
@@ -107,6 +116,8 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     port: c.PORT,
     databasePath: c.DATABASE_PATH,
     databaseUrl: c.DATABASE_URL,
+    databaseReadUrl: c.DATABASE_URL === undefined ? undefined : c.DATABASE_READ_URL,
+    trustProxy: c.TRUST_PROXY === undefined ? [] : c.TRUST_PROXY.split(',').map((p) => p.trim()),
     demoContent: c.DEMO_CONTENT,
     logLevel: c.LOG_LEVEL,
     publicBaseUrl: c.PUBLIC_BASE_URL,

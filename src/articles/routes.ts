@@ -10,6 +10,7 @@ import { Slug } from '../tags/schemas.js'
 import { ArticleFilterQuery, articleListScope, decodeListCursor, encodeListCursor, Page, PageQuery } from './list-query.js'
 import { renderBodyHtml, renderBodyText } from './render.js'
 import { Article, ArticleSummary } from './schemas.js'
+import { readRepos } from '../db/store.js'
 
 export const ArticleList = z.object({
   data: z.array(ArticleSummary),
@@ -35,7 +36,7 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async function listArticles (request, reply) {
     const preview = previewFor(request, reply)
     const { limit, cursor, preview: _preview, ...filterQuery } = request.query
-    const { articles } = app.store.repos
+    const { articles } = readRepos(app.store, preview)
     const filters = await articles.resolveFilters(filterQuery)
     const scope = articleListScope('articles', filters, preview)
     const page = await articles.list(filters, { limit, after: decodeListCursor(app.cursors, cursor, scope) }, { now: app.clock(), preview })
@@ -63,7 +64,7 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getArticle (request, reply) {
     const preview = previewFor(request, reply)
-    const article = await app.store.repos.articles.findBySlug(request.params.article, { now: app.clock(), preview })
+    const article = await readRepos(app.store, preview).articles.findBySlug(request.params.article, { now: app.clock(), preview })
     if (!article) throw notFound('article', request.params.article)
     if (request.query.format === 'html') return { ...article, bodyHtml: renderBodyHtml(article.body) }
     if (request.query.format === 'text') return { ...article, bodyText: renderBodyText(article.body) }

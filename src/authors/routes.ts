@@ -27,7 +27,7 @@ const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function listAuthors (request, reply) {
     previewFor(request, reply)
-    return { data: await app.store.repos.authors.list({ kind: request.query.kind }) }
+    return { data: await app.store.delivery.authors.list({ kind: request.query.kind }) }
   })
 
   app.get('/:slug', {
@@ -42,7 +42,7 @@ const authorRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getAuthor (request, reply) {
     previewFor(request, reply)
-    const author = await app.store.repos.authors.findBySlug(request.params.slug)
+    const author = await app.store.delivery.authors.findBySlug(request.params.slug)
     if (!author) throw notFound('author', request.params.slug)
     return author
   })

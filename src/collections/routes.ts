@@ -6,6 +6,7 @@ import { notFound } from '../http/problem.js'
 import { Slug } from '../tags/schemas.js'
 import { findCollection } from './service.js'
 import { Collection } from './schemas.js'
+import { readRepos } from '../db/store.js'
 
 const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/:slug', {
@@ -21,7 +22,7 @@ const collectionRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async function getCollection (request, reply) {
     const preview = isPreview(request)
     if (preview) reply.header('cache-control', 'private, no-store')
-    const collection = await findCollection(app.store.repos, request.params.slug, { now: app.clock(), preview })
+    const collection = await findCollection(readRepos(app.store, preview), request.params.slug, { now: app.clock(), preview })
     if (!collection) throw notFound('collection', request.params.slug)
     return collection
   })

@@ -13,16 +13,18 @@ export interface OpenStoreOptions {
   migrate?: boolean
   // load the demo content when the database has no article (DEMO_CONTENT)
   demoContent?: boolean
+  // PostgreSQL: a streaming replica for delivery reads (DATABASE_READ_URL; the server only)
+  readUrl?: string
 }
 
-export async function openStore (config: Pick<Config, 'databasePath' | 'databaseUrl'>, { migrate = true, demoContent = false }: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore (config: Pick<Config, 'databasePath' | 'databaseUrl'>, { migrate = true, demoContent = false, readUrl }: OpenStoreOptions = {}): Promise<Store> {
   let store: Store
   if (config.databaseUrl) {
     const { checkPostgres } = await import('./postgres/connection.js')
     const { runPostgresMigrations } = await import('./postgres/migrate.js')
     const { PostgresStore } = await import('./postgres/store.js')
     await checkPostgres(config.databaseUrl)
-    const pgStore = PostgresStore.open({ url: config.databaseUrl })
+    const pgStore = PostgresStore.open({ url: config.databaseUrl }, readUrl)
     store = pgStore
     try {
       if (migrate) await runPostgresMigrations(pgStore.pg, config.databaseUrl)

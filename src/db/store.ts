@@ -15,6 +15,12 @@ export type Engine = 'sqlite' | 'postgres'
 export interface Store {
   readonly engine: Engine
   readonly repos: Repositories
+  // Public delivery reads (published content, not previews): on PostgreSQL with DATABASE_READ_URL a
+  // streaming replica once it has replayed every change this process has seen, else `repos`.
+  // Management reads, previews and writes use `repos` and `tx`.
+  readonly delivery: Repositories
+  // PostgreSQL with DATABASE_READ_URL: true while `delivery` reads the replica
+  readonly readingReplica?: boolean
   tx<T>(work: (repos: Repositories) => Promise<T>): Promise<T>
   // resolves when the database answers a trivial query (readiness)
   ping(): Promise<void>
@@ -33,4 +39,10 @@ export interface Store {
   // calls `observe` with the duration in ms of each statement run from now on (Server-Timing)
   timeStatements(observe: (ms: number) => void): void
   close(): Promise<void>
+}
+
+// The repositories a read uses: the delivery ones (a replica when configured and caught up) for
+// published content, the primary's for previews (drafts an editor just saved).
+export function readRepos (store: Store, preview = false): Repositories {
+  return preview ? store.repos : store.delivery
 }

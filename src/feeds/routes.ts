@@ -31,7 +31,7 @@ const feedsRoutes: FastifyPluginAsyncZod = async (app) => {
   async function sendFeed (request: FastifyRequest, reply: FastifyReply, scope: FeedScope, file: string, feedPath: string, query: FeedQuery) {
     const format = feedFormatOf(file)
     if (!format) throw notFound('feed', file)
-    const entries = await listFeedEntries(app.store.repos, scope, { limit: query.limit, now: app.clock(), withBody: query.mode === 'full' })
+    const entries = await listFeedEntries(app.store.delivery, scope, { limit: query.limit, now: app.clock(), withBody: query.mode === 'full' })
     const feed = toFeedDocument(scope, entries, { base: publicBaseUrl(request), feedPath: `${app.prefix}${feedPath}`, mode: query.mode, config: app.config })
     const scopeKey = scope.kind === 'site' ? 'feed:site' : scope.kind === 'section' ? `section:${scope.path}` : `tag:${scope.slug}`
     const keys = ['feeds', scopeKey, ...entries.map((e) => `article:${e.summary.id}`)]
@@ -68,7 +68,7 @@ const feedsRoutes: FastifyPluginAsyncZod = async (app) => {
     const path = SectionPath.safeParse(rest.slice(0, cut))
     const file = rest.slice(cut + 1)
     if (cut < 0 || !path.success || !feedFormatOf(file)) throw notFound('feed', rest)
-    return sendFeed(request, reply, await findSectionScope(app.store.repos, path.data), file, `/sections/${path.data}/`, request.query)
+    return sendFeed(request, reply, await findSectionScope(app.store.delivery, path.data), file, `/sections/${path.data}/`, request.query)
   })
 
   app.get('/tags/:slug/:file', {
@@ -84,7 +84,7 @@ const feedsRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async function tagFeed (request, reply) {
     const { slug, file } = request.params
     if (!feedFormatOf(file)) throw notFound('feed', file)
-    return sendFeed(request, reply, await findTagScope(app.store.repos, slug), file, `/tags/${slug}/`, request.query)
+    return sendFeed(request, reply, await findTagScope(app.store.delivery, slug), file, `/tags/${slug}/`, request.query)
   })
 }
 

@@ -1,7 +1,7 @@
 // Builds a front: selected, latest and most viewed for a section (or the whole site), with each
 // story in one module only (precedence: selected, latest, most viewed).
 import type { Visibility } from '../articles/summaries.js'
-import type { Store } from '../db/store.js'
+import { readRepos, type Store } from '../db/store.js'
 import { rankMostViewed, windowStartHour } from '../views/ranking.js'
 import type { FrontSectionRow } from './repository.js'
 import type { Front } from './schemas.js'
@@ -9,7 +9,7 @@ import type { Front } from './schemas.js'
 export const DEFAULT_SELECTED_COLLECTION = 'selected'
 
 export function findFrontSection (store: Store, path: string): Promise<FrontSectionRow | undefined> {
-  return store.repos.fronts.sectionByPath(path)
+  return store.delivery.fronts.sectionByPath(path)
 }
 
 function selectedCollection (section: FrontSectionRow | undefined): string {
@@ -21,7 +21,7 @@ function selectedCollection (section: FrontSectionRow | undefined): string {
 
 // mostViewedMemoMs: how long the most-viewed ranking may be reused (MOST_VIEWED_CACHE_SECONDS)
 export async function buildFront (store: Store, section: FrontSectionRow | undefined, limit: number, visibility: Visibility, mostViewedMemoMs = 0): Promise<Front> {
-  const { repos } = store
+  const repos = readRepos(store, visibility.preview)
   const collection = await repos.collections.findShowable(selectedCollection(section), visibility.now, visibility.preview)
   const selected = (await repos.articles.summariesByIds([...new Set(collection?.articleIds ?? [])], visibility)).slice(0, limit)
   const seen = new Set(selected.map((a) => a.id))

@@ -135,6 +135,28 @@ async function metricsPlugin (app: FastifyInstance) {
     registers: [registry],
     async collect () { this.set(await app.store.sizeBytes()) },
   }))
+  const { feed } = app.store
+  gauges.push(new Gauge({
+    name: 'dateline_change_feed_following',
+    help: '1 while this process receives the changes other processes commit (PostgreSQL: its LISTEN connection is up), else 0 (the response cache is bypassed then).',
+    registers: [registry],
+    collect () { this.set(app.store.following ? 1 : 0) },
+  }), new Gauge({
+    name: 'dateline_change_feed_delivered',
+    help: 'Changes (sets of surrogate keys) delivered to this process\'s caches since it started, its own writes and other processes\'.',
+    registers: [registry],
+    collect () { this.set(feed.delivered) },
+  }), new Gauge({
+    name: 'dateline_change_feed_resets',
+    help: 'Times this process dropped every cached answer because changes may have been missed (a reconnection, a gap in the change numbers).',
+    registers: [registry],
+    collect () { this.set(feed.resets) },
+  }), new Gauge({
+    name: 'dateline_db_reading_replica',
+    help: '1 while delivery reads go to the streaming replica (DATABASE_READ_URL, caught up with every change seen), else 0.',
+    registers: [registry],
+    collect () { this.set(app.store.readingReplica === true ? 1 : 0) },
+  }))
   const metrics: Metrics = {
     registry,
     countCacheHit: () => { cache.hits++ },

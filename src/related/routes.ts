@@ -5,6 +5,7 @@ import { isPreview } from '../http/auth.js'
 import { notFound } from '../http/problem.js'
 import { Slug } from '../tags/schemas.js'
 import { RelatedArticles, RelatedQuery } from './schemas.js'
+import { readRepos } from '../db/store.js'
 
 const relatedRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/:slug/related', {
@@ -23,7 +24,7 @@ const relatedRoutes: FastifyPluginAsyncZod = async (app) => {
     const preview = isPreview(request)
     if (preview) reply.header('cache-control', 'private, no-store')
     const visibility = { now: app.clock(), preview }
-    const { related } = app.store.repos
+    const { related } = readRepos(app.store, preview)
     const story = await related.findStory(request.params.slug, visibility)
     if (!story) throw notFound('article', request.params.slug)
     return { data: await related.findRelated(story, request.query.limit, visibility) }

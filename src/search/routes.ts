@@ -5,6 +5,7 @@ import { nextPageUrl } from '../http/cursor.js'
 import { parseSearchQuery } from './query.js'
 import { decodeSearchCursor, encodeSearchCursor, searchPage } from './service.js'
 import { SearchQuery, SearchResults } from './schemas.js'
+import { readRepos } from '../db/store.js'
 
 const searchRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/', {
@@ -23,7 +24,7 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
     if (preview) reply.header('cache-control', 'private, no-store')
     const { q, limit, cursor, preview: _preview, ...filterQuery } = request.query
     const parsed = parseSearchQuery(q)
-    const filters = await app.store.repos.articles.resolveFilters(filterQuery)
+    const filters = await readRepos(app.store, preview).articles.resolveFilters(filterQuery)
     const scope = `search:${parsed.fts}:${JSON.stringify(filterQuery)}:${preview}`
     const after = decodeSearchCursor(app.cursors, cursor, scope)
     const page = await searchPage(app.store, parsed, filters, { limit, after }, { now: app.clock(), preview }, app.config.searchRankLimit)

@@ -5,7 +5,7 @@ import escapeHtml from 'escape-html'
 import { z } from 'zod'
 import type { ArticleFilters } from '../articles/list-query.js'
 import type { Visibility } from '../articles/summaries.js'
-import type { Store } from '../db/store.js'
+import { readRepos, type Store } from '../db/store.js'
 import type { Cursors } from '../http/cursor.js'
 import { invalidField } from '../http/problem.js'
 import type { ParsedQuery } from './query.js'
@@ -44,7 +44,7 @@ export interface SearchPage {
 
 // `rankLimit`: above this many matches an unfiltered delivery search ranks only the newest this many (repository.ts)
 export async function searchPage (store: Store, query: ParsedQuery, filters: ArticleFilters, page: { limit: number, after?: SearchPosition | undefined }, visibility: Visibility, rankLimit?: number): Promise<SearchPage> {
-  const { repos } = store
+  const repos = readRepos(store, visibility.preview)
   const at = page.after?.t ?? visibility.now
   const rows = await repos.search.rank(query, filters, page, visibility, rankLimit)
   const more = rows.length > page.limit

@@ -25,7 +25,7 @@ const sectionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function listSections (request, reply) {
     previewFor(request, reply)
-    return { data: (await app.store.repos.sections.tree()).roots }
+    return { data: (await app.store.delivery.sections.tree()).roots }
   })
 
   app.get('/*', {
@@ -42,7 +42,7 @@ const sectionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getSection (request, reply) {
     previewFor(request, reply)
-    const section = (await app.store.repos.sections.tree()).byPath.get(request.params.path)
+    const section = (await app.store.delivery.sections.tree()).byPath.get(request.params.path)
     if (!section) throw notFound('section', request.params.path)
     return section
   })

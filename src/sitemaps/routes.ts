@@ -28,7 +28,7 @@ const sitemapsRoutes: FastifyPluginAsyncZod = async (app) => {
       response: xmlResponses('A sitemaps.org 0.9 `urlset` with Google News 0.9 extensions.'),
     },
   }, async function newsSitemap (request, reply) {
-    const items = await app.store.repos.sitemaps.news(app.clock())
+    const items = await app.store.delivery.sitemaps.news(app.clock())
     const publication = { name: app.config.publicationName, language: app.config.publicationLanguage }
     const body = buildNewsSitemap(publicBaseUrl(request), publication, items)
     return sendCacheable(request, reply, body, XML, ['sitemaps', 'sitemap:news', ...items.map((i) => `article:${i.id}`)])
@@ -44,7 +44,7 @@ const sitemapsRoutes: FastifyPluginAsyncZod = async (app) => {
       response: xmlResponses('A sitemaps.org 0.9 `sitemapindex`.'),
     },
   }, async function sitemapIndex (request, reply) {
-    const months = await app.store.repos.sitemaps.months(app.clock())
+    const months = await app.store.delivery.sitemaps.months(app.clock())
     const body = buildSitemapIndex(publicBaseUrl(request), (month) => `${app.prefix}/articles/${month}.xml`, months)
     return sendCacheable(request, reply, body, XML, ['sitemaps', 'sitemap:index'])
   })
@@ -62,7 +62,7 @@ const sitemapsRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async function monthSitemap (request, reply) {
     const { month } = request.params
     const [year, number] = month.split('-').map(Number) as [number, number]
-    const items = await app.store.repos.sitemaps.month(monthRange(year, number), app.clock())
+    const items = await app.store.delivery.sitemaps.month(monthRange(year, number), app.clock())
     if (items.length === 0) throw notFound('sitemap for month', month)
     return sendCacheable(request, reply, buildMonthSitemap(publicBaseUrl(request), items), XML, ['sitemaps', `sitemap:${month}`])
   })

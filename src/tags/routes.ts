@@ -26,7 +26,7 @@ const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function listTags (request, reply) {
     previewFor(request, reply)
-    return { data: await app.store.repos.tags.list({ type: request.query.type }) }
+    return { data: await app.store.delivery.tags.list({ type: request.query.type }) }
   })
 
   app.get('/:slug', {
@@ -41,7 +41,7 @@ const tagRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getTag (request, reply) {
     previewFor(request, reply)
-    const tag = await app.store.repos.tags.findBySlug(request.params.slug)
+    const tag = await app.store.delivery.tags.findBySlug(request.params.slug)
     if (!tag) throw notFound('tag', request.params.slug)
     return tag
   })

@@ -1,6 +1,6 @@
 // The most-viewed ranking as delivery serves it (GET /v1/most-viewed and the fronts' module): ranked
 // counts from the views repository, memoised, then live summaries.
-import type { Store } from '../db/store.js'
+import { readRepos, type Store } from '../db/store.js'
 import { HOUR_MS } from './buffer.js'
 import type { MostViewedOptions, ViewCount } from './repository.js'
 import { PERIOD_HOURS, type MostViewedItem } from './schemas.js'
@@ -18,7 +18,7 @@ export type RankOptions = MostViewedOptions & { memoMs?: number }
 
 function rankedCounts (store: Store, options: RankOptions, wanted: number): Promise<ViewCount[]> {
   const { memoMs = 0, preview = false, now } = options
-  if (memoMs <= 0 || preview || wanted > MEMO_SIZE) return store.repos.views.mostViewed({ ...options, limit: wanted })
+  if (memoMs <= 0 || preview || wanted > MEMO_SIZE) return readRepos(store, preview).views.mostViewed({ ...options, limit: wanted })
   let memo = memos.get(store)
   if (!memo) memos.set(store, memo = new Map())
   const key = `${options.fromHour}:${options.sectionId ?? ''}`
@@ -26,7 +26,7 @@ function rankedCounts (store: Store, options: RankOptions, wanted: number): Prom
   if (!entry || now - entry.computedAt >= memoMs || now < entry.computedAt) {
     for (const [k, e] of memo) if (now - e.computedAt >= memoMs) memo.delete(k)
     // the promise is remembered, so requests arriving while it runs share one aggregate
-    const counts = store.repos.views.mostViewed({ ...options, limit: MEMO_SIZE })
+    const counts = store.delivery.views.mostViewed({ ...options, limit: MEMO_SIZE })
     const computed = entry = { computedAt: now, counts }
     memo.set(key, computed)
     counts.catch(() => { if (memo.get(key) === computed) memo.delete(key) })
@@ -41,11 +41,11 @@ export async function rankMostViewed (store: Store, options: RankOptions, exclud
   let counts = (await rankedCounts(store, options, wanted)).filter((c) => !exclude.has(c.articleId)).slice(0, options.limit + 10)
   // a memo for a section may name stories moved out of it since: keep those still listed in it
   if (options.sectionId !== undefined && !options.preview && counts.length > 0) {
-    const listed = new Set(await store.repos.views.listedInSection(options.sectionId, counts.map((c) => c.articleId)))
+    const listed = new Set(await readRepos(store, options.preview).views.listedInSection(options.sectionId, counts.map((c) => c.articleId)))
     counts = counts.filter((c) => listed.has(c.articleId))
   }
   const views = new Map(counts.map((c) => [c.articleId, c.views]))
-  const summaries = await store.repos.articles.summariesByIds(counts.map((c) => c.articleId), options)
+  const summaries = await readRepos(store, options.preview).articles.summariesByIds(counts.map((c) => c.articleId), options)
   return summaries.slice(0, options.limit).map((article, index) => ({ rank: index + 1, views: views.get(article.id)!, article }))
 }
 

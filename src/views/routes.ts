@@ -70,7 +70,7 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
     if (preview) reply.header('cache-control', 'private, no-store')
     const { period, section, limit } = request.query
     const now = app.clock()
-    const filters = await app.store.repos.articles.resolveFilters({ section })
+    const filters = await app.store.delivery.articles.resolveFilters({ section })
     const data = await rankMostViewed(app.store, {
       fromHour: windowStartHour(now, period), sectionId: filters.sectionIds?.root, limit, now, preview, memoMs: app.config.mostViewedCacheSeconds * 1000,
     })

@@ -9,6 +9,7 @@ import type { Store } from '../store.js'
 import { ChangeFeed, type ChangeRecorder } from '../changes.js'
 import { closePg, openPg, type OpenPgOptions, type PgDb } from './connection.js'
 import { ChangeListener } from './listener.js'
+import { ReplicaReads } from './replica.js'
 import * as schema from './schema.js'
 
 // What a PostgreSQL repository is given: the postgres.js client (the pool, or one transaction's
@@ -26,15 +27,27 @@ export class PostgresStore implements Store {
   readonly repos: Repositories
   readonly feed = new ChangeFeed()
   readonly #listener: ChangeListener | undefined
+  readonly #replica: ReplicaReads | undefined
 
-  // `url` is needed to follow other nodes' changes (a connection of its own for LISTEN)
-  constructor (readonly pg: PgDb, url?: string) {
+  // `url` is needed to follow other nodes' changes (a connection of its own for LISTEN);
+  // `replica`, a streaming replica for delivery reads (replica.ts)
+  constructor (readonly pg: PgDb, url?: string, replica?: PgDb) {
     this.repos = postgresRepositories(pgConn(pg.$client, pg))
     this.#listener = url === undefined ? undefined : new ChangeListener(url, this.feed, () => this.repos.changes.latest())
+    this.#replica = replica && new ReplicaReads(replica, pg, this.feed)
   }
 
-  static open (options: OpenPgOptions): PostgresStore {
-    return new PostgresStore(openPg(options), options.url)
+  static open (options: OpenPgOptions, readUrl?: string): PostgresStore {
+    return new PostgresStore(openPg(options), options.url, readUrl === undefined ? undefined : openPg({ ...options, url: readUrl }))
+  }
+
+  get delivery (): Repositories {
+    return this.#replica?.caughtUp === true ? this.#replica.repos : this.repos
+  }
+
+  // true while delivery reads go to the replica (tests, metrics)
+  get readingReplica (): boolean {
+    return this.#replica?.caughtUp === true
   }
 
   async tx<T> (work: (repos: Repositories) => Promise<T>): Promise<T> {
@@ -68,11 +81,12 @@ export class PostgresStore implements Store {
 
   async close (): Promise<void> {
     await this.#listener?.stop()
+    await this.#replica?.close()
     await closePg(this.pg)
   }
 }
 
-function pgConn (client: postgres.Sql | postgres.TransactionSql, db?: PgDb, recorder?: ChangeRecorder): PgConn {
+export function pgConn (client: postgres.Sql | postgres.TransactionSql, db?: PgDb, recorder?: ChangeRecorder): PgConn {
   let drizzleDb = db
   return {
     client,

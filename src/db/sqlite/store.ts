@@ -18,6 +18,8 @@ export class SqliteStore implements Store {
   readonly feed = new ChangeFeed()
   readonly following = true
   readonly #writeRepos: Repositories
+  // one file: delivery reads the same connection as everything else
+  get delivery (): Repositories { return this.repos }
   readonly #recorder: ChangeRecorder = { pending: [] }
   #queue: Promise<unknown> = Promise.resolve()
 
