@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config.js'
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../../src/db/store.js'
 import { ViewBuffer } from '../../src/views/buffer.js'
@@ -115,6 +116,24 @@ describe('POST /v1/articles/{slug}/views', () => {
     await request.get('/v1/most-viewed').expect(200)
     await app.views.flush()
     expect(await totalViews(store)).toBe(3)
+  })
+
+  it('keys the limit on X-Forwarded-For only when the request comes from a TRUST_PROXY address', async () => {
+    const seed = (db: Parameters<typeof insertSection>[0]) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) }
+    const beacon = (request: Awaited<ReturnType<typeof makeApp>>['request'], client: string) =>
+      request.post('/v1/articles/story/views').set('user-agent', BROWSER).set('x-forwarded-for', client)
+    // supertest connects from 127.0.0.1: trusted, each forwarded client has its own budget
+    const trusted = await makeApp({ env: { VIEWS_RATE_LIMIT: '2', TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }, seed })
+    for (const client of ['203.0.113.1', '203.0.113.1', '203.0.113.2', '203.0.113.2']) await beacon(trusted.request, client).expect(202)
+    await beacon(trusted.request, '203.0.113.1').expect(429)
+    // not trusted (the default): the header is anyone's to set, so the socket address counts
+    const untrusted = await makeApp({ env: { VIEWS_RATE_LIMIT: '2' }, seed })
+    for (const client of ['203.0.113.1', '203.0.113.2']) await beacon(untrusted.request, client).expect(202)
+    await beacon(untrusted.request, '203.0.113.3').expect(429)
+  })
+
+  it('refuses a TRUST_PROXY that is not a list of addresses', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/)
   })
 
   it('prunes hourly buckets older than 30 days and an hour when it flushes', async () => {
