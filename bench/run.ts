@@ -1,4 +1,4 @@
-// npm run bench [-- --articles N] [--quick] [--engine sqlite|postgres] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
+// npm run bench [-- --articles N] [--quick] [--engine sqlite|postgres] [--nodes N] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
 // Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
 // core 0, loads each scenario with autocannon from core 1, each GET scenario right after the ceiling
 // (bench/ceiling.ts) loaded the same way; prints req/s, p50, p99, ratio to that ceiling run and peak
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { closeDb, openDb } from '../src/db/connection.js'
 import { runMigrations } from '../src/db/migrate.js'
 import { generateDatabase, type Generated } from './generate.js'
+import { runClusterBench } from './cluster.js'
 import { postgresFacts, preparePostgres } from './postgres.js'
 import { cpuMs, hasTaskset, peakRssMb, pinSelf, startProcess, stopProcess, type Server } from './processes.js'
 
@@ -36,6 +37,8 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     engine: { type: 'string', default: 'sqlite' },
     'database-url': { type: 'string' },
+    // several nodes on one PostgreSQL database: the cluster bench (bench/cluster.ts)
+    nodes: { type: 'string', default: '1' },
   },
 })
 const engine = opts.engine === 'postgres' ? 'postgres' : 'sqlite'
@@ -280,6 +283,14 @@ async function main () {
     console.log(`postgres: ${new URL(url).pathname.slice(1)}, ${dbMb} MB${loadMs ? `, loaded in ${(loadMs / 1000).toFixed(1)} s` : ' (reused)'}`)
   }
   if (opts['generate-only']) return
+  const nodeCount = Number(opts.nodes)
+  if (nodeCount > 1) {
+    if (!pgUrl) throw new Error('--nodes needs --engine postgres: several nodes share one PostgreSQL database')
+    const cluster = await runClusterBench({ url: pgUrl, generated, nodes: nodeCount, root, connections, duration, port: PORT })
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true })
+    writeFileSync(join(root, 'bench', 'results', `${opts.out}-cluster.json`), `${JSON.stringify({ settings: { articles, duration, connections }, ...cluster }, null, 2)}\n`)
+    return
+  }
   const extraEnv = Object.fromEntries(opts.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
   const rows: Row[] = []
   const startups: Record<string, number> = {}
