@@ -47,6 +47,9 @@ const onBothEngines = [
   'test/security/xss.test.ts',
 ]
 
+// Not on both engines, with the reason:
+// - test/operations/database-unavailable.test.ts: builds its own stores of both engines (its own PostgreSQL cluster); runs once
+
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).
 const onCi = process.env.CI === 'true' || process.env.CI === '1'
 const engines = (process.env.TEST_ENGINES ?? 'sqlite,postgres').split(',')
