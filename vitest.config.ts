@@ -45,6 +45,7 @@ const onBothEngines = [
   'test/security/input-rules.test.ts',
   'test/security/visibility.test.ts',
   'test/security/xss.test.ts',
+  'test/management/keys-cli.test.ts',
 ]
 
 // Not on both engines, with the reason:

@@ -51,7 +51,7 @@ function loadReadiness (baseUrl: string, concurrency: number) {
 describe('crash safety', () => {
   it(`survives ${CYCLES} SIGKILLs under concurrent writes: the database stays intact and every acknowledged write is kept`, async () => {
     const databasePath = tempDatabase()
-    const token = prepareDatabase(databasePath)
+    const token = await prepareDatabase(databasePath)
     const acknowledged: AcknowledgedWrite[] = []
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
       const server = await start(databasePath)
@@ -93,7 +93,7 @@ describe('crash safety', () => {
 
   it('on SIGTERM under view beacons exits 0 and counts every view it accepted', async () => {
     const databasePath = tempDatabase()
-    const token = prepareDatabase(databasePath)
+    const token = await prepareDatabase(databasePath)
     const server = await start(databasePath)
     // a few live stories first, then beacons only
     const stop = { stopped: false }

@@ -7,10 +7,10 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { closeDb, openDb } from '../../src/db/connection.js'
 import { runMigrations } from '../../src/db/migrate.js'
+import { SqliteStore } from '../../src/db/sqlite/store.js'
 import { createApiKey } from '../../src/keys/repository.js'
-import { insertSection } from '../fixtures.js'
+import { insertSection, seedStore } from '../fixtures.js'
 
 export interface ServerProcess {
   child: ChildProcessWithoutNullStreams
@@ -99,15 +99,15 @@ export interface AcknowledgedWrite {
 
 // Prepares a database file the way the CLI does (migrations, one section) and creates an admin key
 // in it through the keys repository, before any server opens it.
-export function prepareDatabase (databasePath: string): string {
-  const db = openDb({ path: databasePath })
+export async function prepareDatabase (databasePath: string): Promise<string> {
+  const store = SqliteStore.open(databasePath)
   try {
-    runMigrations(db)
+    runMigrations(store.write)
     // a database prepared before (a restart) has its section already
-    if (!db.$client.prepare("select 1 from sections where path = 'news'").get()) insertSection(db, { slug: 'news', name: 'News' })
-    return createApiKey(db, { name: `e2e-${randomBytes(4).toString('hex')}`, scopes: ['admin'], now: Date.now() })
+    if (!await store.repos.sql.get("select 1 from sections where path = 'news'")) await seedStore(store, (s) => insertSection(s, { slug: 'news', name: 'News' }))
+    return await createApiKey(store, { name: `e2e-${randomBytes(4).toString('hex')}`, scopes: ['admin'], now: Date.now() })
   } finally {
-    closeDb(db)
+    await store.close()
   }
 }
 
