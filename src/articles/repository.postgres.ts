@@ -1,17 +1,18 @@
-// The articles repository on PostgreSQL: the statements of the SQLite side (repository.ts,
-// summaries.ts, list-query.ts, listing.ts) in PostgreSQL's dialect, prepared (the neutral runner
+// The articles repository on PostgreSQL: the statements of the SQLite side (*.repository.sqlite.ts)
+// in PostgreSQL's dialect, prepared (the neutral runner
 // prepares every text once per connection). The answers are the SQLite side's, value for value and
 // key for key: the JSON arrays are built as `json` (which keeps the keys in the order written), and
 // the jsonb documents (body, hero image), which PostgreSQL stores with its own key order, are put
-// back in schema order (inSchemaOrder) before anything serialises them.
+// back in schema order (inSchemaOrder) before anything serialises them. Rows become summaries and
+// articles through summaries.ts, as on SQLite.
 import type { PgConn } from '../db/postgres/store.js'
 import type { ArticlesRepository } from './articles-repository.js'
 import { filtersFrom, tagSlugs, type ArticleFilters, type ArticleListPage } from './list-query.js'
 import { Block, HeroImage, type Article, type ArticleSummary } from './schemas.js'
-import { iso, type Visibility } from './summaries.js'
-import { readingTimeMinutes } from './word-count.js'
+import { summaryOf, toArticle, type SummaryRow, type Visibility } from './summaries.js'
 
-// The summary columns (articles as `a`, sections as `s`), named as SummaryRow.
+// The summary columns (articles as `a`, sections as `s`), named as SummaryRow (quoted: PostgreSQL
+// folds unquoted aliases to lower case).
 const SUMMARY_COLUMNS = 'a.id, a.slug, a.headline, a.standfirst, a.byline, a.hero_image as "heroImage", ' +
   'a.published_at as "publishedAt", a.created_at as "createdAt", a.updated_at as "updatedAt", ' +
   's.slug as "sectionSlug", s.name as "sectionName", s.path as "sectionPath"'
@@ -100,20 +101,8 @@ export const heroImageInOrder = (value: Json | null): ArticleSummary['heroImage'
 export const bodyInOrder = (blocks: Json[]): Block[] =>
   blocks.map((block) => inSchemaOrder(block, BLOCK_KEYS.get(block.type as string) ?? []) as Block)
 
-interface PgSummaryRow {
-  id: number
-  slug: string
-  headline: string
-  standfirst: string | null
-  byline: string | null
-  heroImage: Json | null
-  publishedAt: number | null
-  createdAt: number
-  updatedAt: number
-  sectionSlug: string
-  sectionName: string
-  sectionPath: string
-}
+// SummaryRow with the hero image parsed by postgres.js (jsonb)
+type PgSummaryRow = Omit<SummaryRow, 'heroImage'> & { heroImage: Json | null }
 
 type PgArticleRow = PgSummaryRow & {
   body: Json[]
@@ -124,21 +113,7 @@ type PgArticleRow = PgSummaryRow & {
   breadcrumbs: Article['breadcrumbs']
 }
 
-// summaries.ts's toSummary for a row whose hero image postgres.js has parsed already
-function toSummary (row: PgSummaryRow): ArticleSummary {
-  return {
-    id: row.id,
-    slug: row.slug,
-    url: `/${row.sectionPath}/${row.slug}`,
-    headline: row.headline,
-    standfirst: row.standfirst,
-    byline: row.byline,
-    section: { slug: row.sectionSlug, name: row.sectionName, path: row.sectionPath },
-    heroImage: heroImageInOrder(row.heroImage),
-    publishedAt: iso(row.publishedAt ?? row.createdAt),
-    updatedAt: iso(row.updatedAt),
-  }
-}
+const toSummary = (row: PgSummaryRow): ArticleSummary => summaryOf(row, heroImageInOrder(row.heroImage))
 
 export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository {
   const descendants = async (root: number) => (await sql.all<{ id: number }>(DESCENDANTS, { root })).map((row) => row.id)
@@ -149,26 +124,14 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
         ? await sql.get<PgArticleRow>(ANY_ARTICLE, { slug })
         : await sql.get<PgArticleRow>(LIVE_ARTICLE, { slug, now })
       if (!row) return undefined
-      const summary = toSummary(row)
-      return {
-        id: summary.id,
-        slug: summary.slug,
-        url: summary.url,
-        headline: summary.headline,
-        standfirst: summary.standfirst,
+      return toArticle(toSummary(row), {
         body: bodyInOrder(row.body),
-        byline: summary.byline,
-        authors: row.authors,
-        section: summary.section,
-        breadcrumbs: row.breadcrumbs,
-        tags: row.tags,
-        heroImage: summary.heroImage,
-        publishedAt: summary.publishedAt,
-        updatedAt: iso(row.updatedAt),
         wordCount: row.wordCount,
-        readingTimeMinutes: readingTimeMinutes(row.wordCount),
+        authors: row.authors,
+        tags: row.tags,
+        breadcrumbs: row.breadcrumbs,
         relatedIds: row.relatedIds,
-      }
+      })
     },
 
     async summariesByIds (ids, { now, preview = false }) {

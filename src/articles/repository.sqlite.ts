@@ -1,11 +1,12 @@
-// The articles repository on SQLite: the tuned statements of repository.ts, summaries.ts,
-// list-query.ts and listing.ts (planner hints, prepared once, raw rows) behind the async interface.
+// The articles repository on SQLite: the tuned statements of article.repository.sqlite.ts,
+// summaries.repository.sqlite.ts, list.repository.sqlite.ts and listing.repository.sqlite.ts
+// (planner hints, prepared once, raw rows) behind the async interface.
 import type { SqliteConn } from '../db/repositories.js'
 import type { ArticlesRepository } from './articles-repository.js'
-import { listArticles, resolveArticleFilters, sectionDescendantIds } from './list-query.js'
-import { rebuildListingsUnderSection, syncArticleListing } from './listing.js'
-import { findArticleBySlug, findLiveArticleRow } from './repository.js'
-import { findSummariesByIds } from './summaries.js'
+import { findArticleBySlug, findLiveArticleRow } from './article.repository.sqlite.js'
+import { listArticles, resolveArticleFilters, sectionDescendantIds } from './list.repository.sqlite.js'
+import { rebuildListingsUnderSection, syncArticleListing } from './listing.repository.sqlite.js'
+import { findSummariesByIds } from './summaries.repository.sqlite.js'
 
 export function sqliteArticlesRepository ({ db }: SqliteConn): ArticlesRepository {
   return {

@@ -8,8 +8,8 @@
 // per query term 10 for a headline match, 4 for the standfirst, 1 for the body (bm25's column
 // weights), averaged over the terms, times the same freshness as the full ranking.
 import { and, inArray, sql, type SQL } from 'drizzle-orm'
-import { articleFilterConditions, sectionDescendantIds } from '../articles/list-query.js'
-import { liveArticle } from '../articles/summaries.js'
+import { articleFilterConditions, sectionDescendantIds } from '../articles/list.repository.sqlite.js'
+import { liveArticle } from '../articles/summaries.repository.sqlite.js'
 import type { Db } from '../db/connection.js'
 import type { SqliteConn } from '../db/repositories.js'
 import { articles } from '../db/schema.js'
