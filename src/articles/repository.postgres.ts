@@ -154,7 +154,7 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
       return filtersFrom(query, { sectionId: section?.id, tags, authorId: author?.id })
     },
 
-    // list-query.ts's listArticles: the same shapes, keyset and ties (id descending)
+    // list.repository.sqlite.ts's listArticles: the same shapes, keyset and ties (id descending)
     async list (filters: ArticleFilters, page, visibility): Promise<ArticleListPage> {
       const preview = visibility.preview === true
       const viaListing = filters.sectionIds !== undefined && !preview

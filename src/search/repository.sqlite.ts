@@ -25,7 +25,7 @@ const NTH_NEWEST = 'select rowid from articles_fts where articles_fts match :fts
 // the cast matters: a JS number is bound as a REAL, and FTS5 then scans the whole doclist (17 ms vs 0.1 ms)
 const SINCE = 'select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer)'
 // `+:now`: a bare parameter against an indexed column is re-planned at every run once sqlite_stat4
-// exists (see articles/repository.ts): 12.8 -> 6.3 us for ten ids
+// exists (see articles/article.repository.sqlite.ts): 12.8 -> 6.3 us for ten ids
 const LIVE = `select id, published_at as publishedAt from articles
   where id in (select value from json_each(:ids)) and status = 'published' and published_at <= +:now`
 
