@@ -8,6 +8,7 @@
 import type { PgConn } from '../db/postgres/store.js'
 import type { ArticlesRepository } from './articles-repository.js'
 import { filtersFrom, tagSlugs, type ArticleFilters, type ArticleListPage } from './list-query.js'
+import { rebuildListingsUnderSection, syncListing } from './listing.repository.js'
 import { Block, HeroImage, type Article, type ArticleSummary } from './schemas.js'
 import { summaryOf, toArticle, type SummaryRow, type Visibility } from './summaries.js'
 
@@ -48,37 +49,6 @@ const LIVE_SUMMARIES_BY_IDS = `${SUMMARIES_BY_IDS} and ${LIVE('a')}`
 
 const DESCENDANTS = `with recursive sub(id) as (select :root::int union all select s.id from sections s join sub on s.parent_id = sub.id)
   select id from sub`
-
-const SYNC_LISTING = [
-  'delete from article_listings where article_id = :id',
-  `with recursive chain(id, parent_id) as (
-      select s.id, s.parent_id from sections s join articles a on a.section_id = s.id where a.id = :id
-      union all
-      select s.id, s.parent_id from sections s join chain c on s.id = c.parent_id
-    )
-    insert into article_listings (section_id, article_id, published_at)
-    select chain.id, a.id, a.published_at from chain, articles a
-    where a.id = :id and a.status = 'published' and a.published_at is not null`,
-]
-
-const REBUILD_UNDER_SECTION = [
-  `with recursive sub(id) as (
-      select :sectionId::int union all select s.id from sections s join sub on s.parent_id = sub.id
-    )
-    delete from article_listings where article_id in (select a.id from articles a where a.section_id in (select id from sub))`,
-  `with recursive sub(id) as (
-      select :sectionId::int union all select s.id from sections s join sub on s.parent_id = sub.id
-    ),
-    chain(article_id, section_id, published_at) as (
-      select a.id, a.section_id, a.published_at from articles a
-      where a.section_id in (select id from sub) and a.status = 'published' and a.published_at is not null
-      union all
-      select c.article_id, s.parent_id, c.published_at from chain c join sections s on s.id = c.section_id
-      where s.parent_id is not null
-    )
-    insert into article_listings (section_id, article_id, published_at)
-    select section_id, article_id, published_at from chain`,
-]
 
 type Json = Record<string, unknown>
 
@@ -200,12 +170,7 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
 
     sectionDescendantIds: descendants,
 
-    async syncListing (articleId) {
-      for (const text of SYNC_LISTING) await sql.run(text, { id: articleId })
-    },
-
-    async rebuildListingsUnderSection (sectionId) {
-      for (const text of REBUILD_UNDER_SECTION) await sql.run(text, { sectionId })
-    },
+    syncListing: (articleId) => syncListing(sql, articleId),
+    rebuildListingsUnderSection: (sectionId) => rebuildListingsUnderSection(sql, sectionId),
   }
 }

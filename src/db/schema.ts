@@ -76,7 +76,7 @@ export const articles = sqliteTable('articles', {
 
 // One row per (section or ancestor section, live article): lets "section=news" with all its
 // descendants be one index range scan ordered by publication time. Kept in step by
-// articles/listing.repository.sqlite.ts on every write; holds only status = 'published' articles.
+// articles/listing.repository.ts on every write; holds only status = 'published' articles.
 export const articleListings = sqliteTable('article_listings', {
   sectionId: integer('section_id').notNull().references(() => sections.id, { onDelete: 'cascade' }),
   articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
