@@ -48,6 +48,8 @@ const onBothEngines = [
   'test/management/keys-cli.test.ts',
   'test/modules/views-restart.test.ts',
   'test/security/limits.test.ts',
+  'test/security/overload.test.ts',
+  'test/e2e/crash.test.ts',
 ]
 
 // Not on both engines, with the reason:
