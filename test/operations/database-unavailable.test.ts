@@ -18,7 +18,7 @@ import { runPostgresMigrations } from '../../src/db/postgres/migrate.js'
 import { PostgresStore } from '../../src/db/postgres/store.js'
 import { createApiKey } from '../../src/keys/repository.js'
 import { insertArticle, insertSection, seedStore } from '../fixtures.js'
-import { makeApp, makeClock } from '../helpers.js'
+import { freePort, makeApp, makeClock } from '../helpers.js'
 
 const onCi = process.env.CI === 'true' || process.env.CI === '1'
 const PG_BIN = '/usr/lib/postgresql/15/bin'
@@ -28,14 +28,6 @@ const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!()
 })
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 // The app on a PostgreSQL store at `url` (not migrated unless asked). For a database that is down
 // from the start, a fixed cursor secret and no response cache (whose onReady reads the schedule)
@@ -154,20 +146,16 @@ describe('PostgreSQL unavailable', () => {
       return (server.address() as { port: number }).port
     }
 
-    it('ends a request waiting on it with a 503 problem after REQUEST_TIMEOUT_MS', async () => {
+    it.each([
+      ['after REQUEST_TIMEOUT_MS', { REQUEST_TIMEOUT_MS: '600', CONNECTION_TIMEOUT_MS: '0' }],
+      // Node would otherwise drop the idle socket without an answer
+      ['when its connection idles for CONNECTION_TIMEOUT_MS meanwhile', { REQUEST_TIMEOUT_MS: '0', CONNECTION_TIMEOUT_MS: '600' }],
+    ])('ends a request waiting on it with a 503 problem %s', async (_when, limits) => {
       const port = await silentServer()
-      const { request } = await appOn(`postgres://dateline:secret@127.0.0.1:${port}/dateline`, { RESPONSE_CACHE: 'false', REQUEST_TIMEOUT_MS: '600', CONNECTION_TIMEOUT_MS: '0' }, { connectTimeout: 3 })
+      const { request } = await appOn(`postgres://dateline:secret@127.0.0.1:${port}/dateline`, { RESPONSE_CACHE: 'false', ...limits }, { connectTimeout: 3 })
       const started = Date.now()
       expectUnavailable(await request.get('/v1/articles'))
       // the deadline, not the driver's connect timeout (3 s), ended it
-      expect(Date.now() - started).toBeLessThan(2500)
-    })
-
-    it('answers 503 rather than dropping the connection when it goes idle for CONNECTION_TIMEOUT_MS while the request waits', async () => {
-      const port = await silentServer()
-      const { request } = await appOn(`postgres://dateline:secret@127.0.0.1:${port}/dateline`, { RESPONSE_CACHE: 'false', REQUEST_TIMEOUT_MS: '0', CONNECTION_TIMEOUT_MS: '600' }, { connectTimeout: 3 })
-      const started = Date.now()
-      expectUnavailable(await request.get('/v1/sections'))
       expect(Date.now() - started).toBeLessThan(2500)
     })
   })
