@@ -143,7 +143,7 @@ describe('crash safety', () => {
     })
 
     const { status, body } = await response
-    expect(status).toBe(404)
+    expect(status, body).toBe(404)
     expect(JSON.parse(body)).toMatchObject({ status: 404, instance: '/v1/in-flight-upload' })
     expect(await server.exited, errorsLogged(server)).toEqual({ code: 0, signal: null })
   }, 60_000)
