@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { listArticles, sectionDescendantIds } from '../src/articles/list-query.js'
-import { syncArticleListing } from '../src/articles/listing.js'
+import { listArticles, sectionDescendantIds } from '../src/articles/list.repository.sqlite.js'
+import { SYNC_LISTING } from '../src/articles/listing.repository.js'
 import { openDb, closeDb } from '../src/db/connection.js'
 import { runMigrations } from '../src/db/migrate.js'
 import { articles, articleTags, pageViews, sections, tags } from '../src/db/schema.js'
@@ -41,7 +41,7 @@ db.transaction((tx) => {
     }).returning().get().id
     // skewed tags: low ids are common, high ids rare
     for (const t of new Set([i % 5, 5 + (i % 17), 22 + (i % 38)])) tx.insert(articleTags).values({ articleId: id, tagId: tagIds[t]!, position: 0 }).run()
-    syncArticleListing(tx, id)
+    for (const text of SYNC_LISTING) db.$client.prepare(text).run({ id })
     for (let h = 0; h < 3; h++) tx.insert(pageViews).values({ articleId: id, hour: Math.floor(publishedAt / 3_600_000) + h, views: (i * 31 + h) % 97 }).run()
   }
 })

@@ -15,6 +15,7 @@ import type { SqlParams } from '../src/db/sql-runner.js'
 import type { Store } from '../src/db/store.js'
 import type { Block, HeroImage } from '../src/articles/schemas.js'
 import { countWords } from '../src/articles/word-count.js'
+import { SYNC_LISTING } from '../src/articles/listing.repository.js'
 
 export const T0 = Date.parse('2026-11-01T00:00:00.000Z')
 export const HOUR = 3_600_000
@@ -201,19 +202,6 @@ export interface ArticleInput {
   related?: number[]
   wordCount?: number
 }
-
-// article_listings for one article: a row per section from its own up to the top, while published
-const SYNC_LISTING = [
-  'delete from article_listings where article_id = :id',
-  `with recursive chain(id, parent_id) as (
-      select s.id, s.parent_id from sections s join articles a on a.section_id = s.id where a.id = :id
-      union all
-      select s.id, s.parent_id from sections s join chain c on s.id = c.parent_id
-    )
-    insert into article_listings (section_id, article_id, published_at)
-    select chain.id, a.id, a.published_at from chain, articles a
-    where a.id = :id and a.status = 'published' and a.published_at is not null`,
-]
 
 function recordArticle (seed: Seed, input: ArticleInput): number {
   const sectionId = seed.sections.get(input.section)

@@ -3,6 +3,7 @@
 // work on both a second time with it): SQLite in a temp file, or a fresh PostgreSQL database on
 // TEST_DATABASE_URL's server (copied from a migrated template, one per test process).
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import supertest from 'supertest'
@@ -42,6 +43,15 @@ export interface TestContext {
   clock: TestClock
   request: ReturnType<typeof supertest>
   dir: string
+}
+
+// A local port nothing listens on (bound once, then closed).
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
 }
 
 const cleanups: Array<() => Promise<void>> = []

@@ -3,7 +3,7 @@
 // repository.sqlite.ts and repository.postgres.ts. Reached as `store.repos.articles` (or a
 // transaction's `repos.articles`).
 import type { ArticleFilterQuery, ArticleFilters, ArticleListPage, Position } from './list-query.js'
-import type { ArticleRow } from './repository.js'
+import type { ArticleRow } from './article.repository.sqlite.js'
 import type { Article, ArticleSummary } from './schemas.js'
 import type { Visibility } from './summaries.js'
 

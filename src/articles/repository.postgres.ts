@@ -1,17 +1,19 @@
-// The articles repository on PostgreSQL: the statements of the SQLite side (repository.ts,
-// summaries.ts, list-query.ts, listing.ts) in PostgreSQL's dialect, prepared (the neutral runner
+// The articles repository on PostgreSQL: the statements of the SQLite side (*.repository.sqlite.ts)
+// in PostgreSQL's dialect, prepared (the neutral runner
 // prepares every text once per connection). The answers are the SQLite side's, value for value and
 // key for key: the JSON arrays are built as `json` (which keeps the keys in the order written), and
 // the jsonb documents (body, hero image), which PostgreSQL stores with its own key order, are put
-// back in schema order (inSchemaOrder) before anything serialises them.
+// back in schema order (inSchemaOrder) before anything serialises them. Rows become summaries and
+// articles through summaries.ts, as on SQLite.
 import type { PgConn } from '../db/postgres/store.js'
 import type { ArticlesRepository } from './articles-repository.js'
 import { filtersFrom, tagSlugs, type ArticleFilters, type ArticleListPage } from './list-query.js'
+import { rebuildListingsUnderSection, syncListing } from './listing.repository.js'
 import { Block, HeroImage, type Article, type ArticleSummary } from './schemas.js'
-import { iso, type Visibility } from './summaries.js'
-import { readingTimeMinutes } from './word-count.js'
+import { summaryOf, toArticle, type SummaryRow, type Visibility } from './summaries.js'
 
-// The summary columns (articles as `a`, sections as `s`), named as SummaryRow.
+// The summary columns (articles as `a`, sections as `s`), named as SummaryRow (quoted: PostgreSQL
+// folds unquoted aliases to lower case).
 const SUMMARY_COLUMNS = 'a.id, a.slug, a.headline, a.standfirst, a.byline, a.hero_image as "heroImage", ' +
   'a.published_at as "publishedAt", a.created_at as "createdAt", a.updated_at as "updatedAt", ' +
   's.slug as "sectionSlug", s.name as "sectionName", s.path as "sectionPath"'
@@ -48,37 +50,6 @@ const LIVE_SUMMARIES_BY_IDS = `${SUMMARIES_BY_IDS} and ${LIVE('a')}`
 const DESCENDANTS = `with recursive sub(id) as (select :root::int union all select s.id from sections s join sub on s.parent_id = sub.id)
   select id from sub`
 
-const SYNC_LISTING = [
-  'delete from article_listings where article_id = :id',
-  `with recursive chain(id, parent_id) as (
-      select s.id, s.parent_id from sections s join articles a on a.section_id = s.id where a.id = :id
-      union all
-      select s.id, s.parent_id from sections s join chain c on s.id = c.parent_id
-    )
-    insert into article_listings (section_id, article_id, published_at)
-    select chain.id, a.id, a.published_at from chain, articles a
-    where a.id = :id and a.status = 'published' and a.published_at is not null`,
-]
-
-const REBUILD_UNDER_SECTION = [
-  `with recursive sub(id) as (
-      select :sectionId::int union all select s.id from sections s join sub on s.parent_id = sub.id
-    )
-    delete from article_listings where article_id in (select a.id from articles a where a.section_id in (select id from sub))`,
-  `with recursive sub(id) as (
-      select :sectionId::int union all select s.id from sections s join sub on s.parent_id = sub.id
-    ),
-    chain(article_id, section_id, published_at) as (
-      select a.id, a.section_id, a.published_at from articles a
-      where a.section_id in (select id from sub) and a.status = 'published' and a.published_at is not null
-      union all
-      select c.article_id, s.parent_id, c.published_at from chain c join sections s on s.id = c.section_id
-      where s.parent_id is not null
-    )
-    insert into article_listings (section_id, article_id, published_at)
-    select section_id, article_id, published_at from chain`,
-]
-
 type Json = Record<string, unknown>
 
 // jsonb keeps an object's keys sorted by length, then bytes; the answers carry them in schema order,
@@ -100,20 +71,8 @@ export const heroImageInOrder = (value: Json | null): ArticleSummary['heroImage'
 export const bodyInOrder = (blocks: Json[]): Block[] =>
   blocks.map((block) => inSchemaOrder(block, BLOCK_KEYS.get(block.type as string) ?? []) as Block)
 
-interface PgSummaryRow {
-  id: number
-  slug: string
-  headline: string
-  standfirst: string | null
-  byline: string | null
-  heroImage: Json | null
-  publishedAt: number | null
-  createdAt: number
-  updatedAt: number
-  sectionSlug: string
-  sectionName: string
-  sectionPath: string
-}
+// SummaryRow with the hero image parsed by postgres.js (jsonb)
+type PgSummaryRow = Omit<SummaryRow, 'heroImage'> & { heroImage: Json | null }
 
 type PgArticleRow = PgSummaryRow & {
   body: Json[]
@@ -124,21 +83,7 @@ type PgArticleRow = PgSummaryRow & {
   breadcrumbs: Article['breadcrumbs']
 }
 
-// summaries.ts's toSummary for a row whose hero image postgres.js has parsed already
-function toSummary (row: PgSummaryRow): ArticleSummary {
-  return {
-    id: row.id,
-    slug: row.slug,
-    url: `/${row.sectionPath}/${row.slug}`,
-    headline: row.headline,
-    standfirst: row.standfirst,
-    byline: row.byline,
-    section: { slug: row.sectionSlug, name: row.sectionName, path: row.sectionPath },
-    heroImage: heroImageInOrder(row.heroImage),
-    publishedAt: iso(row.publishedAt ?? row.createdAt),
-    updatedAt: iso(row.updatedAt),
-  }
-}
+const toSummary = (row: PgSummaryRow): ArticleSummary => summaryOf(row, heroImageInOrder(row.heroImage))
 
 export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository {
   const descendants = async (root: number) => (await sql.all<{ id: number }>(DESCENDANTS, { root })).map((row) => row.id)
@@ -149,26 +94,14 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
         ? await sql.get<PgArticleRow>(ANY_ARTICLE, { slug })
         : await sql.get<PgArticleRow>(LIVE_ARTICLE, { slug, now })
       if (!row) return undefined
-      const summary = toSummary(row)
-      return {
-        id: summary.id,
-        slug: summary.slug,
-        url: summary.url,
-        headline: summary.headline,
-        standfirst: summary.standfirst,
+      return toArticle(toSummary(row), {
         body: bodyInOrder(row.body),
-        byline: summary.byline,
-        authors: row.authors,
-        section: summary.section,
-        breadcrumbs: row.breadcrumbs,
-        tags: row.tags,
-        heroImage: summary.heroImage,
-        publishedAt: summary.publishedAt,
-        updatedAt: iso(row.updatedAt),
         wordCount: row.wordCount,
-        readingTimeMinutes: readingTimeMinutes(row.wordCount),
+        authors: row.authors,
+        tags: row.tags,
+        breadcrumbs: row.breadcrumbs,
         relatedIds: row.relatedIds,
-      }
+      })
     },
 
     async summariesByIds (ids, { now, preview = false }) {
@@ -191,7 +124,7 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
       return filtersFrom(query, { sectionId: section?.id, tags, authorId: author?.id })
     },
 
-    // list-query.ts's listArticles: the same shapes, keyset and ties (id descending)
+    // list.repository.sqlite.ts's listArticles: the same shapes, keyset and ties (id descending)
     async list (filters: ArticleFilters, page, visibility): Promise<ArticleListPage> {
       const preview = visibility.preview === true
       const viaListing = filters.sectionIds !== undefined && !preview
@@ -237,12 +170,7 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
 
     sectionDescendantIds: descendants,
 
-    async syncListing (articleId) {
-      for (const text of SYNC_LISTING) await sql.run(text, { id: articleId })
-    },
-
-    async rebuildListingsUnderSection (sectionId) {
-      for (const text of REBUILD_UNDER_SECTION) await sql.run(text, { sectionId })
-    },
+    syncListing: (articleId) => syncListing(sql, articleId),
+    rebuildListingsUnderSection: (sectionId) => rebuildListingsUnderSection(sql, sectionId),
   }
 }

@@ -1,11 +1,10 @@
-// Loads live article summaries by id (the list item shape every module shares). "Live" is the one
-// delivery invariant: status = 'published' and published_at <= now; callers cannot widen it
-// except by passing preview = true for a content:preview request.
-import { and, eq, lte, type SQL } from 'drizzle-orm'
-import type { Db } from '../db/connection.js'
-import { articles } from '../db/schema.js'
-import { statement } from '../db/statements.js'
-import type { ArticleSummary, HeroImage } from './schemas.js'
+// Article summaries (the list item shape every module shares) and full articles built from the rows
+// of either engine's repository (summaries.repository.sqlite.ts, repository.postgres.ts): one
+// mapping, so both engines answer the same shape. "Live" is the one delivery invariant: status =
+// 'published' and published_at <= now; callers cannot widen it except by passing preview = true
+// for a content:preview request.
+import type { Article, ArticleSummary, Block, HeroImage } from './schemas.js'
+import { readingTimeMinutes } from './word-count.js'
 
 // toISOString costs about 0.4 us and a list page formats 40 times, mostly the same instants as the
 // last request: a bounded memo of the strings (a pure function, so never stale)
@@ -18,10 +17,6 @@ export function iso (ms: number): string {
     isoStrings.set(ms, text)
   }
   return text
-}
-
-export function liveArticle (now: number): SQL {
-  return and(eq(articles.status, 'published'), lte(articles.publishedAt, now))!
 }
 
 export type SummaryRow = {
@@ -39,7 +34,13 @@ export type SummaryRow = {
   sectionPath: string
 }
 
+// A summary row with its hero image as text (SQLite's JSON column).
 export function toSummary (row: SummaryRow): ArticleSummary {
+  return summaryOf(row, row.heroImage ? JSON.parse(row.heroImage) as HeroImage : null)
+}
+
+// A summary row with its hero image already parsed (and in schema order: PostgreSQL's jsonb).
+export function summaryOf (row: Omit<SummaryRow, 'heroImage'>, heroImage: HeroImage | null): ArticleSummary {
   return {
     id: row.id,
     slug: row.slug,
@@ -48,7 +49,7 @@ export function toSummary (row: SummaryRow): ArticleSummary {
     standfirst: row.standfirst,
     byline: row.byline,
     section: { slug: row.sectionSlug, name: row.sectionName, path: row.sectionPath },
-    heroImage: row.heroImage ? JSON.parse(row.heroImage) as HeroImage : null,
+    heroImage,
     // a draft seen in preview has no publication time yet: it shows its creation time
     publishedAt: iso(row.publishedAt ?? row.createdAt),
     updatedAt: iso(row.updatedAt),
@@ -58,20 +59,19 @@ export function toSummary (row: SummaryRow): ArticleSummary {
 // The same summary from a raw row (better-sqlite3 `.raw()`: values in SUMMARY_COLUMNS order). Raw rows
 // skip building one JS object per row inside the driver, which costs more than the query for a page.
 export function toSummaryFromValues (v: readonly unknown[]): ArticleSummary {
-  return toSummary({
+  return summaryOf({
     id: v[0] as number,
     slug: v[1] as string,
     headline: v[2] as string,
     standfirst: v[3] as string | null,
     byline: v[4] as string | null,
-    heroImage: v[5] as string | null,
     publishedAt: v[6] as number | null,
     createdAt: v[7] as number,
     updatedAt: v[8] as number,
     sectionSlug: v[9] as string,
     sectionName: v[10] as string,
     sectionPath: v[11] as string,
-  })
+  }, v[5] ? JSON.parse(v[5] as string) as HeroImage : null)
 }
 
 export interface Visibility {
@@ -79,22 +79,34 @@ export interface Visibility {
   preview?: boolean
 }
 
-// The summary columns in raw SQL (articles as `a`, sections as `s`), named as SummaryRow.
-export const SUMMARY_COLUMNS = 'a.id, a.slug, a.headline, a.standfirst, a.byline, a.hero_image as heroImage, ' +
-  'a.published_at as publishedAt, a.created_at as createdAt, a.updated_at as updatedAt, ' +
-  's.slug as sectionSlug, s.name as sectionName, s.path as sectionPath'
+// A full delivery article: its summary and the parts each engine's statement gives (parsed).
+export interface ArticleParts {
+  body: Block[]
+  wordCount: number
+  authors: Article['authors']
+  tags: Article['tags']
+  breadcrumbs: Article['breadcrumbs']
+  relatedIds: number[]
+}
 
-const SUMMARIES_BY_IDS = `select ${SUMMARY_COLUMNS} from articles a join sections s on s.id = a.section_id
-  where a.id in (select value from json_each(:ids))`
-// `+:now`: a bare parameter against an indexed column is re-planned at every run (see repository.ts)
-const LIVE_SUMMARIES_BY_IDS = `${SUMMARIES_BY_IDS} and a.status = 'published' and a.published_at <= +:now`
-
-// Summaries for the given ids, in the order of `ids`; ids that are not live are left out.
-export function findSummariesByIds (db: Db, ids: readonly number[], { now, preview = false }: Visibility): ArticleSummary[] {
-  if (ids.length === 0) return []
-  const rows = (preview
-    ? statement(db, SUMMARIES_BY_IDS).all({ ids: JSON.stringify(ids) })
-    : statement(db, LIVE_SUMMARIES_BY_IDS).all({ ids: JSON.stringify(ids), now })) as SummaryRow[]
-  const byId = new Map(rows.map((row) => [row.id, toSummary(row)]))
-  return ids.flatMap((id) => byId.get(id) ?? [])
+export function toArticle (summary: ArticleSummary, parts: ArticleParts): Article {
+  return {
+    id: summary.id,
+    slug: summary.slug,
+    url: summary.url,
+    headline: summary.headline,
+    standfirst: summary.standfirst,
+    body: parts.body,
+    byline: summary.byline,
+    authors: parts.authors,
+    section: summary.section,
+    breadcrumbs: parts.breadcrumbs,
+    tags: parts.tags,
+    heroImage: summary.heroImage,
+    publishedAt: summary.publishedAt,
+    updatedAt: summary.updatedAt,
+    wordCount: parts.wordCount,
+    readingTimeMinutes: readingTimeMinutes(parts.wordCount),
+    relatedIds: parts.relatedIds,
+  }
 }

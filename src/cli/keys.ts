@@ -1,14 +1,9 @@
 // `npm run cli -- keys create|list|revoke`: manages API keys. The secret is printed once, alone on
 // the last line of standard output; only its SHA-256 hash is stored.
-import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import type { Config } from '../config.js'
-import type { Db } from '../db/connection.js'
-import type { SqlRunner } from '../db/sql-runner.js'
 import type { Store } from '../db/store.js'
-import {
-  type ApiKeyListing, createApiKey, hashKey, KEY_PREFIX, KeyError, listApiKeys, parseScopes, revokeApiKey, type ScopeName,
-} from '../keys/repository.js'
+import { type ApiKeyListing, createApiKey, KeyError, listApiKeys, parseScopes, revokeApiKey, type ScopeName } from '../keys/repository.js'
 import { withStore } from './store.js'
 
 export interface KeysIo {
@@ -25,14 +20,6 @@ const USAGE = [
 ].join('\n')
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString())
-
-// What the three subcommands need, on SQLite's connection (runKeys) or on either engine's store
-// (runKeysOnStore).
-interface KeyOps<R> {
-  create (input: { name: string, scopes: ScopeName[], now: number }): R
-  list (): R
-  revoke (name: string, now: number): R
-}
 
 type Action = { kind: 'create', name: string, scopes: ScopeName[] } | { kind: 'list' } | { kind: 'revoke', name: string }
 
@@ -80,64 +67,20 @@ function usageError (error: unknown, err: (line: string) => void): number {
   throw error
 }
 
-function perform<R> (ops: KeyOps<R>, action: Action, now: number): R {
-  if (action.kind === 'create') return ops.create({ name: action.name, scopes: action.scopes, now })
-  if (action.kind === 'list') return ops.list()
-  return ops.revoke(action.name, now)
-}
-
-// Runs one keys subcommand on an open SQLite database; returns the exit code.
-export function runKeys (db: Db, args: string[], { out, err, now = Date.now }: KeysIo): number {
-  const ops: KeyOps<string | ApiKeyListing[] | void> = {
-    create: (input) => createApiKey(db, input),
-    list: () => listApiKeys(db),
-    revoke: (name, at) => revokeApiKey(db, name, at),
-  }
+// Runs one keys subcommand on either engine's store; returns the exit code.
+export async function runKeys (store: Store, args: string[], { out, err, now = Date.now }: KeysIo): Promise<number> {
   try {
     const action = parseAction(args)
-    return report(action, perform(ops, action, now()), out)
+    const result = action.kind === 'create'
+      ? await createApiKey(store, { name: action.name, scopes: action.scopes, now: now() })
+      : action.kind === 'list' ? await listApiKeys(store) : await revokeApiKey(store, action.name, now())
+    return report(action, result, out)
   } catch (error) {
     return usageError(error, err)
-  }
-}
-
-// The same on either engine's store, in the neutral SQL of keys/repository.ts (until the keys
-// repository is behind the storage seam: then these become `store.repos.keys` calls).
-export async function runKeysOnStore (store: Store, args: string[], { out, err, now = Date.now }: KeysIo): Promise<number> {
-  try {
-    const action = parseAction(args)
-    return report(action, await perform(storeKeyOps(store), action, now()), out)
-  } catch (error) {
-    return usageError(error, err)
-  }
-}
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
-
-function storeKeyOps (store: Store): KeyOps<Promise<string | ApiKeyListing[] | void>> {
-  const scopesOf = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as ScopeName[]
-  return {
-    create: ({ name, scopes, now }) => store.tx(async ({ sql }: { sql: SqlRunner }) => {
-      if (!NAME.test(name)) throw new KeyError('--name must be 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit')
-      if (await sql.get('select id from api_keys where name = :name', { name })) throw new KeyError(`a key named "${name}" already exists`)
-      const key = KEY_PREFIX + randomBytes(32).toString('base64url')
-      await sql.run('insert into api_keys (name, prefix, hash, scopes, created_at) values (:name, :prefix, :hash, :scopes, :now)',
-        { name, prefix: key.slice(0, KEY_PREFIX.length + 4), hash: hashKey(key), scopes, now })
-      return key
-    }),
-    list: async () => (await store.repos.sql.all<ApiKeyListing & { scopes: unknown }>(`select name, prefix, scopes, created_at as "createdAt",
-        last_used_at as "lastUsedAt", revoked_at as "revokedAt" from api_keys order by name`))
-      .map((row) => ({ ...row, scopes: scopesOf(row.scopes) })),
-    revoke: (name, now) => store.tx(async ({ sql }) => {
-      const row = await sql.get<{ id: number, revokedAt: number | null }>(`select id, revoked_at as "revokedAt" from api_keys where name = :name${store.engine === 'postgres' ? ' for update' : ''}`, { name })
-      if (!row) throw new KeyError(`no key named "${name}"`)
-      if (row.revokedAt !== null) throw new KeyError(`the key "${name}" is already revoked`)
-      await sql.run('update api_keys set revoked_at = :now where id = :id', { id: row.id, now })
-    }),
   }
 }
 
 export async function keys (args: string[], { config }: { config: Config }) {
   process.exitCode = await withStore(config, (store) =>
-    runKeysOnStore(store, args, { out: (line) => console.log(line), err: (line) => console.error(line) }))
+    runKeys(store, args, { out: (line) => console.log(line), err: (line) => console.error(line) }))
 }

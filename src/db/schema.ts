@@ -76,7 +76,7 @@ export const articles = sqliteTable('articles', {
 
 // One row per (section or ancestor section, live article): lets "section=news" with all its
 // descendants be one index range scan ordered by publication time. Kept in step by
-// articles/listing.ts on every write; holds only status = 'published' articles.
+// articles/listing.repository.ts on every write; holds only status = 'published' articles.
 export const articleListings = sqliteTable('article_listings', {
   sectionId: integer('section_id').notNull().references(() => sections.id, { onDelete: 'cascade' }),
   articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
@@ -93,7 +93,7 @@ export const articleTags = sqliteTable('article_tags', {
 }, (t) => [
   primaryKey({ columns: [t.articleId, t.tagId] }),
   index('article_tags_tag_idx').on(t.tagId, t.articleId),
-  // covering for an article's tags in order (articles/repository.ts): a cold read touches one index
+  // covering for an article's tags in order (articles/article.repository.sqlite.ts): a cold read touches one index
   // page instead of the primary key's index page and then the table's
   index('article_tags_article_position_idx').on(t.articleId, t.position, t.tagId),
 ])

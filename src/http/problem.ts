@@ -3,7 +3,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import { z } from 'zod'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { isUniqueViolation } from '../db/unique-slug.js'
 import { allowedMethods } from './allowed-methods.js'
 
@@ -80,6 +82,14 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, statu
     .send(problemBody(request, status, kind, detail, errors))
 }
 
+// Retry-After of a 503 for a database that cannot be reached: a restart or failover takes seconds
+export const DATABASE_RETRY_AFTER_SECONDS = 5
+
+function sendUnavailable (request: FastifyRequest, reply: FastifyReply, detail: string) {
+  reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+  return sendProblem(request, reply, 503, 'service-unavailable', `${detail} Try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`)
+}
+
 const REPEATED = 'is given more than once; send it once'
 
 function validationErrors (error: FastifyError, request: FastifyRequest): ProblemFieldError[] {
@@ -133,6 +143,12 @@ async function problemPlugin (app: FastifyInstance) {
       request.log.warn({ err: error, method: request.method, url: request.url }, 'unique violation answered 409')
       return sendProblem(request, reply, 409, 'conflict', 'The change conflicts with a record another request wrote at the same time (a slug, path or name that must be unique). Read the current state and try again.')
     }
+    // the database is down, restarting, refusing connections or locked by another process: a
+    // condition that passes, not a bug; the driver's message stays in the log
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error, method: request.method, url: request.url }, 'database unavailable answered 503')
+      return sendUnavailable(request, reply, 'The database is unavailable.')
+    }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {
       for (const [name, value] of Object.entries((error as { headers?: Record<string, unknown> }).headers ?? {})) reply.header(name, String(value))
@@ -144,6 +160,32 @@ async function problemPlugin (app: FastifyInstance) {
     }
     request.log.error({ err: error, method: request.method, url: request.url, params: request.params, query: request.query }, 'unhandled error')
     return sendProblem(request, reply, 500, 'internal', 'The server could not complete the request.')
+  })
+
+  // A request still unanswered REQUEST_TIMEOUT_MS after it arrived (its handler waits on a database
+  // that does not answer), or whose connection goes idle for CONNECTION_TIMEOUT_MS while its handler
+  // waits (Node would drop the socket without a word), gets a 503 problem instead of hanging.
+  // Whatever the handler does later is discarded (Fastify logs "Reply was already sent").
+  const { requestTimeout } = app.config
+  app.addHook('onRequest', (request, reply, done) => {
+    const late = () => {
+      if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return
+      request.log.warn({ method: request.method, url: request.url }, 'request not answered in time: 503')
+      sendUnavailable(request, reply, 'The server could not answer in time.')
+    }
+    const timer = requestTimeout > 0 ? setTimeout(late, requestTimeout) : undefined
+    // the socket's idle timeout while the answer is awaited; a body still trickling in (slowloris)
+    // is disconnected, as Node does without this listener
+    const idle = (socket: Socket) => {
+      if (!request.raw.complete) socket.destroy()
+      else late()
+    }
+    reply.raw.on('timeout', idle)
+    reply.raw.once('close', () => {
+      clearTimeout(timer)
+      reply.raw.off('timeout', idle)
+    })
+    done()
   })
 
   // every route registered after this plugin (all of them) is known by path and method

@@ -2,7 +2,8 @@
 // and in total. Every statement the store times adds its duration to one process-wide counter; a
 // request's `db` is what that counter gained between its handler's start and its render start.
 // On SQLite statements run synchronously, so another request's statements enter that window only
-// when both are between awaits at once; on PostgreSQL statements are not timed yet (db;dur=0).
+// when both are between awaits at once; on PostgreSQL (db/postgres/timing.ts) queries of concurrent
+// requests overlap, so under load a request's `db` can include time its neighbours spent.
 import type { FastifyRequest } from 'fastify'
 import { performance } from 'node:perf_hooks'
 

@@ -1,10 +1,8 @@
 // API keys: creation (the secret is shown once), lookup by hash, listing and revocation. The same SQL
-// on both engines (keysRepository, reached as `store.repos.apiKeys`); the functions below take a
-// Store (the `keys` CLI command, tests) and run each change in one transaction.
+// on both engines (apiKeysRepository, reached as `store.repos.apiKeys`); the functions at the end
+// take a Store (the `keys` CLI command, tests) and run each change in one transaction.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Db } from '../db/connection.js'
 import type { SqlRunner } from '../db/sql-runner.js'
-import { statement } from '../db/statements.js'
 import type { Store } from '../db/store.js'
 
 export const SCOPES = ['content:write', 'content:preview', 'admin'] as const
@@ -64,7 +62,8 @@ const SQL = {
     values (:name, :prefix, :hash, :scopes, :createdAt)`,
   list: `select name, prefix, scopes, created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"
     from api_keys order by name`,
-  revoke: 'update api_keys set revoked_at = :now where id = :id',
+  // only a key not revoked yet: of two concurrent revokes (PostgreSQL, READ COMMITTED) one changes it
+  revoke: 'update api_keys set revoked_at = :now where id = :id and revoked_at is null',
   byHash: 'select id, name, hash, scopes, last_used_at as "lastUsedAt", revoked_at as "revokedAt" from api_keys where hash = :hash',
   // never backwards (two requests of one minute may write in either order)
   touch: 'update api_keys set last_used_at = :now where id = :id and (last_used_at is null or last_used_at < :now)',
@@ -109,8 +108,7 @@ export function apiKeysRepository ({ sql }: { sql: SqlRunner }): ApiKeysReposito
     async revoke (name, now) {
       const row = await sql.get<{ id: number, revokedAt: number | null }>(SQL.byName, { name })
       if (!row) throw new KeyError(`no key named "${name}"`)
-      if (row.revokedAt !== null) throw new KeyError(`the key "${name}" is already revoked`)
-      await sql.run(SQL.revoke, { id: row.id, now })
+      if (row.revokedAt !== null || await sql.run(SQL.revoke, { id: row.id, now }) === 0) throw new KeyError(`the key "${name}" is already revoked`)
     },
     // The lookup is by hash (indexed).
     async findActive (token) {
@@ -135,36 +133,7 @@ export async function findActiveApiKey (store: Store, token: string, now: number
   return { id: key.id, name: key.name, scopes: key.scopes }
 }
 
-// A Store runs each call in one transaction (name check and insert together); a SQLite Db (the
-// not yet ported `keys` CLI command and the end-to-end test's setup) runs the same SQL at once.
-function isStore (target: Db | Store): target is Store {
-  return typeof (target as Store).tx === 'function' && 'repos' in target
-}
-
-export function createApiKey (db: Db, input: NewApiKey): string
-export function createApiKey (store: Store, input: NewApiKey): Promise<string>
-export function createApiKey (target: Db | Store, input: NewApiKey): string | Promise<string> {
-  if (isStore(target)) return target.tx((repos) => repos.apiKeys.create(input))
-  checkName(input.name)
-  if (statement(target, SQL.byName).get({ name: input.name })) throw new KeyError(`a key named "${input.name}" already exists`)
-  const { key, row } = newKey(input)
-  statement(target, SQL.insert).run({ ...row, scopes: JSON.stringify(row.scopes) })
-  return key
-}
-
-export function listApiKeys (db: Db): ApiKeyListing[]
-export function listApiKeys (store: Store): Promise<ApiKeyListing[]>
-export function listApiKeys (target: Db | Store): ApiKeyListing[] | Promise<ApiKeyListing[]> {
-  if (isStore(target)) return target.repos.apiKeys.list()
-  return (statement(target, SQL.list).all() as Array<ApiKeyListing & { scopes: unknown }>).map((row) => ({ ...row, scopes: scopesOf(row.scopes) }))
-}
-
-export function revokeApiKey (db: Db, name: string, now: number): void
-export function revokeApiKey (store: Store, name: string, now: number): Promise<void>
-export function revokeApiKey (target: Db | Store, name: string, now: number): void | Promise<void> {
-  if (isStore(target)) return target.tx((repos) => repos.apiKeys.revoke(name, now))
-  const row = statement(target, SQL.byName).get({ name }) as { id: number, revokedAt: number | null } | undefined
-  if (!row) throw new KeyError(`no key named "${name}"`)
-  if (row.revokedAt !== null) throw new KeyError(`the key "${name}" is already revoked`)
-  statement(target, SQL.revoke).run({ id: row.id, now })
-}
+// Each change in one transaction of its own (the `keys` CLI command, tests).
+export const createApiKey = (store: Store, input: NewApiKey): Promise<string> => store.tx((repos) => repos.apiKeys.create(input))
+export const listApiKeys = (store: Store): Promise<ApiKeyListing[]> => store.repos.apiKeys.list()
+export const revokeApiKey = (store: Store, name: string, now: number): Promise<void> => store.tx((repos) => repos.apiKeys.revoke(name, now))

@@ -1,8 +1,9 @@
 // Related articles on SQLite: the tuned reads (drizzle, synchronous) behind the async interface
 // (findStory and findRelated stay exported for bench/module-plans.ts, which checks their plans).
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
-import { sectionDescendantIds } from '../articles/list-query.js'
-import { findSummariesByIds, liveArticle, type Visibility } from '../articles/summaries.js'
+import { sectionDescendantIds } from '../articles/list.repository.sqlite.js'
+import type { Visibility } from '../articles/summaries.js'
+import { findSummariesByIds, liveArticle } from '../articles/summaries.repository.sqlite.js'
 import type { Db } from '../db/connection.js'
 import type { SqliteConn } from '../db/repositories.js'
 import { articleRelated, articles, articleTags, sections, tags } from '../db/schema.js'

@@ -8,8 +8,8 @@
 // per query term 10 for a headline match, 4 for the standfirst, 1 for the body (bm25's column
 // weights), averaged over the terms, times the same freshness as the full ranking.
 import { and, inArray, sql, type SQL } from 'drizzle-orm'
-import { articleFilterConditions, sectionDescendantIds } from '../articles/list-query.js'
-import { liveArticle } from '../articles/summaries.js'
+import { articleFilterConditions, sectionDescendantIds } from '../articles/list.repository.sqlite.js'
+import { liveArticle } from '../articles/summaries.repository.sqlite.js'
 import type { Db } from '../db/connection.js'
 import type { SqliteConn } from '../db/repositories.js'
 import { articles } from '../db/schema.js'
@@ -25,7 +25,7 @@ const NTH_NEWEST = 'select rowid from articles_fts where articles_fts match :fts
 // the cast matters: a JS number is bound as a REAL, and FTS5 then scans the whole doclist (17 ms vs 0.1 ms)
 const SINCE = 'select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer)'
 // `+:now`: a bare parameter against an indexed column is re-planned at every run once sqlite_stat4
-// exists (see articles/repository.ts): 12.8 -> 6.3 us for ten ids
+// exists (see articles/article.repository.sqlite.ts): 12.8 -> 6.3 us for ten ids
 const LIVE = `select id, published_at as publishedAt from articles
   where id in (select value from json_each(:ids)) and status = 'published' and published_at <= +:now`
 

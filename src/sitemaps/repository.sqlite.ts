@@ -4,7 +4,7 @@ import type { Db } from '../db/connection.js'
 import type { SqliteConn } from '../db/repositories.js'
 import { statement } from '../db/statements.js'
 import { articles, sections } from '../db/schema.js'
-import { liveArticle } from '../articles/summaries.js'
+import { liveArticle } from '../articles/summaries.repository.sqlite.js'
 import { MONTH_MAX_URLS, NEWS_MAX_URLS, NEWS_WINDOW_MS, walkMonths, type SitemapArticle, type SitemapMonth, type SitemapsRepository } from './repository.js'
 
 const sitemapColumns = {

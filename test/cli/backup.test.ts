@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { backupDatabase, BackupError, inspectDatabaseFile, restoreDatabase } from '../../src/cli/backup.js'
+import { backupDatabase, BackupError, inspectDatabaseFile, restoreDatabase } from '../../src/db/sqlite/backup.js'
 import { closeDb, openDb, type Db } from '../../src/db/connection.js'
 import { runMigrations } from '../../src/db/migrate.js'
 import { insertArticle, insertArticles, insertSection, type ArticleInput } from '../fixtures.js'
@@ -55,7 +55,7 @@ describe('backup', () => {
 
     let steps = 0
     let written = 0
-    const summary = await backupDatabase(db.$client, join(dir, 'copy.db'), {
+    const summary = await backupDatabase(db, join(dir, 'copy.db'), {
       pagesPerStep: 50,
       onStep: () => {
         steps++
@@ -116,7 +116,7 @@ describe('restore', () => {
     const dir = tempDir()
     const live = newDatabase(join(dir, 'live.db'))
     for (let n = 1; n <= 5; n++) insertArticle(live, story(n))
-    await backupDatabase(live.$client, join(dir, 'copy.db'))
+    await backupDatabase(live, join(dir, 'copy.db'))
     for (let n = 6; n <= 9; n++) insertArticle(live, story(n))
     closeDb(live)
     writeFileSync(join(dir, 'live.db-wal'), 'stale')
@@ -133,7 +133,7 @@ describe('restore', () => {
     const dir = tempDir()
     const live = newDatabase(join(dir, 'live.db'))
     insertArticle(live, story(1))
-    await backupDatabase(live.$client, join(dir, 'copy.db'))
+    await backupDatabase(live, join(dir, 'copy.db'))
     insertArticle(live, story(2))
 
     expect(() => restoreDatabase(join(dir, 'copy.db'), join(dir, 'live.db'))).toThrow(/in use/)

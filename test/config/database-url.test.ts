@@ -1,19 +1,10 @@
 // DATABASE_URL at start-up, without a PostgreSQL server: a malformed URL or one that leads nowhere
 // stops the real server process with exit code 1 and one line naming the variable (test/postgres/
 // covers the cases that need a server).
-import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { startWithDatabaseUrl } from '../e2e/process.js'
-
-// a local port nothing listens on
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+import { freePort } from '../helpers.js'
 
 describe('DATABASE_URL', () => {
   it.each([
@@ -43,7 +34,7 @@ describe('DATABASE_URL', () => {
   })
 
   it('a server that cannot be reached stops the server: exit 1, one line naming DATABASE_URL and where, never the password', async () => {
-    const port = await closedPort()
+    const port = await freePort()
     const result = await startWithDatabaseUrl(`postgres://dateline:s3cret-pw@127.0.0.1:${port}/dateline`)
     expect(result.code).toBe(1)
     expect(result.stderr.trim().split('\n')).toEqual([`DATABASE_URL: cannot use PostgreSQL at 127.0.0.1:${port}/dateline: connection refused (is PostgreSQL running and listening there?)`])

@@ -7,10 +7,9 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { closeDb, openDb } from '../../src/db/connection.js'
-import { runMigrations } from '../../src/db/migrate.js'
+import type { Store } from '../../src/db/store.js'
 import { createApiKey } from '../../src/keys/repository.js'
-import { insertSection } from '../fixtures.js'
+import { insertSection, seedStore } from '../fixtures.js'
 
 export interface ServerProcess {
   child: ChildProcessWithoutNullStreams
@@ -21,10 +20,12 @@ export interface ServerProcess {
   waitForLog: (match: (line: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>
 }
 
-export async function startServer (databasePath: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+// `database`: a SQLite file path, or the environment naming the database (DATABASE_PATH or DATABASE_URL)
+export async function startServer (database: string | Record<string, string>, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const target = typeof database === 'string' ? { DATABASE_PATH: database } : database
   // one process (no tsx CLI wrapper), so a signal reaches the server itself
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: databasePath, DEMO_CONTENT: 'false', LOG_LEVEL: 'info', VIEWS_RATE_LIMIT: '1000000', ...env },
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...target, DEMO_CONTENT: 'false', LOG_LEVEL: 'info', VIEWS_RATE_LIMIT: '1000000', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   const logs: Array<Record<string, unknown>> = []
@@ -97,18 +98,12 @@ export interface AcknowledgedWrite {
   word?: string
 }
 
-// Prepares a database file the way the CLI does (migrations, one section) and creates an admin key
-// in it through the keys repository, before any server opens it.
-export function prepareDatabase (databasePath: string): string {
-  const db = openDb({ path: databasePath })
-  try {
-    runMigrations(db)
-    // a database prepared before (a restart) has its section already
-    if (!db.$client.prepare("select 1 from sections where path = 'news'").get()) insertSection(db, { slug: 'news', name: 'News' })
-    return createApiKey(db, { name: `e2e-${randomBytes(4).toString('hex')}`, scopes: ['admin'], now: Date.now() })
-  } finally {
-    closeDb(db)
-  }
+// Prepares a migrated store of the engine under test (one section) and creates an admin key in it
+// through the keys repository, before any server opens it.
+export async function prepareStore (store: Store): Promise<string> {
+  // a database prepared before (a restart) has its section already
+  if (!await store.repos.sql.get("select 1 from sections where path = 'news'")) await seedStore(store, (s) => insertSection(s, { slug: 'news', name: 'News' }))
+  return await createApiKey(store, { name: `e2e-${randomBytes(4).toString('hex')}`, scopes: ['admin'], now: Date.now() })
 }
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
@@ -160,45 +155,36 @@ export function driveWrites (baseUrl: string, token: string, options: { writers?
 
 // Returns the acknowledged writes missing from the database (must be empty): every created article
 // by slug, and every published one live (status published, published_at set).
-export function missingWrites (databasePath: string, writes: AcknowledgedWrite[]): AcknowledgedWrite[] {
-  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
-  try {
-    const findArticle = sqlite.prepare('select status, published_at from articles where slug = ?')
-    return writes.filter((w) => {
-      if (w.kind === 'view') return false
-      const row = findArticle.get(w.key) as { status: string, published_at: number | null } | undefined
-      return w.kind === 'article' ? row === undefined : row?.status !== 'published' || row.published_at === null
-    })
-  } finally {
-    sqlite.close()
+export async function missingWrites (store: Store, writes: AcknowledgedWrite[]): Promise<AcknowledgedWrite[]> {
+  const missing: AcknowledgedWrite[] = []
+  for (const w of writes) {
+    if (w.kind === 'view') continue
+    const row = await store.repos.sql.get<{ status: string, publishedAt: number | null }>('select status, published_at as "publishedAt" from articles where slug = :slug', { slug: w.key })
+    if (w.kind === 'article' ? row === undefined : row?.status !== 'published' || row.publishedAt === null) missing.push(w)
   }
+  return missing
 }
 
-// The FTS index agrees with the articles table: same row count, and each acknowledged article is
-// found by its unique word. Returns the disagreements (must be empty).
-export function ftsDisagreements (databasePath: string, writes: AcknowledgedWrite[]): string[] {
-  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
-  try {
-    const problems: string[] = []
-    const articles = sqlite.prepare('select count(*) from articles').pluck().get() as number
-    const indexed = sqlite.prepare('select count(*) from articles_fts').pluck().get() as number
-    if (articles !== indexed) problems.push(`articles ${articles}, articles_fts ${indexed}`)
-    const search = sqlite.prepare('select a.slug from articles_fts join articles a on a.id = articles_fts.rowid where articles_fts match ?').pluck()
-    for (const w of writes.filter((write) => write.kind === 'article')) {
-      const found = search.all(w.word) as string[]
-      if (found.length !== 1 || found[0] !== w.key) problems.push(`search for ${w.word} found [${found.join(', ')}], not ${w.key}`)
-    }
-    return problems
-  } finally {
-    sqlite.close()
+// The search index agrees with the articles table (SQLite: the FTS5 table articles_fts; PostgreSQL:
+// the tsvector rows of articles_search): same row count, and each acknowledged article is found by
+// its unique word. Returns the disagreements (must be empty).
+export async function searchDisagreements (store: Store, writes: AcknowledgedWrite[]): Promise<string[]> {
+  const sqlite = store.engine === 'sqlite'
+  const index = sqlite ? 'articles_fts' : 'articles_search'
+  const match = sqlite
+    ? 'select a.slug from articles_fts join articles a on a.id = articles_fts.rowid where articles_fts match :word'
+    : "select a.slug from articles_search x join articles a on a.id = x.article_id where x.document @@ websearch_to_tsquery('dateline', :word)"
+  const count = async (table: string) => (await store.repos.sql.get<{ n: number }>(`select cast(count(*) as integer) as n from ${table}`))!.n
+  const problems: string[] = []
+  const [articles, indexed] = [await count('articles'), await count(index)]
+  if (articles !== indexed) problems.push(`articles ${articles}, ${index} ${indexed}`)
+  for (const w of writes.filter((write) => write.kind === 'article')) {
+    const found = (await store.repos.sql.all<{ slug: string }>(match, { word: w.word })).map((row) => row.slug)
+    if (found.length !== 1 || found[0] !== w.key) problems.push(`search for ${w.word} found [${found.join(', ')}], not ${w.key}`)
   }
+  return problems
 }
 
-export function countedViews (databasePath: string): number {
-  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
-  try {
-    return sqlite.prepare('select coalesce(sum(views), 0) from page_views').pluck().get() as number
-  } finally {
-    sqlite.close()
-  }
+export async function countedViews (store: Store): Promise<number> {
+  return (await store.repos.sql.get<{ n: number }>('select cast(coalesce(sum(views), 0) as integer) as n from page_views'))!.n
 }

@@ -113,6 +113,11 @@ describe('Server-Timing', () => {
     const { request } = await setup()
     const res = await request.get('/v1/articles').expect(200)
     expect(res.headers['server-timing']).toMatch(/^handler;dur=\d+\.\d\d, db;dur=\d+\.\d\d, render;dur=\d+\.\d\d, total;dur=\d+\.\d\d$/)
+    // statements are timed on both engines (SQLite: the driver's Statement; PostgreSQL: postgres.js queries)
+    const db = Number(/db;dur=([\d.]+)/.exec(res.headers['server-timing']!)![1])
+    expect(db).toBeGreaterThan(0)
+    const handler = Number(/handler;dur=([\d.]+)/.exec(res.headers['server-timing']!)![1])
+    expect(db).toBeLessThanOrEqual(handler + 0.01)
   })
 })
 

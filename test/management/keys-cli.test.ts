@@ -4,10 +4,10 @@ import { makeApp } from '../helpers.js'
 
 async function cli () {
   const ctx = await makeApp()
-  const run = (...args: string[]) => {
+  const run = async (...args: string[]) => {
     const out: string[] = []
     const err: string[] = []
-    const code = runKeys(ctx.db, args, { out: (l) => out.push(l), err: (l) => err.push(l), now: ctx.clock })
+    const code = await runKeys(ctx.store, args, { out: (l) => out.push(l), err: (l) => err.push(l), now: ctx.clock })
     return { code, out, err, stdout: out.join('\n') }
   }
   return { ...ctx, run }
@@ -16,7 +16,7 @@ async function cli () {
 describe('npm run cli -- keys', () => {
   it('create prints the new key alone on the last line, and the key works', async () => {
     const { run, request } = await cli()
-    const { code, out } = run('create', '--name', 'wire-ingest', '--scopes', 'content:write')
+    const { code, out } = await run('create', '--name', 'wire-ingest', '--scopes', 'content:write')
     expect(code).toBe(0)
     const key = out.at(-1)!
     expect(key).toMatch(/^dl_live_[A-Za-z0-9_-]{43}$/)
@@ -24,20 +24,20 @@ describe('npm run cli -- keys', () => {
   })
 
   it('list shows names, scopes, created, last used and revocation, never the secret or its hash', async () => {
-    const { run, db, request, clock } = await cli()
-    const key = run('create', '--name', 'editor', '--scopes', 'content:write,content:preview').out.at(-1)!
-    run('create', '--name', 'ops', '--scopes', 'admin')
+    const { run, store, request, clock } = await cli()
+    const key = (await run('create', '--name', 'editor', '--scopes', 'content:write,content:preview')).out.at(-1)!
+    await run('create', '--name', 'ops', '--scopes', 'admin')
     clock.advance(5000)
     await request.post('/v1/tags').set({ authorization: `Bearer ${key}` }).send({ name: 'Used', type: 'topic' }).expect(201)
-    run('revoke', 'ops')
-    const { code, stdout } = run('list')
+    await run('revoke', 'ops')
+    const { code, stdout } = await run('list')
     expect(code).toBe(0)
     expect(stdout).toContain('editor')
     expect(stdout).toContain('scopes=content:write,content:preview')
     expect(stdout).toContain('created=2026-11-24T12:00:00.000Z')
     expect(stdout).toContain('last-used=2026-11-24T12:00:05.000Z')
     expect(stdout).toMatch(/ops.*scopes=admin.*revoked=2026-11-24T12:00:05.000Z/)
-    const { hash } = db.$client.prepare("select hash from api_keys where name = 'editor'").get() as { hash: string }
+    const { hash } = (await store.repos.sql.get<{ hash: string }>("select hash from api_keys where name = 'editor'"))!
     expect(stdout).not.toContain(key)
     expect(stdout).not.toContain(key.slice(12))
     expect(stdout).not.toContain(hash)
@@ -45,24 +45,24 @@ describe('npm run cli -- keys', () => {
 
   it('revoke makes the key unusable at once', async () => {
     const { run, request } = await cli()
-    const key = run('create', '--name', 'temp', '--scopes', 'admin').out.at(-1)!
-    expect(run('revoke', 'temp').code).toBe(0)
+    const key = (await run('create', '--name', 'temp', '--scopes', 'admin')).out.at(-1)!
+    expect((await run('revoke', 'temp')).code).toBe(0)
     await request.post('/v1/tags').set({ authorization: `Bearer ${key}` }).send({ name: 'X', type: 'topic' }).expect(401)
-    expect(run('revoke', 'temp')).toMatchObject({ code: 1, err: [expect.stringContaining('already revoked')] })
-    expect(run('revoke', 'nobody')).toMatchObject({ code: 1, err: [expect.stringContaining('no key named "nobody"')] })
+    expect(await run('revoke', 'temp')).toMatchObject({ code: 1, err: [expect.stringContaining('already revoked')] })
+    expect(await run('revoke', 'nobody')).toMatchObject({ code: 1, err: [expect.stringContaining('no key named "nobody"')] })
   })
 
   it('refuses bad scopes, duplicate names and missing options with a clear error and a non-zero exit', async () => {
     const { run } = await cli()
-    expect(run('create', '--name', 'a', '--scopes', 'content:write,superuser')).toMatchObject({ code: 1, out: [], err: [expect.stringContaining('unknown scope "superuser"')] })
-    expect(run('create', '--name', 'a', '--scopes', '')).toMatchObject({ code: 1, err: [expect.stringContaining('at least one')] })
-    expect(run('create', '--scopes', 'admin')).toMatchObject({ code: 1, err: [expect.stringContaining('--name is required')] })
-    expect(run('create', '--name', 'a')).toMatchObject({ code: 1, err: [expect.stringContaining('--scopes is required')] })
-    expect(run('create', '--name', 'has space', '--scopes', 'admin').code).toBe(1)
-    expect(run('create', '--name', 'a', '--scopes', 'admin', '--bogus')).toMatchObject({ code: 1 })
-    expect(run('create', '--name', 'a', '--scopes', 'admin').code).toBe(0)
-    expect(run('create', '--name', 'a', '--scopes', 'admin')).toMatchObject({ code: 1, out: [], err: [expect.stringContaining('already exists')] })
-    expect(run('frobnicate').code).toBe(1)
+    expect(await run('create', '--name', 'a', '--scopes', 'content:write,superuser')).toMatchObject({ code: 1, out: [], err: [expect.stringContaining('unknown scope "superuser"')] })
+    expect(await run('create', '--name', 'a', '--scopes', '')).toMatchObject({ code: 1, err: [expect.stringContaining('at least one')] })
+    expect(await run('create', '--scopes', 'admin')).toMatchObject({ code: 1, err: [expect.stringContaining('--name is required')] })
+    expect(await run('create', '--name', 'a')).toMatchObject({ code: 1, err: [expect.stringContaining('--scopes is required')] })
+    expect((await run('create', '--name', 'has space', '--scopes', 'admin')).code).toBe(1)
+    expect(await run('create', '--name', 'a', '--scopes', 'admin', '--bogus')).toMatchObject({ code: 1 })
+    expect((await run('create', '--name', 'a', '--scopes', 'admin')).code).toBe(0)
+    expect(await run('create', '--name', 'a', '--scopes', 'admin')).toMatchObject({ code: 1, out: [], err: [expect.stringContaining('already exists')] })
+    expect((await run('frobnicate')).code).toBe(1)
   })
 })
 

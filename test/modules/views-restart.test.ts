@@ -1,29 +1,21 @@
+// Page views survive a graceful restart of the real server process, on the engine under test (the
+// server gets the test store's DATABASE_PATH or DATABASE_URL).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { once } from 'node:events'
-import { sql } from 'drizzle-orm'
-import { afterEach, describe, expect, it } from 'vitest'
-import { closeDb, openDb } from '../../src/db/connection.js'
-import { runMigrations } from '../../src/db/migrate.js'
-import { insertArticle, insertSection } from '../fixtures.js'
-
-let dir: string | undefined
-afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }) })
+import { describe, expect, it } from 'vitest'
+import { insertArticle, insertSection, seedStore } from '../fixtures.js'
+import { makeStore } from '../helpers.js'
 
 describe('page views and a graceful restart of the real process', () => {
   it('writes every acknowledged view before exiting 0 on SIGTERM', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dateline-views-'))
-    const path = join(dir, 'views.db')
-    const seedDb = openDb({ path })
-    runMigrations(seedDb)
-    insertSection(seedDb, { slug: 'news' })
-    insertArticle(seedDb, { slug: 'story', section: 'news', publishedAt: '2020-01-01T00:00:00.000Z' })
-    closeDb(seedDb)
+    const { store, env } = await makeStore()
+    await seedStore(store, (s) => {
+      insertSection(s, { slug: 'news' })
+      insertArticle(s, { slug: 'story', section: 'news', publishedAt: '2020-01-01T00:00:00.000Z' })
+    })
 
     const server = spawn('node_modules/.bin/tsx', ['src/server.ts'], {
-      env: { ...process.env, DATABASE_PATH: path, DEMO_CONTENT: 'false', PORT: '0', LOG_LEVEL: 'info', VIEWS_RATE_LIMIT: '10000', VIEWS_FLUSH_INTERVAL_MS: '60000', NODE_ENV: 'production' },
+      env: { ...process.env, ...env, DEMO_CONTENT: 'false', PORT: '0', LOG_LEVEL: 'info', VIEWS_RATE_LIMIT: '10000', VIEWS_FLUSH_INTERVAL_MS: '60000', NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let output = ''
@@ -45,8 +37,7 @@ describe('page views and a graceful restart of the real process', () => {
     const [code] = await once(server, 'exit')
     expect(code).toBe(0)
 
-    const db = openDb({ path })
-    expect(db.get<{ n: number }>(sql`select sum(views) as n from page_views`)?.n).toBe(N)
-    closeDb(db)
+    const row = await store.repos.sql.get<{ n: number }>('select cast(sum(views) as integer) as n from page_views')
+    expect(row?.n).toBe(N)
   })
 })

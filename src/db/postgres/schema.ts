@@ -101,7 +101,7 @@ export const articlesSearch = pgTable('articles_search', {
   document: tsvector('document').notNull(),
 }, (t) => [index('articles_search_document_idx').using('gin', t.document)])
 
-// One row per (section or ancestor section, live article); kept in step by articles/listing.ts.
+// One row per (section or ancestor section, live article); kept in step by articles/listing.repository.ts.
 export const articleListings = pgTable('article_listings', {
   sectionId: integer('section_id').notNull().references(() => sections.id, { onDelete: 'cascade' }),
   articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),

@@ -11,6 +11,7 @@ import { closePg, openPg, type OpenPgOptions, type PgDb } from './connection.js'
 import { ChangeListener } from './listener.js'
 import { ReplicaReads } from './replica.js'
 import * as schema from './schema.js'
+import { timePostgresQueries } from './timing.js'
 
 // What a PostgreSQL repository is given: the postgres.js client (the pool, or one transaction's
 // connection), drizzle over the same client, and the neutral raw-SQL runner.
@@ -77,7 +78,9 @@ export class PostgresStore implements Store {
     return row?.size ?? 0
   }
 
-  timeStatements (_observe: (ms: number) => void): void {}
+  timeStatements (observe: (ms: number) => void): void {
+    timePostgresQueries(this.pg.$client, observe)
+  }
 
   async close (): Promise<void> {
     await this.#listener?.stop()

@@ -1,10 +1,11 @@
-// Reads one full delivery article by slug: the article row with its section, its authors, tags,
-// breadcrumbs and live related ids, in one statement. Unpublished and future articles exist only in preview.
+// SQLite internals of the articles repository (see summaries.repository.sqlite.ts for the naming
+// convention): one full delivery article by slug, the article row with its section, its authors,
+// tags, breadcrumbs and live related ids, in one statement. Unpublished and future articles exist
+// only in preview.
 import type { Db } from '../db/connection.js'
 import { statement } from '../db/statements.js'
 import type { Article, Block } from './schemas.js'
-import { iso, toSummary, type SummaryRow, type Visibility } from './summaries.js'
-import { readingTimeMinutes } from './word-count.js'
+import { toArticle, toSummary, type SummaryRow, type Visibility } from './summaries.js'
 
 // One statement for the article with its section, authors, tags, related ids and breadcrumbs (JSON arrays built
 // by SQLite); the live variant adds the delivery invariant (see liveArticle).
@@ -48,25 +49,13 @@ export function findLiveArticleRow (db: Db, slug: string, now: number): ArticleR
 export function findArticleBySlug (db: Db, slug: string, { now, preview = false }: Visibility): Article | undefined {
   const row = (preview ? statement(db, ANY_ARTICLE).get({ slug }) : statement(db, LIVE_ARTICLE).get({ slug, now })) as ArticleRow | undefined
   if (!row) return undefined
-  const summary = toSummary(row)
-  return {
-    id: summary.id,
-    slug: summary.slug,
-    url: summary.url,
-    headline: summary.headline,
-    standfirst: summary.standfirst,
-    // every writer stores a body it has validated with Body (API, WordPress import, demo seed)
+  // every writer stores a body it has validated with Body (API, WordPress import, demo seed)
+  return toArticle(toSummary(row), {
     body: JSON.parse(row.body) as Block[],
-    byline: summary.byline,
-    authors: JSON.parse(row.authors) as Article['authors'],
-    section: summary.section,
-    breadcrumbs: JSON.parse(row.breadcrumbs) as Article['breadcrumbs'],
-    tags: JSON.parse(row.tags) as Article['tags'],
-    heroImage: summary.heroImage,
-    publishedAt: summary.publishedAt,
-    updatedAt: iso(row.updatedAt),
     wordCount: row.wordCount,
-    readingTimeMinutes: readingTimeMinutes(row.wordCount),
+    authors: JSON.parse(row.authors) as Article['authors'],
+    tags: JSON.parse(row.tags) as Article['tags'],
+    breadcrumbs: JSON.parse(row.breadcrumbs) as Article['breadcrumbs'],
     relatedIds: JSON.parse(row.relatedIds) as number[],
-  }
+  })
 }
