@@ -11,6 +11,7 @@ const DRIZZLE_INSERT = /\.insert\((sections|tags|authors|articles|articleListing
 // Files whose raw writes are what they test, not test data
 const WRITES_UNDER_TEST: Record<string, string> = {
   'test/http/response-cache.test.ts': 'a write behind the response cache\'s back',
+  'test/http/write-invalidation.test.ts': 'another connection\'s commit that records no change (a page-view flush)',
   'test/postgres/search.test.ts': 'PostgreSQL rows written by SQL: the tsvector triggers are the subject (no PostgreSQL repositories yet)',
 }
 
