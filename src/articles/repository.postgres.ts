@@ -21,7 +21,7 @@ const LIVE = (alias: string) => `${alias}.status = 'published' and ${alias}.publ
 // The delivery article in one statement, as repository.ts's articleSql: json_agg with the order
 // inside the aggregate, coalesced to [] where SQLite's json_group_array gives [] for no rows.
 const articleSql = (live: boolean) => `
-  select ${SUMMARY_COLUMNS}, a.body, a.word_count as "wordCount",
+  select ${SUMMARY_COLUMNS}, a.body, a.word_count as "wordCount", a.live,
     (select coalesce(json_agg(json_build_object('slug', au.slug, 'name', au.name, 'kind', au.kind, 'bio', au.bio, 'avatarUrl', au.avatar_url)
         order by aa.position, au.name), '[]'::json)
       from article_authors aa join authors au on au.id = aa.author_id where aa.article_id = a.id) as authors,
@@ -118,6 +118,7 @@ interface PgSummaryRow {
 type PgArticleRow = PgSummaryRow & {
   body: Json[]
   wordCount: number
+  live: number | null
   authors: Article['authors']
   tags: Article['tags']
   relatedIds: number[]
@@ -150,7 +151,7 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
         : await sql.get<PgArticleRow>(LIVE_ARTICLE, { slug, now })
       if (!row) return undefined
       const summary = toSummary(row)
-      return {
+      const article: Article & { liveBlog?: boolean } = {
         id: summary.id,
         slug: summary.slug,
         url: summary.url,
@@ -169,6 +170,8 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
         readingTimeMinutes: readingTimeMinutes(row.wordCount),
         relatedIds: row.relatedIds,
       }
+      if (row.live !== null) article.liveBlog = row.live === 1
+      return article
     },
 
     async summariesByIds (ids, { now, preview = false }) {
