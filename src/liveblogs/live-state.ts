@@ -18,4 +18,3 @@ export const LiveState = z.object({
   keyEvents: z.array(KeyEvent).describe('Every key event, newest first.'),
 }).meta({ id: 'LiveBlogState', description: 'Present on live blogs only: the state of the blog.' })
 export type LiveState = z.infer<typeof LiveState>
-
