@@ -45,6 +45,9 @@ const onBothEngines = [
   'test/security/input-rules.test.ts',
   'test/security/visibility.test.ts',
   'test/security/xss.test.ts',
+  'test/liveblogs/management.test.ts',
+  'test/liveblogs/delivery.test.ts',
+  'test/liveblogs/stream.test.ts',
 ]
 
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).

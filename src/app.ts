@@ -15,6 +15,7 @@ import collectionRoutes from './collections/routes.js'
 import feedsRoutes from './feeds/routes.js'
 import managementLiveblogRoutes from './liveblogs/management-routes.js'
 import liveblogRoutes from './liveblogs/routes.js'
+import liveHub from './liveblogs/stream.js'
 import frontRoutes from './fronts/routes.js'
 import auth from './http/auth.js'
 import body from './http/body.js'
@@ -136,6 +137,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
 
   await app.register(operationsRoutes)
   await app.register(viewBuffer)
+  await app.register(liveHub)
 
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(relatedRoutes, { prefix: '/v1/articles' })

@@ -13,13 +13,6 @@ import { jsonResponse } from '../http/responses.js'
 import { Slug } from '../tags/schemas.js'
 import type { EntryPosition } from './repository.js'
 import { DeletedEvent, Entry, EntryList, EntryQuery } from './schemas.js'
-import { LiveHub } from './stream.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    liveHub: LiveHub
-  }
-}
 
 // The article route's answer for a live blog: the article with its `live` block (in schema order:
 // after relatedIds, before bodyHtml/bodyText, which the route adds after).
@@ -46,10 +39,7 @@ const STREAM_DESCRIPTION = 'Server-Sent Events (`text/event-stream`) of a publis
   'is a 503 problem with `Retry-After`. Events arrive from writes on any server process serving the database.'
 
 const liveblogRoutes: FastifyPluginAsyncZod = async (app) => {
-  const hub = new LiveHub(app.store, { heartbeatMs: app.config.liveHeartbeatSeconds * 1000, pollMs: 250, log: app.log })
-  app.decorate('liveHub', hub)
-  // open streams would keep the server from closing: they end first
-  app.addHook('preClose', async () => { hub.close() })
+  const hub = app.liveHub
 
   async function publishedBlog (slug: string) {
     const blog = await app.store.repos.liveblogs.publishedBlog(slug, app.clock())

@@ -7,7 +7,8 @@
 // A reader that reconnects with Last-Event-ID is replayed the events after that id from the table,
 // then joins the live fan-out (events arriving meanwhile are held and written after the replay,
 // without repeats). Heartbeats are comment lines on one timer for all readers.
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import type { ServerResponse } from 'node:http'
 import type { Store } from '../db/store.js'
 import type { StoredEvent } from './repository.js'
@@ -206,3 +207,22 @@ export class LiveHub {
     })
   }
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    // the live blog streams' fan-out (one per process)
+    liveHub: LiveHub
+  }
+}
+
+// SQLite: how often the hub looks for other processes' commits while streams are open
+const POLL_MS = 250
+
+async function liveHubPlugin (app: FastifyInstance) {
+  const hub = new LiveHub(app.store, { heartbeatMs: app.config.liveHeartbeatSeconds * 1000, pollMs: POLL_MS, log: app.log })
+  app.decorate('liveHub', hub)
+  // open streams would keep the server from closing (close-with-grace in server.ts): they end first
+  app.addHook('preClose', async () => { hub.close() })
+}
+
+export default fp(liveHubPlugin, { name: 'live-hub' })
