@@ -16,6 +16,7 @@ import feedsRoutes from './feeds/routes.js'
 import managementLiveblogRoutes from './liveblogs/management-routes.js'
 import liveblogRoutes from './liveblogs/routes.js'
 import liveHub from './liveblogs/stream.js'
+import liveblogFeedRoutes from './liveblogs/feed-routes.js'
 import frontRoutes from './fronts/routes.js'
 import auth from './http/auth.js'
 import body from './http/body.js'
@@ -156,6 +157,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   await app.register(searchRoutes, { prefix: '/v1/search' })
   await app.register(viewRoutes, { prefix: '/v1' })
   await app.register(feedsRoutes, { prefix: '/v1/feeds' })
+  await app.register(liveblogFeedRoutes, { prefix: '/v1/feeds' })
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
 
   return app

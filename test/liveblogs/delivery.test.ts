@@ -147,3 +147,36 @@ describe('the live block of a live blog\'s article', () => {
     expect(res.headers['surrogate-key']).not.toContain('liveblog:')
   })
 })
+
+describe('GET /v1/feeds/liveblogs/{slug}/{file}', () => {
+  it('serves Atom and JSON Feed of the entries, newest first, dropped from the cache at each entry write', async () => {
+    const b = await makeBlog({ env: { PUBLIC_BASE_URL: 'https://news.example.com' } })
+    await post(b, { headline: 'Polls close', authors: ['afp'] })
+    await post(b, { body: [{ type: 'paragraph', text: 'Turnout is <high>.' }] })
+    const json = await b.request.get(`/v1/feeds/liveblogs/${b.slug}/feed.json`).expect(200)
+    expect(json.headers['content-type']).toBe('application/feed+json; charset=utf-8')
+    expect(json.headers['surrogate-key']).toContain(`liveblog:${b.id}`)
+    const feed = JSON.parse(json.text)
+    expect(feed.title).toBe('Election night live | Dateline')
+    expect(feed.items.map((i: { id: string }) => i.id)).toEqual([
+      `tag:news.example.com,2026-11-24:articles/${b.id}/entries/2`,
+      `tag:news.example.com,2026-11-24:articles/${b.id}/entries/1`,
+    ])
+    expect(feed.items[0]).toMatchObject({
+      url: `https://news.example.com/news/world-news/${b.slug}#entry-2`,
+      title: 'Turnout is <high>.',
+      content_html: '<p>Turnout is &lt;high&gt;.</p>',
+      date_published: '2026-11-24T12:02:00.000Z',
+    })
+    expect(feed.items[1]).toMatchObject({ title: 'Polls close', authors: [{ name: 'AFP' }] })
+    const atom = await b.request.get(`/v1/feeds/liveblogs/${b.slug}/atom.xml`).expect(200)
+    expect(atom.headers['content-type']).toBe('application/atom+xml; charset=utf-8')
+    expect(atom.text).toContain('<title type="text">Polls close</title>')
+    expect((await b.request.get(`/v1/feeds/liveblogs/${b.slug}/atom.xml`).expect(200)).headers['x-cache']).toBe('HIT')
+    await post(b, { headline: 'Third' })
+    const after = await b.request.get(`/v1/feeds/liveblogs/${b.slug}/atom.xml`).expect(200)
+    expect(after.text).toContain('Third')
+    await b.request.get(`/v1/feeds/liveblogs/${b.slug}/feed.txt`).expect(404)
+    await b.request.get('/v1/feeds/liveblogs/no-such-blog/feed.json').expect(404)
+  })
+})
