@@ -48,6 +48,7 @@ const onBothEngines = [
   'test/liveblogs/management.test.ts',
   'test/liveblogs/delivery.test.ts',
   'test/liveblogs/stream.test.ts',
+  'test/liveblogs/demo.test.ts',
 ]
 
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).
