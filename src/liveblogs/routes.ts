@@ -106,8 +106,10 @@ const liveblogRoutes: FastifyPluginAsyncZod = async (app) => {
           content: {
             'text/event-stream': {
               schema: z.union([
-                z.object({ id: z.string().describe('The event id (`id:` line).'), event: z.literal('entry'), data: Entry.omit({ bodyHtml: true }) }),
-                z.object({ id: z.string().describe('The event id (`id:` line).'), event: z.literal('deleted'), data: DeletedEvent }),
+                z.object({ id: z.string().describe('The event id (`id:` line).'), event: z.literal('entry'), data: Entry.describe('The entry as it is now (never with `bodyHtml`).') })
+                  .meta({ id: 'LiveEntryEvent', description: '`event: entry`: an entry was created or changed.' }),
+                z.object({ id: z.string().describe('The event id (`id:` line).'), event: z.literal('deleted'), data: DeletedEvent })
+                  .meta({ id: 'LiveEntryDeletedEvent', description: '`event: deleted`: an entry was deleted.' }),
               ]).describe('Each event of the stream: its `id:`, `event:` and JSON `data:` lines (shown here as an object); comment lines start with `:`.'),
             },
           },
