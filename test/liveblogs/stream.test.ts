@@ -12,7 +12,7 @@ describe('GET /v1/articles/{slug}/entries/stream', () => {
   it('sends new and changed entries and deletions, each with an increasing id', async () => {
     const b = await makeBlog()
     const base = await listening(b.app)
-    const stream = await openStream(base, `/v1/articles/${b.slug}/entries/stream`)
+    const stream = await openStream(base, `/v1/articles/${b.slug}/entries/stream`, { 'accept-encoding': 'br, gzip' })
     expect(stream.status).toBe(200)
     expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8')
     expect(stream.headers['cache-control']).toBe('no-store')
@@ -62,6 +62,23 @@ describe('GET /v1/articles/{slug}/entries/stream', () => {
     expect(bad.body.errors[0].path).toBe('last-event-id')
     again.close()
     byQuery.close()
+  })
+
+  it('re-reads every open blog from its last delivered event when the feed says "drop everything"', async () => {
+    const b = await makeBlog()
+    const stream = await openStream(await listening(b.app), `/v1/articles/${b.slug}/entries/stream`)
+    await post(b)
+    await stream.waitFor(1)
+    // an event whose notification was lost (written without recording a change), then a reset
+    await b.store.tx(async (repos) => {
+      const id = await repos.liveblogs.insertEntry({ articleId: b.id, headline: 'Unannounced', body: [{ type: 'paragraph', text: 'x' }], keyEvent: false, pinned: false, at: b.clock() })
+      await repos.liveblogs.recordEvent(b.id, id, 'created', b.clock())
+    })
+    expect(stream.events).toHaveLength(1)
+    b.store.feed.start(b.store.feed.watermark ?? 0, true)
+    const events = await stream.waitFor(2)
+    expect(JSON.parse(events[1]!.data).headline).toBe('Unannounced')
+    stream.close()
   })
 
   it('sends heartbeat comments', async () => {
