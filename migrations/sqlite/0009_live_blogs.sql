@@ -35,4 +35,17 @@ CREATE TABLE `live_entry_authors` (
 );
 --> statement-breakpoint
 CREATE INDEX `live_entry_authors_author_idx` ON `live_entry_authors` (`author_id`);--> statement-breakpoint
+CREATE TABLE `live_entry_revisions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`article_id` integer NOT NULL,
+	`entry_id` integer NOT NULL,
+	`revision` integer NOT NULL,
+	`snapshot` text NOT NULL,
+	`key_name` text,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`article_id`) REFERENCES `articles`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`entry_id`) REFERENCES `live_entries`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `live_entry_revisions_entry_revision_unique` ON `live_entry_revisions` (`entry_id`,`revision`);--> statement-breakpoint
 ALTER TABLE `articles` ADD `live` integer;

@@ -227,3 +227,14 @@ export const entryEvents = sqliteTable('entry_events', {
   kind: text('kind', { enum: ['created', 'changed', 'deleted'] }).notNull(),
   at: integer('at').notNull(),
 }, (t) => [index('entry_events_article_idx').on(t.articleId, t.id)])
+
+// Each saved state of an entry (its management representation as JSON), as revisions are for articles
+export const liveEntryRevisions = sqliteTable('live_entry_revisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  entryId: integer('entry_id').notNull().references(() => liveEntries.id, { onDelete: 'cascade' }),
+  revision: integer('revision').notNull(),
+  snapshot: text('snapshot').notNull(),
+  keyName: text('key_name'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('live_entry_revisions_entry_revision_unique').on(t.entryId, t.revision)])

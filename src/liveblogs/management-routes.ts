@@ -5,8 +5,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ArticleIdParam } from '../articles/management-schemas.js'
 import { markPrivate, requireScope, scopeNote, secured } from '../http/auth.js'
-import { Problem } from '../http/problem.js'
-import { EntryCreate, EntryIdParam, EntryManagement, EntryPatch } from './schemas.js'
+import { notFound, Problem } from '../http/problem.js'
+import { EntryCreate, EntryIdParam, EntryManagement, EntryPatch, EntryRevisionList } from './schemas.js'
 import { createEntry, deleteEntry, entryEtag, patchEntry, type EntryActor } from './service.js'
 
 // `article` as in the delivery routes sharing these path templates (there the slug, here the id)
@@ -28,7 +28,7 @@ const NOTE = 'The live blog\'s `updatedAt` (and so its ETag) moves, and the stre
 
 function actor (request: FastifyRequest): EntryActor {
   const ifMatch = request.headers['if-match']
-  return { now: request.server.clock(), ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined }
+  return { keyName: request.apiKey?.name ?? null, now: request.server.clock(), ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined }
 }
 
 function withEtag (reply: FastifyReply, entry: EntryManagement) {
@@ -84,6 +84,24 @@ const managementLiveblogRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     await deleteEntry(app.store, request.params.article, request.params.entry, actor(request))
     return reply.code(204).send(null)
+  })
+
+  app.get('/:article/entries/:entry/revisions', {
+    schema: {
+      operationId: 'listLiveEntryRevisions',
+      tags: ['Live blogs'],
+      summary: "List an entry's revisions",
+      description: `Every state of the entry saved through this API (its creation and each change), newest first, with the key that saved it. ${WRITE}`,
+      security,
+      params: EntryParams,
+      response: { 200: EntryRevisionList, ...secured('content:write').response },
+    },
+  }, async (request, reply) => {
+    const { liveblogs } = app.store.repos
+    const row = await liveblogs.entryRow(request.params.article, request.params.entry)
+    if (!row) throw notFound(`entry of article ${request.params.article}`, request.params.entry)
+    markPrivate(reply).header('etag', entryEtag(row.id, row.revision))
+    return { data: await liveblogs.revisions(row.id) }
   })
 }
 

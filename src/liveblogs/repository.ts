@@ -8,7 +8,7 @@ import { iso } from '../articles/summaries.js'
 import type { Author } from '../authors/schemas.js'
 import { fromJson, postgresDialect, sqliteDialect, type Dialect } from '../db/dialect.js'
 import type { SqlRunner } from '../db/sql-runner.js'
-import type { Entry, EntryManagement, LiveState } from './schemas.js'
+import type { Entry, EntryManagement, EntryRevision, LiveState } from './schemas.js'
 
 export type EventKind = 'created' | 'changed' | 'deleted'
 
@@ -79,6 +79,9 @@ export interface LiveblogsRepository {
   state (articleId: number, isLive: boolean): Promise<LiveState>
   eventsAfter (articleId: number, afterId: number, limit: number): Promise<StoredEvent[]>
   latestEventId (articleId: number): Promise<number>
+  storeRevision (entry: EntryManagement, keyName: string | null, now: number): Promise<void>
+  // newest first
+  revisions (entryId: number): Promise<EntryRevision[]>
 }
 
 const ENTRY_COLUMNS = `e.id, e.article_id as "articleId", e.headline, e.body, e.key_event as "keyEvent", e.pinned,
@@ -118,6 +121,10 @@ const SQL = {
   eventsAfter: `select id, entry_id as "entryId", kind from entry_events
     where article_id = :articleId and id > :after order by id limit :limit`,
   latestEvent: 'select max(id) as id from entry_events where article_id = :articleId',
+  storeRevision: `insert into live_entry_revisions (article_id, entry_id, revision, snapshot, key_name, created_at)
+    values (:articleId, :entryId, :revision, :snapshot, :keyName, :createdAt)`,
+  revisions: `select revision, key_name as "keyName", created_at as "createdAt", snapshot from live_entry_revisions
+    where entry_id = :entryId order by revision desc`,
 }
 
 const COLUMNS: Record<keyof EntryChanges, string> = {
@@ -250,6 +257,36 @@ export function liveblogsRepository (sql: SqlRunner, dialect: Dialect): Liveblog
     async eventsAfter (articleId, after, limit) {
       const rows = await sql.all<StoredEvent>(SQL.eventsAfter, { articleId, after, limit })
       return rows.map((row) => ({ id: Number(row.id), entryId: row.entryId, kind: row.kind }))
+    },
+
+    async storeRevision (entry, keyName, now) {
+      // JSON text on both engines: the snapshot is the representation as it was answered
+      await sql.run(SQL.storeRevision, { articleId: entry.articleId, entryId: entry.id, revision: entry.revision, snapshot: entry, keyName, createdAt: now })
+    },
+
+    async revisions (entryId) {
+      const rows = await sql.all<{ revision: number, keyName: string | null, createdAt: number, snapshot: unknown }>(SQL.revisions, { entryId })
+      return rows.map((row) => {
+        const entry = fromJson<EntryManagement>(row.snapshot)
+        return {
+          revision: row.revision,
+          keyName: row.keyName,
+          savedAt: iso(row.createdAt),
+          // jsonb reorders keys: the entry is put back in schema order
+          entry: {
+            id: entry.id,
+            createdAt: entry.createdAt,
+            updatedAt: entry.updatedAt,
+            headline: entry.headline,
+            body: bodyInOrder(entry.body as unknown as Array<Record<string, unknown>>),
+            authors: entry.authors.map((a) => ({ slug: a.slug, name: a.name, kind: a.kind, bio: a.bio, avatarUrl: a.avatarUrl })),
+            keyEvent: entry.keyEvent,
+            pinned: entry.pinned,
+            articleId: entry.articleId,
+            revision: entry.revision,
+          },
+        }
+      })
     },
 
     latestEventId: async (articleId) => Number((await sql.get<{ id: number | null }>(SQL.latestEvent, { articleId }))?.id ?? 0),

@@ -48,6 +48,17 @@ export const EntryManagement = Entry.omit({ bodyHtml: true }).extend({
 }).meta({ id: 'LiveEntryManagement', description: 'An entry as the newsroom sees it.' })
 export type EntryManagement = z.infer<typeof EntryManagement>
 
+export const EntryRevision = z.object({
+  revision: z.number().int().meta({ format: 'int32' }),
+  keyName: z.string().nullable().describe('The name of the API key that saved this revision.'),
+  savedAt: z.iso.datetime().describe('RFC 3339 UTC timestamp.'),
+  entry: EntryManagement.describe('The entry as saved in this revision.'),
+}).meta({ id: 'LiveEntryRevision' })
+export type EntryRevision = z.infer<typeof EntryRevision>
+
+export const EntryRevisionList = z.object({ data: z.array(EntryRevision) })
+  .meta({ id: 'LiveEntryRevisionList', description: 'Saved revisions of an entry, newest first.' })
+
 const fields = {
   headline: z.string().trim().min(1).max(300).nullable().describe('Short title of the entry; required for a key event.'),
   body: Body.min(1).describe('The entry as blocks, validated as article bodies are.'),

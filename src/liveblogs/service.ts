@@ -11,6 +11,7 @@ import type { EventKind } from './repository.js'
 import type { EntryCreate, EntryManagement, EntryPatch } from './schemas.js'
 
 export interface EntryActor {
+  keyName: string | null
   now: number
   ifMatch?: string | undefined
 }
@@ -64,7 +65,14 @@ async function entryWritten (repos: Repositories, articleId: number, entryId: nu
   await repos.changes.record(liveblogChangeKeys(articleId))
 }
 
-export function createEntry (store: Store, articleId: number, input: EntryCreate, { now }: EntryActor): Promise<EntryManagement> {
+// the entry as stored now, kept as a revision
+async function saved (repos: Repositories, entryId: number, keyName: string | null, now: number): Promise<EntryManagement> {
+  const entry = (await repos.liveblogs.management(entryId))!
+  await repos.liveblogs.storeRevision(entry, keyName, now)
+  return entry
+}
+
+export function createEntry (store: Store, articleId: number, input: EntryCreate, { now, keyName }: EntryActor): Promise<EntryManagement> {
   return store.tx(async (repos) => {
     await lockBlog(repos, articleId)
     const headline = input.headline ?? null
@@ -73,11 +81,11 @@ export function createEntry (store: Store, articleId: number, input: EntryCreate
     const id = await repos.liveblogs.insertEntry({ articleId, headline, body: input.body, keyEvent: input.keyEvent, pinned: input.pinned, at: now })
     await repos.liveblogs.setAuthors(id, authorIds)
     await entryWritten(repos, articleId, id, 'created', now)
-    return (await repos.liveblogs.management(id))!
+    return saved(repos, id, keyName, now)
   })
 }
 
-export function patchEntry (store: Store, articleId: number, entryId: number, patch: EntryPatch, { now, ifMatch }: EntryActor): Promise<EntryManagement> {
+export function patchEntry (store: Store, articleId: number, entryId: number, patch: EntryPatch, { now, ifMatch, keyName }: EntryActor): Promise<EntryManagement> {
   return store.tx(async (repos) => {
     await lockBlog(repos, articleId)
     const row = await lockEntry(repos, articleId, entryId, ifMatch)
@@ -93,7 +101,7 @@ export function patchEntry (store: Store, articleId: number, entryId: number, pa
       updatedAt: now,
     })
     await entryWritten(repos, articleId, entryId, 'changed', now)
-    return (await repos.liveblogs.management(entryId))!
+    return saved(repos, entryId, keyName, now)
   })
 }
 

@@ -116,6 +116,22 @@ describe('PATCH and DELETE /v1/articles/{id}/entries/{entryId}', () => {
     ])
   })
 
+  it('keeps every saved state as a revision, newest first, with the key that saved it', async () => {
+    const b = await makeBlog()
+    const e = await post(b, { headline: 'First', authors: ['afp'] })
+    b.clock.advance(1000)
+    const changed = await b.request.patch(`/v1/articles/${b.id}/entries/${e.id}`).set(b.auth).send({ headline: 'Second' }).expect(200)
+    const res = await b.request.get(`/v1/articles/${b.id}/entries/${e.id}/revisions`).set(b.auth).expect(200)
+    expect(res.headers.etag).toBe('"entry-1-2"')
+    expect(res.body.data.map((r: { revision: number, keyName: string }) => [r.revision, r.keyName])).toEqual([[2, 'writer'], [1, 'writer']])
+    expect(res.body.data[0].entry).toEqual(changed.body)
+    expect(JSON.stringify(res.body.data[0].entry)).toBe(JSON.stringify(changed.body))
+    expect(res.body.data[1].entry).toMatchObject({ headline: 'First', revision: 1, authors: [{ slug: 'afp' }] })
+    expect(res.body.data[1].savedAt).toBe('2026-11-24T12:01:00.000Z')
+    await b.request.get(`/v1/articles/${b.id}/entries/${e.id}/revisions`).expect(401)
+    await b.request.get(`/v1/articles/${b.id}/entries/99/revisions`).set(b.auth).expect(404)
+  })
+
   it('does not touch an entry of another live blog', async () => {
     const b = await makeBlog()
     const e = await post(b)

@@ -242,3 +242,13 @@ export const entryEvents = pgTable('entry_events', {
   kind: text('kind').$type<'created' | 'changed' | 'deleted'>().notNull(),
   at: millis('at').notNull(),
 }, (t) => [index('entry_events_article_idx').on(t.articleId, t.id)])
+
+export const liveEntryRevisions = pgTable('live_entry_revisions', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  entryId: integer('entry_id').notNull().references(() => liveEntries.id, { onDelete: 'cascade' }),
+  revision: integer('revision').notNull(),
+  snapshot: jsonb('snapshot').notNull(),
+  keyName: text('key_name'),
+  createdAt: millis('created_at').notNull(),
+}, (t) => [uniqueIndex('live_entry_revisions_entry_revision_unique').on(t.entryId, t.revision)])
