@@ -137,6 +137,11 @@ const liveblogRoutes: FastifyPluginAsyncZod = async (app) => {
       'cache-control': 'no-store',
       'x-accel-buffering': 'no',
     })
+    // HEAD (Fastify adds it to every GET): the head only, no stream
+    if (request.method === 'HEAD') {
+      res.end()
+      return
+    }
     // the connection is idle between events and heartbeats: no socket timeout
     request.raw.socket.setTimeout(0)
     res.write('retry: 3000\n\n')

@@ -81,6 +81,13 @@ describe('GET /v1/articles/{slug}/entries/stream', () => {
     stream.close()
   })
 
+  it('answers HEAD with the stream\'s head and ends at once, holding no stream', async () => {
+    const b = await makeBlog()
+    const res = await b.request.head(`/v1/articles/${b.slug}/entries/stream`).timeout(5_000).expect(200)
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8')
+    expect(b.app.liveHub.open).toBe(0)
+  })
+
   it('sends heartbeat comments', async () => {
     const b = await makeBlog({ env: { LIVE_HEARTBEAT_SECONDS: '0.1' } })
     const stream = await openStream(await listening(b.app), `/v1/articles/${b.slug}/entries/stream`)
