@@ -33,7 +33,7 @@ const STREAM_DESCRIPTION = 'Server-Sent Events (`text/event-stream`) of a publis
   'line), every deletion as `event: deleted` (`data`: `{"id": <entry id>}`). Each event has an increasing `id:` (the ' +
   'stored event number). A client that reconnects with the `Last-Event-ID` header (browsers\' `EventSource` sends it ' +
   'by itself), or the `lastEventId` query parameter, first gets every event after that id, read from the stored log, ' +
-  'then the live ones, none twice; an entry deleted since is replayed as `deleted`. Comment lines (`: keep-alive`) ' +
+  'then the live ones, none twice. An event carries the entry as it is when sent: one deleted meanwhile is sent (or replayed) as `deleted`. Comment lines (`: keep-alive`) ' +
   'are sent every `LIVE_HEARTBEAT_SECONDS` (default 15) to keep proxies from closing the connection. The stream is ' +
   'never cached or compressed. Each server process holds at most `LIVE_STREAM_LIMIT` streams; beyond that the answer ' +
   'is a 503 problem with `Retry-After`. Events arrive from writes on any server process serving the database.'

@@ -26,6 +26,9 @@ describe('GET /v1/articles/{slug}/entries/stream', () => {
 
     b.clock.advance(1000)
     await b.request.patch(`/v1/articles/${b.id}/entries/${e.id}`).set(b.auth).send({ pinned: true }).expect(200)
+    // (each event carries the entry as it is when the hub reads it: a change read after the
+    // deletion committed is sent as `deleted`, so the test waits for it before deleting)
+    await stream.waitFor(2)
     await b.request.delete(`/v1/articles/${b.id}/entries/${e.id}`).set(b.auth).expect(204)
     const events = await stream.waitFor(3)
     expect(events[1]).toMatchObject({ id: '2', event: 'entry' })
