@@ -50,6 +50,10 @@ const onBothEngines = [
   'test/security/limits.test.ts',
   'test/security/overload.test.ts',
   'test/e2e/crash.test.ts',
+  'test/liveblogs/management.test.ts',
+  'test/liveblogs/delivery.test.ts',
+  'test/liveblogs/stream.test.ts',
+  'test/liveblogs/demo.test.ts',
 ]
 
 // Not on both engines, with the reason:

@@ -13,6 +13,10 @@ import authorRoutes from './authors/routes.js'
 import managementCollectionRoutes from './collections/management-routes.js'
 import collectionRoutes from './collections/routes.js'
 import feedsRoutes from './feeds/routes.js'
+import managementLiveblogRoutes from './liveblogs/management-routes.js'
+import liveblogRoutes from './liveblogs/routes.js'
+import liveHub from './liveblogs/stream.js'
+import liveblogFeedRoutes from './liveblogs/feed-routes.js'
 import frontRoutes from './fronts/routes.js'
 import auth from './http/auth.js'
 import body from './http/body.js'
@@ -135,10 +139,13 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
 
   await app.register(operationsRoutes)
   await app.register(viewBuffer)
+  await app.register(liveHub)
 
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(relatedRoutes, { prefix: '/v1/articles' })
   await app.register(managementArticleRoutes, { prefix: '/v1/articles' })
+  await app.register(liveblogRoutes, { prefix: '/v1/articles' })
+  await app.register(managementLiveblogRoutes, { prefix: '/v1/articles' })
   await app.register(sectionRoutes, { prefix: '/v1/sections' })
   await app.register(managementSectionRoutes, { prefix: '/v1/sections' })
   await app.register(tagRoutes, { prefix: '/v1/tags' })
@@ -151,6 +158,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   await app.register(searchRoutes, { prefix: '/v1/search' })
   await app.register(viewRoutes, { prefix: '/v1' })
   await app.register(feedsRoutes, { prefix: '/v1/feeds' })
+  await app.register(liveblogFeedRoutes, { prefix: '/v1/feeds' })
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
 
   return app

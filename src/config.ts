@@ -51,6 +51,8 @@ export const ConfigSchema = z.object({
   SEARCH_RANK_LIMIT: z.coerce.number().int().min(1).default(1000),
   COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
   CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').max(1000).optional(),
+  LIVE_STREAM_LIMIT: z.coerce.number().int().min(0).default(10_000),
+  LIVE_HEARTBEAT_SECONDS: z.coerce.number().min(0.05).max(3600).default(15),
   CORS_ORIGINS: z.string().min(1).default('*')
     .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
 })
@@ -97,6 +99,9 @@ export type Config = {
   corsOrigins: '*' | string[]
   // the HMAC key of cursors; unset: one generated once and stored in the database (settings/repository.ts)
   cursorSecret: string | undefined
+  // live blog streams: open streams per process (beyond: 503), seconds between heartbeat comments
+  liveStreamLimit: number
+  liveHeartbeatSeconds: number
 }
 
 export class ConfigError extends Error {}
@@ -147,5 +152,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     searchRankLimit: c.SEARCH_RANK_LIMIT,
     corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((o) => o.trim()),
     cursorSecret: c.CURSOR_SECRET,
+    liveStreamLimit: c.LIVE_STREAM_LIMIT,
+    liveHeartbeatSeconds: c.LIVE_HEARTBEAT_SECONDS,
   }
 }

@@ -19,7 +19,7 @@ import { toArticle, toSummary, type SummaryRow, type Visibility } from './summar
 const articleSql = (live: boolean) => `
   select a.id, a.slug, a.headline, a.standfirst, a.byline, a.hero_image as heroImage, a.published_at as publishedAt,
     a.created_at as createdAt, a.updated_at as updatedAt, s.slug as sectionSlug, s.name as sectionName, s.path as sectionPath,
-    a.body, a.word_count as wordCount, a.section_id as sectionId,
+    a.body, a.word_count as wordCount, a.section_id as sectionId, a.live,
     (select json_group_array(json_object('slug', au.slug, 'name', au.name, 'kind', au.kind, 'bio', au.bio, 'avatarUrl', au.avatar_url)
         order by aa.position, au.name)
       from article_authors aa indexed by article_authors_article_position_idx join authors au on au.id = aa.author_id where aa.article_id = a.id) as authors,
@@ -39,18 +39,18 @@ const articleSql = (live: boolean) => `
 const LIVE_ARTICLE = articleSql(true)
 const ANY_ARTICLE = articleSql(false)
 
-export type ArticleRow = SummaryRow & { body: string, wordCount: number, sectionId: number, authors: string, tags: string, relatedIds: string, breadcrumbs: string }
+export type ArticleRow = SummaryRow & { body: string, wordCount: number, sectionId: number, live: number | null, authors: string, tags: string, relatedIds: string, breadcrumbs: string }
 
 // The live article's row as the statement gives it (JSON columns still text), for the rendering fast path.
 export function findLiveArticleRow (db: Db, slug: string, now: number): ArticleRow | undefined {
   return statement(db, LIVE_ARTICLE).get({ slug, now }) as ArticleRow | undefined
 }
 
-export function findArticleBySlug (db: Db, slug: string, { now, preview = false }: Visibility): Article | undefined {
+export function findArticleBySlug (db: Db, slug: string, { now, preview = false }: Visibility): (Article & { liveBlog?: boolean }) | undefined {
   const row = (preview ? statement(db, ANY_ARTICLE).get({ slug }) : statement(db, LIVE_ARTICLE).get({ slug, now })) as ArticleRow | undefined
   if (!row) return undefined
   // every writer stores a body it has validated with Body (API, WordPress import, demo seed)
-  return toArticle(toSummary(row), {
+  const article: Article & { liveBlog?: boolean } = toArticle(toSummary(row), {
     body: JSON.parse(row.body) as Block[],
     wordCount: row.wordCount,
     authors: JSON.parse(row.authors) as Article['authors'],
@@ -58,4 +58,6 @@ export function findArticleBySlug (db: Db, slug: string, { now, preview = false 
     breadcrumbs: JSON.parse(row.breadcrumbs) as Article['breadcrumbs'],
     relatedIds: JSON.parse(row.relatedIds) as number[],
   })
+  if (row.live !== null) article.liveBlog = row.live === 1
+  return article
 }

@@ -8,8 +8,9 @@ import type { Article, ArticleSummary } from './schemas.js'
 import type { Visibility } from './summaries.js'
 
 export interface ArticlesRepository {
-  // The full delivery article; unpublished and future articles only with preview.
-  findBySlug (slug: string, visibility: Visibility): Promise<Article | undefined>
+  // The full delivery article; unpublished and future articles only with preview. A live blog's
+  // carries `liveBlog` (true running, false ended), which the route replaces with its `live` block.
+  findBySlug (slug: string, visibility: Visibility): Promise<(Article & { liveBlog?: boolean }) | undefined>
   // Summaries for the given ids, in the order of `ids`; ids that are not visible are left out.
   summariesByIds (ids: readonly number[], visibility: Visibility): Promise<ArticleSummary[]>
   // The list filters resolved to ids; an unknown section, tag or author is a 400 problem.

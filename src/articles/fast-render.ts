@@ -8,7 +8,7 @@
 // settings), 304s and metrics are those of the Fastify path, byte for byte (test/articles/
 // fast-render.test.ts compares them). Nothing is written to the database. With the response cache
 // on, the answer fills it from the second read of a URL on (see admitted). Anything else (a query string, credentials,
-// another spelling of the URL, an article that is not live, overload) goes to Fastify.
+// another spelling of the URL, an article that is not live, a live blog, overload) goes to Fastify.
 import type { FastifyInstance } from 'fastify'
 import type { OutgoingHttpHeaders } from 'node:http'
 import { performance } from 'node:perf_hooks'
@@ -95,8 +95,8 @@ export function articleFastPath (app: FastifyInstance): RawHandler | null {
     if (underPressure?.()) return false
     const started = performance.now()
     const row = liveArticleRow(slug, clock())
-    // not live: Fastify answers the 404 problem
-    if (!row) return false
+    // not live: Fastify answers the 404 problem; a live blog: Fastify adds its `live` block
+    if (!row || row.live !== null) return false
     const dbDone = performance.now()
     const { json, keys } = renderArticleRow(row)
     const identity = Buffer.from(json)

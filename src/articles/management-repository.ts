@@ -27,6 +27,7 @@ export interface ArticleRow {
   publishedAt: number | null
   firstPublishedAt: number | null
   revision: number
+  live: 0 | 1 | null
 }
 
 // What create writes; patch, publish and unpublish write the fields they change
@@ -39,6 +40,8 @@ export interface ArticleValues {
   sectionId: number
   heroImage: HeroImage | null
   wordCount: number
+  // live blogs: 1 running, 0 ended, null an ordinary article
+  live: 0 | 1 | null
   createdAt: number
   updatedAt: number
 }
@@ -55,6 +58,7 @@ export interface ArticleChanges {
   status?: 'draft' | 'published'
   publishedAt?: number | null
   firstPublishedAt?: number | null
+  live?: 0 | 1 | null
   revision: number
   updatedAt: number
 }
@@ -84,12 +88,12 @@ export interface ArticleManagementRepository {
 }
 
 const ROW = `select id, slug, headline, standfirst, body, status, published_at as "publishedAt",
-  first_published_at as "firstPublishedAt", revision from articles where id = :id`
+  first_published_at as "firstPublishedAt", revision, live from articles where id = :id`
 
 const SQL = {
   article: `select a.id, a.slug, a.headline, a.standfirst, a.body, a.byline, a.hero_image as "heroImage", a.status,
       a.published_at as "publishedAt", a.word_count as "wordCount", a.revision, a.created_at as "createdAt",
-      a.updated_at as "updatedAt", a.section_id as "sectionId", s.slug as "sectionSlug", s.name as "sectionName", s.path as "sectionPath"
+      a.updated_at as "updatedAt", a.live, a.section_id as "sectionId", s.slug as "sectionSlug", s.name as "sectionName", s.path as "sectionPath"
     from articles a join sections s on s.id = a.section_id where a.id = :id`,
   breadcrumbs: `with recursive chain(id, parent_id, depth) as (
       select id, parent_id, 0 from sections where id = :sectionId
@@ -107,8 +111,8 @@ const SQL = {
   tag: 'select id from tags where slug = :slug',
   author: 'select id from authors where slug = :slug',
   exists: 'select id from articles where id = :id',
-  insert: `insert into articles (slug, headline, standfirst, body, byline, section_id, hero_image, status, word_count, revision, created_at, updated_at)
-    values (:slug, :headline, :standfirst, :body, :byline, :sectionId, :heroImage, 'draft', :wordCount, 1, :createdAt, :updatedAt) returning id`,
+  insert: `insert into articles (slug, headline, standfirst, body, byline, section_id, hero_image, status, word_count, revision, live, created_at, updated_at)
+    values (:slug, :headline, :standfirst, :body, :byline, :sectionId, :heroImage, 'draft', :wordCount, 1, :live, :createdAt, :updatedAt) returning id`,
   deleteTags: 'delete from article_tags where article_id = :articleId',
   insertTag: 'insert into article_tags (article_id, tag_id, position) values (:articleId, :id, :position)',
   deleteAuthors: 'delete from article_authors where article_id = :articleId',
@@ -133,6 +137,7 @@ const COLUMNS: Record<keyof ArticleChanges, string> = {
   status: 'status',
   publishedAt: 'published_at',
   firstPublishedAt: 'first_published_at',
+  live: 'live',
   revision: 'revision',
   updatedAt: 'updated_at',
 }
@@ -201,6 +206,7 @@ export function articleManagementRepository (sql: SqlRunner, dialect: Dialect): 
         wordCount: a.wordCount,
         readingTimeMinutes: readingTimeMinutes(a.wordCount),
         relatedIds: related.map((r) => r.id),
+        ...(a.live === null ? {} : { live: a.live === 1 }),
       }
     },
 

@@ -26,6 +26,7 @@ const fields = {
   authors: z.array(Slug).max(20).describe('Slugs of existing authors, in credit order.'),
   heroImage: HeroImage.nullable(),
   relatedIds: z.array(ArticleId).max(20).describe('Ids of existing articles the editors relate to this one, in order.'),
+  live: z.boolean().describe('`true` makes the article a live blog (entries at `/v1/articles/{id}/entries`); `false` ends a live blog (its entries stay readable).'),
 }
 
 export const ArticleCreate = z.strictObject({
@@ -39,6 +40,7 @@ export const ArticleCreate = z.strictObject({
   authors: fields.authors.default([]),
   heroImage: fields.heroImage.optional(),
   relatedIds: fields.relatedIds.default([]),
+  live: fields.live.optional(),
 }).meta({
   id: 'ArticleCreate',
   description: `A new article; it starts as a draft. ${STRICT_NOTE}`,
@@ -65,6 +67,7 @@ export const ArticlePatch = z.strictObject({
   authors: fields.authors.optional(),
   heroImage: fields.heroImage.optional(),
   relatedIds: fields.relatedIds.optional(),
+  live: fields.live.optional(),
 }).meta({
   id: 'ArticlePatch',
   description: `Fields to change; those left out keep their value, lists given replace the whole list. ${STRICT_NOTE}`,
@@ -103,6 +106,7 @@ export const ArticleManagement = z.object({
   wordCount: z.number().int().meta({ format: 'int32' }),
   readingTimeMinutes: z.number().int().meta({ format: 'int32' }).describe('At 230 words a minute, rounded up, at least 1 (the same as delivery).'),
   relatedIds: z.array(z.number().int().meta({ format: 'int64' })),
+  live: z.boolean().optional().describe('Present on live blogs only: `true` while running, `false` once ended.'),
 }).meta({ id: 'ArticleManagement', description: 'An article as the newsroom sees it, drafts included.' })
 export type ArticleManagement = z.infer<typeof ArticleManagement>
 

@@ -23,7 +23,7 @@ const LIVE = (alias: string) => `${alias}.status = 'published' and ${alias}.publ
 // The delivery article in one statement, as repository.ts's articleSql: json_agg with the order
 // inside the aggregate, coalesced to [] where SQLite's json_group_array gives [] for no rows.
 const articleSql = (live: boolean) => `
-  select ${SUMMARY_COLUMNS}, a.body, a.word_count as "wordCount",
+  select ${SUMMARY_COLUMNS}, a.body, a.word_count as "wordCount", a.live,
     (select coalesce(json_agg(json_build_object('slug', au.slug, 'name', au.name, 'kind', au.kind, 'bio', au.bio, 'avatarUrl', au.avatar_url)
         order by aa.position, au.name), '[]'::json)
       from article_authors aa join authors au on au.id = aa.author_id where aa.article_id = a.id) as authors,
@@ -77,6 +77,7 @@ type PgSummaryRow = Omit<SummaryRow, 'heroImage'> & { heroImage: Json | null }
 type PgArticleRow = PgSummaryRow & {
   body: Json[]
   wordCount: number
+  live: number | null
   authors: Article['authors']
   tags: Article['tags']
   relatedIds: number[]
@@ -94,7 +95,7 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
         ? await sql.get<PgArticleRow>(ANY_ARTICLE, { slug })
         : await sql.get<PgArticleRow>(LIVE_ARTICLE, { slug, now })
       if (!row) return undefined
-      return toArticle(toSummary(row), {
+      const article: Article & { liveBlog?: boolean } = toArticle(toSummary(row), {
         body: bodyInOrder(row.body),
         wordCount: row.wordCount,
         authors: row.authors,
@@ -102,6 +103,8 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
         breadcrumbs: row.breadcrumbs,
         relatedIds: row.relatedIds,
       })
+      if (row.live !== null) article.liveBlog = row.live === 1
+      return article
     },
 
     async summariesByIds (ids, { now, preview = false }) {

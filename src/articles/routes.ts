@@ -8,6 +8,7 @@ import { notFound } from '../http/problem.js'
 import { jsonResponse } from '../http/responses.js'
 import { Slug } from '../tags/schemas.js'
 import { ArticleFilterQuery, articleListScope, decodeListCursor, encodeListCursor, Page, PageQuery } from './list-query.js'
+import { withLiveState } from '../liveblogs/routes.js'
 import { renderBodyHtml, renderBodyText } from './render.js'
 import { Article, ArticleSummary } from './schemas.js'
 import { readRepos } from '../db/store.js'
@@ -53,7 +54,8 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'The full published article with this slug: structured body, authors in credit order, tags, ' +
         'section and breadcrumbs, site `url`, word count and reading time, and editor-chosen related ids. ' +
         '`format=html` adds `bodyHtml` (escaped, semantic HTML; embeds are plain links, never third-party scripts) and ' +
-        '`format=text` adds `bodyText`. Drafts, scheduled articles and unknown slugs are 404 problems.',
+        '`format=text` adds `bodyText`. A live blog adds `live` (its state and key events; entries at `/v1/articles/{slug}/entries`). ' +
+        'Drafts, scheduled articles and unknown slugs are 404 problems.',
       // `article` (not `slug`): PATCH and DELETE share this path template with the numeric id, and OpenAPI
       // requires one parameter name per template
       params: z.object({ article: Slug.describe('The article slug.').meta({ example: 'ceasefire-talks-resume' }) }),
@@ -64,8 +66,9 @@ const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function getArticle (request, reply) {
     const preview = previewFor(request, reply)
-    const article = await readRepos(app.store, preview).articles.findBySlug(request.params.article, { now: app.clock(), preview })
-    if (!article) throw notFound('article', request.params.article)
+    const found = await readRepos(app.store, preview).articles.findBySlug(request.params.article, { now: app.clock(), preview })
+    if (!found) throw notFound('article', request.params.article)
+    const article = found.liveBlog === undefined ? found : await withLiveState(app, reply, found)
     if (request.query.format === 'html') return { ...article, bodyHtml: renderBodyHtml(article.body) }
     if (request.query.format === 'text') return { ...article, bodyText: renderBodyText(article.body) }
     return article

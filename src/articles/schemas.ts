@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { Author } from '../authors/schemas.js'
 import { SectionRef } from '../sections/schemas.js'
 import { Tag } from '../tags/schemas.js'
+import { LiveState } from '../liveblogs/live-state.js'
 import { articleExample } from './examples.js'
 
 const MAX_TEXT = 20_000
@@ -120,6 +121,7 @@ export const Article = z.object({
   wordCount: z.number().int().meta({ format: 'int32' }).describe('Words in the headline, standfirst and body text.'),
   readingTimeMinutes: z.number().int().meta({ format: 'int32' }).describe('At 230 words a minute, rounded up, at least 1.'),
   relatedIds: z.array(z.number().int().meta({ format: 'int64' })).describe('Editor-chosen related article ids, in order.'),
+  live: LiveState.optional(),
   bodyHtml: z.string().optional().describe('Present with `format=html`: safe, escaped HTML rendered from the blocks.'),
   bodyText: z.string().optional().describe('Present with `format=text`: the body as plain text. Blocks are separated by a blank line; ' +
     'a heading is a line of its own; list items start with `- ` or `1. `; a quote is `“text”` then a line `— attribution`; ' +

@@ -109,6 +109,7 @@ export function createArticle (store: Store, input: ArticleCreate, actor: Actor)
       sectionId,
       heroImage: input.heroImage ?? null,
       wordCount: countWords(input.headline, input.standfirst, input.body),
+      live: input.live === undefined ? null : input.live ? 1 : 0,
       createdAt: actor.now,
       updatedAt: actor.now,
     })
@@ -134,6 +135,8 @@ export function patchArticle (store: Store, id: number, patch: ArticlePatch, act
       ...(patch.section !== undefined ? { sectionId: await resolveSection(repos, patch.section) } : {}),
       ...(patch.heroImage !== undefined ? { heroImage: patch.heroImage } : {}),
       wordCount: countWords(headline, standfirst, body),
+      // live: true makes (or restarts) a live blog; false ends one (an ordinary article stays one)
+      ...(patch.live !== undefined && (patch.live || row.live !== null) ? { live: patch.live ? 1 : 0 } : {}),
       revision: row.revision + 1,
       updatedAt: actor.now,
     })

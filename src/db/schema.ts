@@ -62,6 +62,8 @@ export const articles = sqliteTable('articles', {
   firstPublishedAt: integer('first_published_at'),
   wordCount: integer('word_count').notNull().default(0),
   revision: integer('revision').notNull().default(1),
+  // live blogs (liveblogs/): null = an ordinary article, 1 = a live blog now running, 0 = one that ended
+  live: integer('live'),
   ...timestamps,
 }, (t) => [
   uniqueIndex('articles_slug_unique').on(t.slug),
@@ -187,3 +189,52 @@ export const changes = sqliteTable('changes', {
   at: integer('at').notNull(),
   keys: text('keys').notNull(),
 })
+
+// Live blogs (liveblogs/): the timestamped entries of an article with live set, newest on top.
+// body is the blocks JSON (validated with the article Body schema); key_event and pinned are 0/1.
+export const liveEntries = sqliteTable('live_entries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  headline: text('headline'),
+  body: text('body').notNull().default('[]'),
+  keyEvent: integer('key_event').notNull().default(0),
+  pinned: integer('pinned').notNull().default(0),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps,
+}, (t) => [
+  index('live_entries_article_created_idx').on(t.articleId, t.createdAt, t.id),
+  index('live_entries_article_updated_idx').on(t.articleId, t.updatedAt, t.id),
+  index('live_entries_article_key_idx').on(t.articleId, t.keyEvent, t.createdAt, t.id),
+  index('live_entries_article_pinned_idx').on(t.articleId, t.pinned, t.createdAt, t.id),
+])
+
+export const liveEntryAuthors = sqliteTable('live_entry_authors', {
+  entryId: integer('entry_id').notNull().references(() => liveEntries.id, { onDelete: 'cascade' }),
+  authorId: integer('author_id').notNull().references(() => authors.id, { onDelete: 'restrict' }),
+  position: integer('position').notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.entryId, t.authorId] }),
+  index('live_entry_authors_author_idx').on(t.authorId),
+])
+
+// The stored log of entry changes (kind 'created', 'changed' or 'deleted'), numbered in commit order
+// per live blog (an entry write locks its article row): what the stream sends as `id:` and replays
+// after a reconnect with Last-Event-ID. entry_id has no foreign key: a deletion outlives its entry.
+export const entryEvents = sqliteTable('entry_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  entryId: integer('entry_id').notNull(),
+  kind: text('kind', { enum: ['created', 'changed', 'deleted'] }).notNull(),
+  at: integer('at').notNull(),
+}, (t) => [index('entry_events_article_idx').on(t.articleId, t.id)])
+
+// Each saved state of an entry (its management representation as JSON), as revisions are for articles
+export const liveEntryRevisions = sqliteTable('live_entry_revisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  entryId: integer('entry_id').notNull().references(() => liveEntries.id, { onDelete: 'cascade' }),
+  revision: integer('revision').notNull(),
+  snapshot: text('snapshot').notNull(),
+  keyName: text('key_name'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('live_entry_revisions_entry_revision_unique').on(t.entryId, t.revision)])

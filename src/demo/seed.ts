@@ -8,6 +8,9 @@ import { DemoAuthor, DemoCollection, DemoSection, DemoStory, DemoTag } from './s
 import { demoCollections, demoSections } from './sections.js'
 import { demoStories } from './stories.js'
 import { EVERYTHING } from '../db/changes.js'
+import type { Repositories } from '../db/repositories.js'
+import { Body } from '../articles/schemas.js'
+import { liveEntries, liveStorySlug } from './stories-live.js'
 
 export const referenceStorySlug = 'ceasefire-talks-resume'
 
@@ -150,8 +153,24 @@ export async function seedDemoContentIfEmpty (store: Store, now = Date.now()): P
       }
     }
 
+    await seedLiveBlog(repos, idOf(liveStorySlug), authorIds, storyTimes(content.stories.find((s) => s.slug === liveStorySlug)!, now).publishedAt!)
     await demo.insertPageViews(demoPageViews(content.stories, articleIds, referenceStorySlug, now))
     await repos.changes.record([EVERYTHING])
     return true
   })
+}
+
+// The demo live blog: the story becomes a running live blog with its entries (and their stored
+// events, so a stream's Last-Event-ID replay covers them); its updatedAt is the newest entry's.
+async function seedLiveBlog (repos: Repositories, articleId: number, authorIds: ReadonlyMap<string, number>, publishedAt: number): Promise<void> {
+  const { liveblogs } = repos
+  let last = publishedAt
+  for (const entry of liveEntries) {
+    const at = publishedAt + entry.minutesLater * MINUTE
+    const id = await liveblogs.insertEntry({ articleId, headline: entry.headline, body: Body.parse(entry.body), keyEvent: entry.keyEvent, pinned: entry.pinned, at })
+    await liveblogs.setAuthors(id, entry.authors.map((slug) => authorIds.get(slug)!))
+    await liveblogs.recordEvent(articleId, id, 'created', at)
+    last = at
+  }
+  await repos.articleManagement.update(articleId, { live: 1, revision: 1, updatedAt: last })
 }

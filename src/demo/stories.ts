@@ -1,6 +1,7 @@
 // Every demo story, in no particular order (publication times come from each story's hoursAgo).
 import type { DemoStoryInput } from './schemas.js'
 import { businessStories } from './stories-business.js'
+import { liveStories } from './stories-live.js'
 import { opinionCultureStories } from './stories-opinion-culture.js'
 import { scienceStories } from './stories-science.js'
 import { sportStories } from './stories-sport.js'
@@ -16,4 +17,5 @@ export const demoStories: DemoStoryInput[] = [
   ...opinionCultureStories,
   ...scienceStories,
   ...unpublishedStories,
+  ...liveStories,
 ]

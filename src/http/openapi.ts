@@ -31,6 +31,7 @@ const securedErrors: Record<number, ReturnType<typeof problemResponse>> = {
 
 export const apiTags = [
   { name: 'Articles', description: 'Stories: latest lists, full articles with structured bodies, related articles.' },
+  { name: 'Live blogs', description: 'Minute-by-minute coverage: entries of a live blog, newest on top, key events, pinned entries, and a Server-Sent Events stream.' },
   { name: 'Sections', description: 'The section tree (Home > News > World News).' },
   { name: 'Tags', description: 'Topics, places, people and organisations that articles are tagged with.' },
   { name: 'Authors', description: 'Staff writers, contributors and wire agencies.' },

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { referenceStorySlug, seedDemoContentIfEmpty } from '../../src/demo/seed.js'
 import { makeApp, makeClock } from '../helpers.js'
+import { listening, openStream } from '../liveblogs/helpers.js'
 import type { SqliteStore } from '../../src/db/sqlite/store.js'
 
 const NOW = '2026-11-24T12:00:00.000Z'
@@ -21,6 +22,7 @@ const PARAMS: Record<string, string> = {
   // management reads (revisions): asked without credentials they answer 401, and must not write either
   id: '1',
   revision: '1',
+  entry: '1',
 }
 // wildcard values by route prefix
 const WILDCARDS: Record<string, string> = {
@@ -53,7 +55,10 @@ const SLUG_OVERRIDES: Array<[RegExp, string]> = [
   [/^\/v1\/(feeds\/)?tags\/:slug/, 'ceasefire'],
   [/^\/v1\/authors\/:slug/, 'afp'],
   [/^\/v1\/collections\/:slug/, 'selected'],
+  [/^\/v1\/feeds\/liveblogs\/:slug/, 'storm-isla-live'],
 ]
+// routes whose :article is a live blog's
+const LIVE_BLOG_ROUTES = /^\/v1\/articles\/:article\/entries/
 
 describe.each([true, false])('GET routes with RESPONSE_CACHE=%s', (responseCache) => {
   it('write nothing to the database, cold or repeated, in every coding', async () => {
@@ -75,8 +80,15 @@ describe.each([true, false])('GET routes with RESPONSE_CACHE=%s', (responseCache
     const answered: Record<string, number> = {}
     for (const pattern of delivery) {
       const override = SLUG_OVERRIDES.find(([re]) => re.test(pattern))
-      const url = (override ? urlFor(pattern.replace(':slug', override[1])) : urlFor(pattern)) + (QUERIES[pattern] ?? '')
+      const url = (override ? urlFor(pattern.replace(':slug', override[1])) : urlFor(LIVE_BLOG_ROUTES.test(pattern) ? pattern.replace(':article', 'storm-isla-live') : pattern)) + (QUERIES[pattern] ?? '')
       for (const coding of ['identity', 'gzip', 'br', 'identity']) {
+        if (pattern.endsWith('/stream')) {
+          // Server-Sent Events: open, connected, closed
+          const stream = await openStream(await listening(t.app), url, { 'accept-encoding': coding, 'last-event-id': '0' })
+          stream.close()
+          answered[pattern] = stream.status
+          continue
+        }
         const res = await t.request.get(url).set('accept-encoding', coding)
         expect(res.status, `${url}: ${res.text.slice(0, 200)}`).toBeLessThan(500)
         answered[pattern] = res.status
@@ -88,6 +100,6 @@ describe.each([true, false])('GET routes with RESPONSE_CACHE=%s', (responseCache
     const failed = Object.entries(answered).filter(([, status]) => status >= 400 && status !== 401)
     expect(failed, 'every delivery GET answered with content').toEqual([])
     expect(answered['/v1/articles/:article']).toBe(200)
-    expect(Object.values(answered).filter((status) => status === 401).length, 'management reads').toBeLessThan(3)
+    expect(Object.values(answered).filter((status) => status === 401).length, 'management reads').toBeLessThan(4)
   })
 })

@@ -81,6 +81,8 @@ export const articles = pgTable('articles', {
   firstPublishedAt: millis('first_published_at'),
   wordCount: integer('word_count').notNull().default(0),
   revision: integer('revision').notNull().default(1),
+  // live blogs: null = an ordinary article, 1 = running, 0 = ended (as on SQLite)
+  live: integer('live'),
   ...timestamps,
 }, (t) => [
   uniqueIndex('articles_slug_unique').on(t.slug),
@@ -205,3 +207,48 @@ export const changes = pgTable('changes', {
   at: bigint('at', { mode: 'number' }).notNull(),
   keys: text('keys').notNull(),
 })
+
+// Live blogs (see the SQLite schema). key_event and pinned are 0/1 integers, as on SQLite, so the
+// repository's SQL is one text for both engines.
+export const liveEntries = pgTable('live_entries', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  headline: text('headline'),
+  body: jsonb('body').$type<unknown[]>().notNull().default([]),
+  keyEvent: integer('key_event').notNull().default(0),
+  pinned: integer('pinned').notNull().default(0),
+  revision: integer('revision').notNull().default(1),
+  ...timestamps,
+}, (t) => [
+  index('live_entries_article_created_idx').on(t.articleId, t.createdAt, t.id),
+  index('live_entries_article_updated_idx').on(t.articleId, t.updatedAt, t.id),
+  index('live_entries_article_key_idx').on(t.articleId, t.keyEvent, t.createdAt, t.id),
+  index('live_entries_article_pinned_idx').on(t.articleId, t.pinned, t.createdAt, t.id),
+])
+
+export const liveEntryAuthors = pgTable('live_entry_authors', {
+  entryId: integer('entry_id').notNull().references(() => liveEntries.id, { onDelete: 'cascade' }),
+  authorId: integer('author_id').notNull().references(() => authors.id, { onDelete: 'restrict' }),
+  position: integer('position').notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.entryId, t.authorId] }),
+  index('live_entry_authors_author_idx').on(t.authorId),
+])
+
+export const entryEvents = pgTable('entry_events', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  entryId: integer('entry_id').notNull(),
+  kind: text('kind').$type<'created' | 'changed' | 'deleted'>().notNull(),
+  at: millis('at').notNull(),
+}, (t) => [index('entry_events_article_idx').on(t.articleId, t.id)])
+
+export const liveEntryRevisions = pgTable('live_entry_revisions', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  entryId: integer('entry_id').notNull().references(() => liveEntries.id, { onDelete: 'cascade' }),
+  revision: integer('revision').notNull(),
+  snapshot: jsonb('snapshot').notNull(),
+  keyName: text('key_name'),
+  createdAt: millis('created_at').notNull(),
+}, (t) => [uniqueIndex('live_entry_revisions_entry_revision_unique').on(t.entryId, t.revision)])
