@@ -46,6 +46,7 @@ export const ConfigSchema = z.object({
   SEARCH_RANK_LIMIT: z.coerce.number().int().min(1).default(1000),
   COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
   CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').max(1000).optional(),
+  SYNC_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   CORS_ORIGINS: z.string().min(1).default('*')
     .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
 })
@@ -88,6 +89,8 @@ export type Config = {
   corsOrigins: '*' | string[]
   // the HMAC key of cursors; unset: one generated once and stored in the database (settings/repository.ts)
   cursorSecret: string | undefined
+  // how long GET /v1/sync keeps what changed (tombstones included): an older sync token is a 410
+  syncRetentionDays: number
 }
 
 export class ConfigError extends Error {}
@@ -136,5 +139,6 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     searchRankLimit: c.SEARCH_RANK_LIMIT,
     corsOrigins: c.CORS_ORIGINS === '*' ? '*' : c.CORS_ORIGINS.split(',').map((o) => o.trim()),
     cursorSecret: c.CURSOR_SECRET,
+    syncRetentionDays: c.SYNC_RETENTION_DAYS,
   }
 }

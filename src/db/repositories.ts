@@ -38,6 +38,7 @@ import { postgresAuthorsRepository, sqliteAuthorsRepository, type AuthorsReposit
 import { apiKeysRepository, type ApiKeysRepository } from '../keys/repository.js'
 import { postgresSectionsRepository, sqliteSectionsRepository, type SectionsRepository } from '../sections/repository.js'
 import { postgresTagsRepository, sqliteTagsRepository, type TagsRepository } from '../tags/repository.js'
+import { postgresSyncDialect, sqliteSyncDialect, syncRepository, type SyncRepository } from '../sync/repository.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -70,6 +71,7 @@ export interface Repositories {
   apiKeys: ApiKeysRepository
   sections: SectionsRepository
   tags: TagsRepository
+  sync: SyncRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -93,6 +95,7 @@ const sqliteFactories: Factories<SqliteConn> = {
   apiKeys: apiKeysRepository,
   sections: sqliteSectionsRepository,
   tags: sqliteTagsRepository,
+  sync: (conn) => syncRepository(conn.sql, sqliteSyncDialect),
 }
 
 const postgresFactories: Factories<PgConn> = {
@@ -114,6 +117,7 @@ const postgresFactories: Factories<PgConn> = {
   apiKeys: apiKeysRepository,
   sections: postgresSectionsRepository,
   tags: postgresTagsRepository,
+  sync: (conn) => syncRepository(conn.sql, postgresSyncDialect),
 }
 
 export function sqliteRepositories (db: Db, recorder?: ChangeRecorder): Repositories {
