@@ -28,7 +28,7 @@ const syncRoutes: FastifyPluginAsyncZod = async (app) => {
         'Items are full articles (as `GET /v1/articles/{slug}`) to store or replace by `id`, and tombstones to delete ' +
         'by `id` (unpublished, deleted, or moved or retagged out of the filter). Tokens are opaque and signed and carry ' +
         'the filters: an altered token, or a token with another `section` or `tag`, is a 400 problem naming the ' +
-        `parameter; a token older than the retention window (SYNC_RETENTION_DAYS, default 30) is a 410 problem: start again without a token. ` +
+        'parameter; a token older than the retention window (SYNC_RETENTION_DAYS, default 30) is a 410 problem: start again without a token. ' +
         'Answers are `Cache-Control: no-store`.',
       querystring: SyncQuery,
       response: {

@@ -26,8 +26,10 @@ const SCOPE = 'sync'
 
 const Position = z.object({ seq: z.number().int().min(0), now: z.number().int() })
 const Filters = z.object({
-  section: z.string().optional(), sectionId: z.number().int().optional(),
-  tag: z.string().optional(), tagId: z.number().int().optional(),
+  section: z.string().optional(),
+  sectionId: z.number().int().optional(),
+  tag: z.string().optional(),
+  tagId: z.number().int().optional(),
 })
 const Token = z.discriminatedUnion('kind', [
   // the next page of an initial sync begun at `at`
