@@ -59,7 +59,8 @@ function decodeToken (cursors: Cursors, raw: string): Token {
     throw invalidField('query', 'token', BAD_TOKEN)
   }
   const parsed = Token.safeParse(value)
-  if (!parsed.success) throw invalidField('query', 'token', BAD_TOKEN)
+  // only the exact text issued (base64 decoding would also accept variants of the same bytes)
+  if (!parsed.success || cursors.encode(value, SCOPE) !== raw) throw invalidField('query', 'token', BAD_TOKEN)
   return parsed.data
 }
 
