@@ -151,6 +151,7 @@ export async function seedDemoContentIfEmpty (store: Store, now = Date.now()): P
     }
 
     await demo.insertPageViews(demoPageViews(content.stories, articleIds, referenceStorySlug, now))
+    await repos.sync.logArticles([...articleIds.values()], now)
     await repos.changes.record([EVERYTHING])
     return true
   })

@@ -43,7 +43,7 @@ export interface SyncRepository {
   // read before deleting an article; logged after the delete with logRemoval
   removal (id: number): Promise<Removal | undefined>
   logRemoval (removal: Removal, at: number): Promise<void>
-  // drops rows logged before `before`
+  // drops rows logged before `before`, except the newest (numbering goes on from it)
   prune (before: number): Promise<number>
 
   // Reads
@@ -135,7 +135,7 @@ export function syncRepository (sql: SqlRunner, dialect: SyncDialect): SyncRepos
       if (referrers.length > 0) await log(`a.id in (${ids})`, { ids: referrers, at })
     },
     async prune (before) {
-      return await sql.run('delete from sync_log where at < :before', { before })
+      return await sql.run('delete from sync_log where at < :before and seq < (select max(seq) from sync_log)', { before })
     },
 
     async position () {

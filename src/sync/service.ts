@@ -68,6 +68,8 @@ const encode = (cursors: Cursors, token: Token) => cursors.encode(token, SCOPE)
 
 export const expired = (days: number) => new HttpProblem(410, 'sync-token-expired',
   `The sync token is older than the ${days}-day retention window, so changes since it may have been forgotten: start again without a token.`)
+const unknownPosition = () => new HttpProblem(410, 'sync-token-expired',
+  'The sync token is ahead of this server\'s change log (the database was restored or replaced): start again without a token.')
 
 const toSyncFilters = (f: TokenFilters): SyncFilters => ({ sectionId: f.sectionId, tagId: f.tagId })
 
@@ -138,9 +140,9 @@ export async function syncPage (ctx: SyncContext, query: SyncQuery): Promise<Syn
     after = token.after
   } else {
     to = { seq: (await repos.sync.position()).seq, now }
-    // a clock that went back (or a restored database) never makes the window run backwards
+    // a clock that went back never makes the window run backwards
     if (to.now < token.at.now) to.now = token.at.now
-    if (to.seq < token.at.seq) to.seq = token.at.seq
+    if (to.seq < token.at.seq) throw unknownPosition()
   }
   const rows = await repos.sync.deltaPage(where, token.at, to, { after, limit: limit + 1 })
   const shown = rows.slice(0, limit)

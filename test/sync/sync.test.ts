@@ -284,7 +284,20 @@ describe('GET /v1/sync: tokens', () => {
     expect(await rows()).toBe(2)
     n.clock.advance(2 * DAY + MINUTE)
     await n.request.get('/v1/sync').expect(200)
-    expect(await rows()).toBe(0)
+    // the newest row stays: numbering goes on from it, so tokens still see what comes next
+    expect(await rows()).toBe(1)
+    const { token } = await all(n, {})
+    const next = await publish(n, { headline: 'After the prune' })
+    expect(summary((await all(n, { token })).items)).toEqual([`article ${next} After the prune`])
+  })
+
+  it('answers a token ahead of the change log (a restored database) with 410', async () => {
+    const n = await newsroom()
+    await publish(n)
+    const { token } = await all(n, {})
+    await n.store.repos.sql.run('delete from sync_log')
+    const res = await n.request.get('/v1/sync').query({ token }).expect(410)
+    expect(res.body.detail).toMatch(/start again without a token/)
   })
 
   it('validates limit, section and tag', async () => {
