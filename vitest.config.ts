@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config'
 // always under CI=true, where a missing server then fails the run.
 const onBothEngines = [
   'test/articles/cursor-secret.test.ts',
+  'test/sync/sync.test.ts',
+  'test/sync/property.test.ts',
   'test/modules/collections.test.ts',
   'test/modules/fronts.test.ts',
   'test/modules/search.test.ts',

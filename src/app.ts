@@ -42,6 +42,7 @@ import sectionRoutes from './sections/routes.js'
 import managementSectionRoutes from './sections/management-routes.js'
 import { signingSecret } from './settings/repository.js'
 import sitemapsRoutes from './sitemaps/routes.js'
+import syncRoutes from './sync/routes.js'
 import tagRoutes from './tags/routes.js'
 import managementTagRoutes from './tags/management-routes.js'
 import viewBuffer from './views/buffer.js'
@@ -160,6 +161,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   await app.register(feedsRoutes, { prefix: '/v1/feeds' })
   await app.register(liveblogFeedRoutes, { prefix: '/v1/feeds' })
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
+  await app.register(syncRoutes, { prefix: '/v1/sync' })
 
   return app
 }

@@ -53,6 +53,7 @@ export const ConfigSchema = z.object({
   CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').max(1000).optional(),
   LIVE_STREAM_LIMIT: z.coerce.number().int().min(0).default(10_000),
   LIVE_HEARTBEAT_SECONDS: z.coerce.number().min(0.05).max(3600).default(15),
+  SYNC_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   CORS_ORIGINS: z.string().min(1).default('*')
     .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
 })
@@ -102,6 +103,8 @@ export type Config = {
   // live blog streams: open streams per process (beyond: 503), seconds between heartbeat comments
   liveStreamLimit: number
   liveHeartbeatSeconds: number
+  // how long GET /v1/sync keeps what changed (tombstones included): an older sync token is a 410
+  syncRetentionDays: number
 }
 
 export class ConfigError extends Error {}
@@ -154,5 +157,6 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     cursorSecret: c.CURSOR_SECRET,
     liveStreamLimit: c.LIVE_STREAM_LIMIT,
     liveHeartbeatSeconds: c.LIVE_HEARTBEAT_SECONDS,
+    syncRetentionDays: c.SYNC_RETENTION_DAYS,
   }
 }

@@ -39,6 +39,7 @@ async function saved (repos: Repositories, id: number, { keyName, now }: Actor):
   await repos.articles.syncListing(id)
   const article = (await repos.articleManagement.load(id, now))!
   await repos.articleManagement.storeRevision(article, keyName, now)
+  await repos.sync.logArticles([id], now)
   await repos.changes.record(articleChangeKeys(id))
   return article
 }
@@ -190,7 +191,9 @@ export function unpublishArticle (store: Store, id: number, actor: Actor): Promi
 export function deleteArticle (store: Store, id: number, actor: Actor): Promise<void> {
   return store.tx(async (repos) => {
     await lockArticle(repos, id, actor.ifMatch)
+    const removal = await repos.sync.removal(id)
     await repos.articleManagement.delete(id)
+    if (removal) await repos.sync.logRemoval(removal, actor.now)
     await repos.changes.record(articleChangeKeys(id))
   })
 }

@@ -24,13 +24,14 @@ export function createAuthor (store: Store, input: AuthorCreate, now: number): P
 }
 
 export function updateAuthor (store: Store, slug: string, patch: AuthorPatch, now: number, ifMatch?: string): Promise<Saved<Author>> {
-  return store.tx(async ({ authors, changes }) => {
+  return store.tx(async ({ authors, changes, sync }) => {
     const row = await authors.row(slug, true)
     if (!row) throw notFound('author', slug)
     checkIfMatch(ifMatch, authorEtag(row), `The author "${slug}"`)
     if (patch.slug !== undefined && patch.slug !== slug && await authors.row(patch.slug)) {
       throw conflict(`An author with slug "${patch.slug}" already exists.`)
     }
+    await sync.logAuthor(row.id, now)
     await changes.record([EVERYTHING])
     return saved(await authors.update(row.id, {
       slug: patch.slug ?? row.slug,

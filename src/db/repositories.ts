@@ -39,6 +39,7 @@ import { apiKeysRepository, type ApiKeysRepository } from '../keys/repository.js
 import { postgresSectionsRepository, sqliteSectionsRepository, type SectionsRepository } from '../sections/repository.js'
 import { postgresTagsRepository, sqliteTagsRepository, type TagsRepository } from '../tags/repository.js'
 import { postgresLiveblogsRepository, sqliteLiveblogsRepository, type LiveblogsRepository } from '../liveblogs/repository.js'
+import { postgresSyncDialect, sqliteSyncDialect, syncRepository, type SyncRepository } from '../sync/repository.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -72,6 +73,7 @@ export interface Repositories {
   sections: SectionsRepository
   tags: TagsRepository
   liveblogs: LiveblogsRepository
+  sync: SyncRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -96,6 +98,7 @@ const sqliteFactories: Factories<SqliteConn> = {
   sections: sqliteSectionsRepository,
   tags: sqliteTagsRepository,
   liveblogs: sqliteLiveblogsRepository,
+  sync: (conn) => syncRepository(conn.sql, sqliteSyncDialect),
 }
 
 const postgresFactories: Factories<PgConn> = {
@@ -118,6 +121,7 @@ const postgresFactories: Factories<PgConn> = {
   sections: postgresSectionsRepository,
   tags: postgresTagsRepository,
   liveblogs: postgresLiveblogsRepository,
+  sync: (conn) => syncRepository(conn.sql, postgresSyncDialect),
 }
 
 export function sqliteRepositories (db: Db, recorder?: ChangeRecorder): Repositories {

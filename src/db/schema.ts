@@ -238,3 +238,17 @@ export const liveEntryRevisions = sqliteTable('live_entry_revisions', {
   keyName: text('key_name'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [uniqueIndex('live_entry_revisions_entry_revision_unique').on(t.entryId, t.revision)])
+// The sync log (GET /v1/sync, sync/repository.ts): one row per article a write transaction touched
+// (its content, state, section, tags, or anything shown inside it), numbered in commit order as
+// `changes` is (max + 1 under the write lock). A sync token holds a seq: the delta since it is
+// every article logged after it. `slug` is the article's slug at the time (for tombstones of
+// deleted articles). Rows older than SYNC_RETENTION_DAYS are pruned by writers.
+export const syncLog = sqliteTable('sync_log', {
+  seq: integer('seq').primaryKey(),
+  articleId: integer('article_id').notNull(),
+  slug: text('slug').notNull(),
+  at: integer('at').notNull(),
+}, (t) => [
+  index('sync_log_article_seq_idx').on(t.articleId, t.seq),
+  index('sync_log_at_idx').on(t.at),
+])

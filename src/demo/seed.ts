@@ -155,6 +155,7 @@ export async function seedDemoContentIfEmpty (store: Store, now = Date.now()): P
 
     await seedLiveBlog(repos, idOf(liveStorySlug), authorIds, storyTimes(content.stories.find((s) => s.slug === liveStorySlug)!, now).publishedAt!)
     await demo.insertPageViews(demoPageViews(content.stories, articleIds, referenceStorySlug, now))
+    await repos.sync.logArticles([...articleIds.values()], now)
     await repos.changes.record([EVERYTHING])
     return true
   })

@@ -39,6 +39,7 @@ export const apiTags = [
   { name: 'Fronts', description: 'Home and section fronts in one call.' },
   { name: 'Search', description: 'Full-text search.' },
   { name: 'Most viewed', description: 'Page-view counting and most-viewed lists.' },
+  { name: 'Sync', description: 'A local copy of the published articles: initial sync, then changes with tombstones.' },
   { name: 'Feeds', description: 'RSS, Atom and JSON Feed syndication, and sitemaps.' },
   { name: 'Operations', description: 'Health, readiness and metrics.' },
 ]

@@ -106,6 +106,7 @@ export function updateSection (store: Store, path: string, patch: SectionPatch, 
       updatedAt: now,
     })
     if ((parent?.id ?? null) !== row.parentId) await repos.articles.rebuildListingsUnderSection(row.id)
+    await repos.sync.logSection(row.id, now)
     await repos.changes.record([EVERYTHING])
     return saved(repos, (await sections.rowById(row.id))!)
   })

@@ -25,13 +25,14 @@ export function createTag (store: Store, input: TagCreate, now: number): Promise
 }
 
 export function updateTag (store: Store, slug: string, patch: TagPatch, now: number, ifMatch?: string): Promise<Saved<Tag>> {
-  return store.tx(async ({ tags, changes }) => {
+  return store.tx(async ({ tags, changes, sync }) => {
     const row = await tags.row(slug, true)
     if (!row) throw notFound('tag', slug)
     checkIfMatch(ifMatch, tagEtag(row), `The tag "${slug}"`)
     if (patch.slug !== undefined && patch.slug !== slug && await tags.row(patch.slug)) {
       throw conflict(`A tag with slug "${patch.slug}" already exists.`)
     }
+    await sync.logTag(row.id, now)
     await changes.record([EVERYTHING])
     return saved(await tags.update(row.id, {
       slug: patch.slug ?? row.slug,

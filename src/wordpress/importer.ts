@@ -8,6 +8,7 @@ import { toSlug } from './text.js'
 import { DEFAULT_SECTION, type KindCounts, writeArticle, writeAuthors, writeSections, writeTags } from './writers.js'
 import { readWxr, type WxrAuthor, type WxrCategory, WxrError, type WxrSite, type WxrTag } from './wxr-reader.js'
 import { EVERYTHING } from '../db/changes.js'
+import { logTaxonomy } from '../sync/log.js'
 
 export interface ImportSummary {
   sections: KindCounts
@@ -134,6 +135,7 @@ export async function importWordpress (store: Store, path: string, options: Impo
       authors: new Map([...found.authors].map(([login, record]) => [login, byRecord.get(record.login)!])),
     }
     // sections, tags and authors may have been renamed: every process drops everything
+    await logTaxonomy(repos, written, now)
     await repos.changes.record([EVERYTHING])
     return written
   })
@@ -165,6 +167,7 @@ export async function importWordpress (store: Store, path: string, options: Impo
         summary.articleStatuses[article.status === 'draft' ? 'draft' : scheduled ? 'scheduled' : 'published']++
         countBlocks(summary, article)
       }
+      await repos.sync.logImported(current.map((a) => a.externalId), now)
       await repos.changes.record([EVERYTHING])
     })
   }

@@ -252,3 +252,14 @@ export const liveEntryRevisions = pgTable('live_entry_revisions', {
   keyName: text('key_name'),
   createdAt: millis('created_at').notNull(),
 }, (t) => [uniqueIndex('live_entry_revisions_entry_revision_unique').on(t.entryId, t.revision)])
+// The sync log (see the SQLite schema): seq is max + 1 under the change feed's transaction
+// advisory lock, so numbers follow commit order.
+export const syncLog = pgTable('sync_log', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  articleId: integer('article_id').notNull(),
+  slug: text('slug').notNull(),
+  at: bigint('at', { mode: 'number' }).notNull(),
+}, (t) => [
+  index('sync_log_article_seq_idx').on(t.articleId, t.seq),
+  index('sync_log_at_idx').on(t.at),
+])
