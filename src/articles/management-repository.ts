@@ -74,6 +74,8 @@ export interface ArticleManagementRepository {
   tagId (slug: string): Promise<number | undefined>
   authorId (slug: string): Promise<number | undefined>
   articleExists (id: number): Promise<boolean>
+  // The articles that list this one as related (their responses show its id while it is live).
+  referrers (id: number): Promise<number[]>
   insert (values: ArticleValues): Promise<number>
   update (id: number, changes: ArticleChanges): Promise<void>
   // Replace the article's tags, authors or related articles with these ids, in this order.
@@ -111,6 +113,7 @@ const SQL = {
   tag: 'select id from tags where slug = :slug',
   author: 'select id from authors where slug = :slug',
   exists: 'select id from articles where id = :id',
+  referrers: 'select article_id as id from article_related where related_id = :id order by article_id',
   insert: `insert into articles (slug, headline, standfirst, body, byline, section_id, hero_image, status, word_count, revision, live, created_at, updated_at)
     values (:slug, :headline, :standfirst, :body, :byline, :sectionId, :heroImage, 'draft', :wordCount, 1, :live, :createdAt, :updatedAt) returning id`,
   deleteTags: 'delete from article_tags where article_id = :articleId',
@@ -218,6 +221,7 @@ export function articleManagementRepository (sql: SqlRunner, dialect: Dialect): 
     tagId: (slug) => idOf(SQL.tag, { slug }),
     authorId: (slug) => idOf(SQL.author, { slug }),
     articleExists: async (id) => await idOf(SQL.exists, { id }) !== undefined,
+    referrers: async (id) => (await sql.all<{ id: number }>(SQL.referrers, { id })).map((row) => row.id),
 
     insert: async (values) => (await sql.get<{ id: number }>(SQL.insert, { ...values }))!.id,
 

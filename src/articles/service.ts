@@ -40,7 +40,7 @@ async function saved (repos: Repositories, id: number, { keyName, now }: Actor):
   const article = (await repos.articleManagement.load(id, now))!
   await repos.articleManagement.storeRevision(article, keyName, now)
   await repos.sync.logArticles([id], now)
-  await repos.changes.record(articleChangeKeys(id))
+  await repos.changes.record(articleChangeKeys(id, await repos.articleManagement.referrers(id)))
   return article
 }
 
@@ -194,6 +194,6 @@ export function deleteArticle (store: Store, id: number, actor: Actor): Promise<
     const removal = await repos.sync.removal(id)
     await repos.articleManagement.delete(id)
     if (removal) await repos.sync.logRemoval(removal, actor.now)
-    await repos.changes.record(articleChangeKeys(id))
+    await repos.changes.record(articleChangeKeys(id, removal?.referrers ?? []))
   })
 }

@@ -19,8 +19,11 @@
 //   collection replace (PUT)                               -> collection:<slug>, fronts
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
-// what an article write changes: the article everywhere it shows, and every list
-export const articleChangeKeys = (id: number): string[] => [`article:${id}`, 'articles:list']
+// What an article write changes: the article everywhere it shows, every list, and the articles that
+// list it as related (their relatedIds show it only while it is live, so their responses do not
+// carry its key while it is not: publishing it must still reach them).
+export const articleChangeKeys = (id: number, referrers: readonly number[] = []): string[] =>
+  [`article:${id}`, 'articles:list', ...referrers.map((referrer) => `article:${referrer}`)]
 
 const TAG_TYPES = new Set(['topic', 'place', 'person', 'organisation'])
 const AUTHOR_KINDS = new Set(['staff', 'contributor', 'agency'])

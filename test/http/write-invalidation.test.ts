@@ -101,6 +101,18 @@ describe.each(MODES)('$name and management writes', ({ memory }) => {
     expect((await t.request.get('/v1/articles').expect(200)).text).toContain('International')
   })
 
+  it('shows a related story in relatedIds once it is published, though the story listing it was cached before', async () => {
+    const t = await makeNewsroom()
+    await seedTaxonomy(t)
+    const draft = await t.request.post('/v1/articles').set(t.auth).send(story({ slug: 'follow-up', headline: 'The follow-up' })).expect(201)
+    const { slug } = await publishedStory(t, { relatedIds: [draft.body.id] })
+    expect((await cached(t, `/v1/articles/${slug}`)).body.relatedIds).toEqual([])
+    await t.request.post(`/v1/articles/${draft.body.id}/publish`).set(t.auth).expect(200)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.relatedIds).toEqual([draft.body.id])
+    await t.request.delete(`/v1/articles/${draft.body.id}`).set(t.auth).expect(204)
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.relatedIds).toEqual([])
+  })
+
   // Another process on the same database (the CLI, a second server; another node on PostgreSQL)
   // records its change in the changes table: exactly those keys are dropped here, the rest stays.
   it('drops exactly what another process changed (a CLI import, another node)', async () => {
