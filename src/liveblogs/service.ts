@@ -62,6 +62,8 @@ function requireHeadline (keyEvent: boolean, headline: string | null) {
 async function entryWritten (repos: Repositories, articleId: number, entryId: number, kind: EventKind, now: number): Promise<void> {
   await repos.liveblogs.recordEvent(articleId, entryId, kind, now)
   await repos.liveblogs.touchArticle(articleId, now)
+  // the article's representation changed (live block, updatedAt): sync clients get it again
+  await repos.sync.logArticles([articleId], now)
   await repos.changes.record(liveblogChangeKeys(articleId))
 }
 
