@@ -42,6 +42,8 @@ import tagRoutes from './tags/routes.js'
 import managementTagRoutes from './tags/management-routes.js'
 import viewBuffer from './views/buffer.js'
 import viewRoutes from './views/routes.js'
+import webhooks from './webhooks/plugin.js'
+import webhookRoutes from './webhooks/routes.js'
 
 export type Clock = () => number
 
@@ -134,6 +136,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
 
   await app.register(operationsRoutes)
   await app.register(viewBuffer)
+  await app.register(webhooks)
 
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(relatedRoutes, { prefix: '/v1/articles' })
@@ -151,6 +154,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   await app.register(viewRoutes, { prefix: '/v1' })
   await app.register(feedsRoutes, { prefix: '/v1/feeds' })
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
+  await app.register(webhookRoutes, { prefix: '/v1/webhooks' })
 
   return app
 }

@@ -38,6 +38,7 @@ import { postgresAuthorsRepository, sqliteAuthorsRepository, type AuthorsReposit
 import { apiKeysRepository, type ApiKeysRepository } from '../keys/repository.js'
 import { postgresSectionsRepository, sqliteSectionsRepository, type SectionsRepository } from '../sections/repository.js'
 import { postgresTagsRepository, sqliteTagsRepository, type TagsRepository } from '../tags/repository.js'
+import { outboxRepository, postgresWebhooksDialect, sqliteWebhooksDialect, webhooksRepository, type OutboxRepository, type WebhooksRepository } from '../webhooks/repository.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -70,6 +71,8 @@ export interface Repositories {
   apiKeys: ApiKeysRepository
   sections: SectionsRepository
   tags: TagsRepository
+  outbox: OutboxRepository
+  webhooks: WebhooksRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -93,6 +96,8 @@ const sqliteFactories: Factories<SqliteConn> = {
   apiKeys: apiKeysRepository,
   sections: sqliteSectionsRepository,
   tags: sqliteTagsRepository,
+  outbox: outboxRepository,
+  webhooks: (conn) => webhooksRepository(conn, sqliteWebhooksDialect),
 }
 
 const postgresFactories: Factories<PgConn> = {
@@ -114,6 +119,8 @@ const postgresFactories: Factories<PgConn> = {
   apiKeys: apiKeysRepository,
   sections: postgresSectionsRepository,
   tags: postgresTagsRepository,
+  outbox: outboxRepository,
+  webhooks: (conn) => webhooksRepository(conn, postgresWebhooksDialect),
 }
 
 export function sqliteRepositories (db: Db, recorder?: ChangeRecorder): Repositories {

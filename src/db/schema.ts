@@ -187,3 +187,56 @@ export const changes = sqliteTable('changes', {
   at: integer('at').notNull(),
   keys: text('keys').notNull(),
 })
+
+// Webhooks and CDN purge (webhooks/): endpoints, the outbox of events (written in the transaction
+// of the change that caused them) and one delivery per event and endpoint (or CDN purge), retried
+// until it succeeds or runs out of time. Secrets are stored encrypted (webhooks/secrets.ts).
+export const webhookEndpoints = sqliteTable('webhook_endpoints', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  // JSON array of event types
+  events: text('events').notNull(),
+  description: text('description'),
+  enabled: integer('enabled').notNull().default(1),
+  disabledReason: text('disabled_reason'),
+  secret: text('secret').notNull(),
+  previousSecret: text('previous_secret'),
+  previousSecretUntil: integer('previous_secret_until'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  // the newest event when the endpoint was made: it gets the events after it
+  afterEventId: integer('after_event_id').notNull().default(0),
+  ...timestamps,
+})
+
+export const webhookEvents = sqliteTable('webhook_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  // the webhook-id header: the same on every attempt of this event
+  uid: text('uid').notNull(),
+  type: text('type').notNull(),
+  // JSON object (text, so the signed body keeps its key order)
+  data: text('data').notNull(),
+  createdAt: integer('created_at').notNull(),
+  // 0 until the dispatcher has made its deliveries
+  fannedOut: integer('fanned_out').notNull().default(0),
+}, (t) => [
+  uniqueIndex('webhook_events_uid_unique').on(t.uid),
+  index('webhook_events_pending_idx').on(t.fannedOut, t.id),
+])
+
+export const webhookDeliveries = sqliteTable('webhook_deliveries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  eventId: integer('event_id').notNull().references(() => webhookEvents.id, { onDelete: 'cascade' }),
+  // null for a CDN purge
+  endpointId: integer('endpoint_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['webhook', 'purge'] }).notNull(),
+  status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+  // JSON array of { at, statusCode, durationMs, error?, body? }
+  attempts: text('attempts').notNull().default('[]'),
+  attemptCount: integer('attempt_count').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at'),
+  ...timestamps,
+}, (t) => [
+  index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+  index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.id),
+  index('webhook_deliveries_event_idx').on(t.eventId),
+])

@@ -39,6 +39,7 @@ export const apiTags = [
   { name: 'Search', description: 'Full-text search.' },
   { name: 'Most viewed', description: 'Page-view counting and most-viewed lists.' },
   { name: 'Feeds', description: 'RSS, Atom and JSON Feed syndication, and sitemaps.' },
+  { name: 'Webhooks', description: 'Signed change notifications (Standard Webhooks) and their delivery log.' },
   { name: 'Operations', description: 'Health, readiness and metrics.' },
 ]
 
