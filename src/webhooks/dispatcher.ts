@@ -38,7 +38,7 @@ export interface Dispatcher {
 interface Options {
   store: Store
   config: WebhooksConfig
-  box: SecretBox | null
+  secrets: () => SecretBox | null
   clock: () => number
   log: FastifyBaseLogger
   counters: DeliveryCounters
@@ -57,7 +57,7 @@ export function eventBody (event: Pick<EventRow, 'type' | 'data' | 'createdAt'>)
   return `{"type":${JSON.stringify(event.type)},"timestamp":${JSON.stringify(new Date(event.createdAt).toISOString())},"data":${event.data}}`
 }
 
-export function dispatcher ({ store, config, box, clock, log, counters, random = Math.random }: Options): Dispatcher {
+export function dispatcher ({ store, config, secrets: loadSecrets, clock, log, counters, random = Math.random }: Options): Dispatcher {
   const policy = { allowHttp: config.allowHttp, allowPrivate: config.allowPrivate }
   let timer: NodeJS.Timeout | null = null
   let running: Promise<DispatchStats> | null = null
@@ -101,6 +101,7 @@ export function dispatcher ({ store, config, box, clock, log, counters, random =
   }
 
   function webhookRequest (delivery: DeliveryRow, endpoint: EndpointRow, now: number) {
+    const box = loadSecrets()
     if (!box) throw new Error('no key to decrypt endpoint secrets (set WEBHOOK_SECRET_KEY)')
     const secrets = [box.open(endpoint.secret)]
     if (endpoint.previousSecret && endpoint.previousSecretUntil !== null && endpoint.previousSecretUntil > now) secrets.push(box.open(endpoint.previousSecret))

@@ -10,15 +10,22 @@ import { loadSecretKey, secretBox, type SecretBox } from './secrets.js'
 declare module 'fastify' {
   interface FastifyInstance {
     webhooks: Dispatcher
-    // null: no key configured (PostgreSQL without WEBHOOK_SECRET_KEY): endpoints cannot be created
-    webhookSecrets: SecretBox | null
+    // null: no key configured (PostgreSQL without WEBHOOK_SECRET_KEY): endpoints cannot be created.
+    // Loaded on first use (SQLite may make the key file then).
+    webhookSecrets: () => SecretBox | null
   }
 }
 
 async function webhooksPlugin (app: FastifyInstance) {
-  const key = loadSecretKey(app.config)
-  const box = key && secretBox(key)
-  if (!box) app.log.warn('WEBHOOK_SECRET_KEY is not set: webhook endpoints cannot be created on PostgreSQL')
+  let box: SecretBox | null | undefined
+  const secrets = () => {
+    if (box === undefined) {
+      const key = loadSecretKey(app.config)
+      box = key && secretBox(key)
+      if (!box) app.log.warn('WEBHOOK_SECRET_KEY is not set: webhook endpoints cannot be created or signed for on PostgreSQL')
+    }
+    return box
+  }
   const registry = app.metrics.registry
   const outcomes = new Counter({
     name: 'dateline_webhook_deliveries_total',
@@ -43,13 +50,13 @@ async function webhooksPlugin (app: FastifyInstance) {
   const webhooks = dispatcher({
     store: app.store,
     config: app.config.webhooks,
-    box,
+    secrets,
     clock: app.clock,
     log: app.log,
     counters: { count: (kind, outcome) => outcomes.inc({ kind, outcome }) },
   })
   app.decorate('webhooks', webhooks)
-  app.decorate('webhookSecrets', box)
+  app.decorate('webhookSecrets', secrets)
   const unsubscribe = app.store.feed.subscribe(() => webhooks.nudge())
   app.addHook('onClose', async () => {
     unsubscribe()

@@ -47,8 +47,9 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const policy = { allowHttp: app.config.webhooks.allowHttp, allowPrivate: app.config.webhooks.allowPrivate }
 
   const box = () => {
-    if (!app.webhookSecrets) throw new HttpProblem(503, 'service-unavailable', 'Webhook secrets cannot be stored: the server has no WEBHOOK_SECRET_KEY (required on PostgreSQL).')
-    return app.webhookSecrets
+    const secrets = app.webhookSecrets()
+    if (!secrets) throw new HttpProblem(503, 'service-unavailable', 'Webhook secrets cannot be stored: the server has no WEBHOOK_SECRET_KEY (required on PostgreSQL).')
+    return secrets
   }
   const checkedUrl = async (url: string) => {
     const reason = await checkUrl(url, policy)

@@ -59,8 +59,8 @@ export const WebhookList = z.object({ items: z.array(Webhook) }).meta({ id: 'Web
 
 export const DeliveryAttempt = z.object({
   at: Timestamp,
-  statusCode: z.number().int().nullable().describe('The receiver\'s status code; null when no answer came (refused, unreachable, timed out).'),
-  durationMs: z.number().int(),
+  statusCode: z.number().int().meta({ format: 'int32' }).nullable().describe('The receiver\'s status code; null when no answer came (refused, unreachable, timed out).'),
+  durationMs: z.number().int().meta({ format: 'int32' }),
   error: z.string().optional(),
   responseBody: z.string().optional().describe('The first 1 KB of the response body.'),
 }).meta({ id: 'WebhookDeliveryAttempt' })
@@ -80,9 +80,9 @@ export const DeliveryPage = z.object({
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next (older) page; null on the last page.'),
 }).meta({ id: 'WebhookDeliveryPage' })
 
-export const WebhookParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647).describe('The endpoint id.') })
-export const DeliveryParams = WebhookParams.extend({ deliveryId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('The delivery id.') })
+export const WebhookParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647).meta({ format: 'int32' }).describe('The endpoint id.') })
+export const DeliveryParams = WebhookParams.extend({ deliveryId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ format: 'int64' }).describe('The delivery id.') })
 export const DeliveryQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Deliveries per page (1-100).'),
+  limit: z.coerce.number().int().min(1).max(100).default(20).meta({ format: 'int32' }).describe('Deliveries per page (1-100).'),
   cursor: z.string().max(500).optional().describe('`nextCursor` of the previous page.'),
 })

@@ -12,7 +12,9 @@ import { BlockList, isIP, type LookupFunction } from 'node:net'
 
 export interface UrlPolicy { allowHttp: boolean, allowPrivate: boolean }
 
+// two lists: a BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules too
 const blocked = new BlockList()
+const blockedV6 = new BlockList()
 for (const [net, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
   ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16],
@@ -21,13 +23,13 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64],
   ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) blocked.addSubnet(net, prefix, 'ipv6')
+] as const) blockedV6.addSubnet(net, prefix, 'ipv6')
 
 // true when a delivery may not connect to this address
 export function isForbiddenAddress (address: string): boolean {
   const family = isIP(address)
   if (family === 0) return true
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6')
+  return family === 4 ? blocked.check(address, 'ipv4') : blockedV6.check(address, 'ipv6')
 }
 
 export class UnsafeUrlError extends Error {}
