@@ -86,17 +86,6 @@ export function purgePlan (purge: WebhooksConfig['purge'], keys: readonly string
   }
 }
 
-// The Cache-Tag response header (Cloudflare): comma-separated, at most 16 KB; tags that would pass
-// the limit are left out of the header (the response then stays purgeable by the broader list
-// keys, which come first in the header and are always kept).
-export function cacheTagHeader (keys: Iterable<string>): string {
-  const all = [...keys].sort((a, b) => Number(a.includes(':') && !a.endsWith(':list')) - Number(b.includes(':') && !b.endsWith(':list')))
-  let out = ''
-  for (const key of all) {
-    if (key.length > CLOUDFLARE_MAX_TAG_LENGTH) continue
-    const next = out ? `${out},${key}` : key
-    if (Buffer.byteLength(next) > CLOUDFLARE_MAX_HEADER_BYTES) continue
-    out = next
-  }
-  return out
-}
+// The Cache-Tag response header (Cloudflare: comma-separated, at most 16 KB in aggregate) from a
+// Surrogate-Key header value, which http/surrogate-keys.ts already keeps under 16 KB.
+export const cacheTagValue = (surrogateKey: string) => surrogateKey.replaceAll(' ', ',')
