@@ -45,6 +45,9 @@ const onBothEngines = [
   'test/security/input-rules.test.ts',
   'test/security/visibility.test.ts',
   'test/security/xss.test.ts',
+  'test/webhooks/webhooks.test.ts',
+  'test/webhooks/ssrf.test.ts',
+  'test/webhooks/purge.test.ts',
 ]
 
 // TEST_ENGINES=sqlite runs the SQLite project only (.ci/run's second pass on Node 24 does).
