@@ -104,7 +104,10 @@ export function dispatcher ({ store, config, secrets: loadSecrets, clock, log, c
     const box = loadSecrets()
     if (!box) throw new Error('no key to decrypt endpoint secrets (set WEBHOOK_SECRET_KEY)')
     const secrets = [box.open(endpoint.secret)]
-    if (endpoint.previousSecret && endpoint.previousSecretUntil !== null && endpoint.previousSecretUntil > now) secrets.push(box.open(endpoint.previousSecret))
+    if (endpoint.previousSecret && endpoint.previousSecretUntil !== null && endpoint.previousSecretUntil > now) {
+      // a previous secret sealed under an older WEBHOOK_SECRET_KEY is skipped (the rotation's fix)
+      try { secrets.push(box.open(endpoint.previousSecret)) } catch { /* unreadable: sign with the new one only */ }
+    }
     const timestamp = Math.floor(now / 1000)
     const body = eventBody({ type: delivery.type, data: delivery.data, createdAt: delivery.eventCreatedAt })
     return {
