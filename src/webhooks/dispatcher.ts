@@ -65,6 +65,7 @@ export function dispatcher ({ store, config, secrets: loadSecrets, clock, log, c
   let stopped = true
 
   async function fanOut (): Promise<number> {
+    if (!(await store.repos.webhooks.hasWork(clock())).events) return 0
     let total = 0
     for (;;) {
       const done = await store.tx(async (repos) => {
@@ -87,7 +88,10 @@ export function dispatcher ({ store, config, secrets: loadSecrets, clock, log, c
   // watermark row is locked)
   async function scheduled (): Promise<void> {
     const now = clock()
-    await store.repos.settings.readOrCreate(SCHEDULE_WATERMARK, () => String(now))
+    const stored = Number(await store.repos.settings.readOrCreate(SCHEDULE_WATERMARK, () => String(now)))
+    // nothing went live by itself: no write (the watermark moves on at most hourly, bounding the scan)
+    if (!(now > stored)) return
+    if ((await store.repos.webhooks.scheduledLive(stored, now)).length === 0 && now - stored < 3_600_000) return
     await store.tx(async (repos) => {
       const from = Number(await repos.webhooks.lockSetting(SCHEDULE_WATERMARK))
       if (!(now > from)) return
@@ -202,6 +206,7 @@ export function dispatcher ({ store, config, secrets: loadSecrets, clock, log, c
     const endpoints = new Map<number, EndpointRow | undefined>()
     for (;;) {
       const now = clock()
+      if (!(await store.repos.webhooks.hasWork(now)).due) return total
       const claimed = await store.tx((repos) => repos.webhooks.claimDue(now, config.concurrency, now + config.timeoutMs * 2 + 1000))
       if (claimed.length === 0) return total
       await Promise.all(claimed.map((delivery) => attempt(delivery, endpoints).catch((error: unknown) => {

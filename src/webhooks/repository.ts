@@ -92,6 +92,8 @@ export interface WebhooksRepository {
   // articles that went live by themselves (scheduled) in (from, to]
   scheduledLive (from: number, to: number): Promise<Array<{ id: number, slug: string, section: string }>>
   queue (): Promise<{ pending: number, oldestEventAt: number | null }>
+  // cheap reads before taking the write lock: anything to fan out, anything due
+  hasWork (now: number): Promise<{ events: boolean, due: boolean }>
 }
 
 interface Dialect { forUpdate: string, skipLocked: string }
@@ -229,6 +231,11 @@ export function webhooksRepository ({ sql }: { sql: SqlRunner }, dialect: Dialec
         where a.status = 'published' and a.published_at > :from and a.published_at <= :to and a.published_at > a.updated_at
         order by a.published_at, a.id`, { from, to })
       return rows.map((row) => ({ ...row, id: Number(row.id) }))
+    },
+    async hasWork (now) {
+      const events = await sql.get('select 1 as x from webhook_events where fanned_out = 0 limit 1')
+      const due = await sql.get("select 1 as x from webhook_deliveries where status = 'pending' and next_attempt_at <= :now limit 1", { now })
+      return { events: events !== undefined, due: due !== undefined }
     },
     async queue () {
       const pending = await sql.get<{ n: number }>("select count(*) as n from webhook_deliveries where status = 'pending'")

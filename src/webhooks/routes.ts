@@ -163,9 +163,10 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: WebhookWithSecret, ...authErrors, 404: problem('No such endpoint.'), 503: problem('No WEBHOOK_SECRET_KEY is configured (PostgreSQL).') },
     },
   }, async (request) => {
+    const { id } = request.params
+    await endpointOr404(id)
     const secrets = box()
     const secret = newSecret()
-    const { id } = request.params
     const row = await app.store.tx(async (repos) => {
       const current = await repos.webhooks.endpoint(id, true)
       if (!current) throw notFound('webhook', id)
