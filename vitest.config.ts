@@ -56,6 +56,9 @@ const onBothEngines = [
   'test/liveblogs/delivery.test.ts',
   'test/liveblogs/stream.test.ts',
   'test/liveblogs/demo.test.ts',
+  'test/webhooks/webhooks.test.ts',
+  'test/webhooks/ssrf.test.ts',
+  'test/webhooks/purge.test.ts',
 ]
 
 // Not on both engines, with the reason:

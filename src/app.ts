@@ -47,6 +47,8 @@ import tagRoutes from './tags/routes.js'
 import managementTagRoutes from './tags/management-routes.js'
 import viewBuffer from './views/buffer.js'
 import viewRoutes from './views/routes.js'
+import webhooks from './webhooks/plugin.js'
+import webhookRoutes from './webhooks/routes.js'
 
 export type Clock = () => number
 
@@ -141,6 +143,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   await app.register(operationsRoutes)
   await app.register(viewBuffer)
   await app.register(liveHub)
+  await app.register(webhooks)
 
   await app.register(articleRoutes, { prefix: '/v1/articles' })
   await app.register(relatedRoutes, { prefix: '/v1/articles' })
@@ -162,6 +165,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   await app.register(liveblogFeedRoutes, { prefix: '/v1/feeds' })
   await app.register(sitemapsRoutes, { prefix: '/v1/sitemaps' })
   await app.register(syncRoutes, { prefix: '/v1/sync' })
+  await app.register(webhookRoutes, { prefix: '/v1/webhooks' })
 
   return app
 }

@@ -56,6 +56,34 @@ export const ConfigSchema = z.object({
   SYNC_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   CORS_ORIGINS: z.string().min(1).default('*')
     .refine((v) => v === '*' || v.split(',').every((o) => /^https?:\/\/[^/\s,]+$/.test(o.trim())), 'must be * or a comma-separated list of origins such as https://www.example.com'),
+  // webhooks and CDN purge (see "Webhooks" and "CDN purge" in README.md)
+  WEBHOOK_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').max(1000).optional(),
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  WEBHOOK_RETRY_WINDOW_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(72),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.001).max(3600).default(30),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+  WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  CDN_PURGE: z.enum(['off', 'fastly', 'cloudflare', 'webhook']).default('off'),
+  FASTLY_SERVICE_ID: z.string().min(1).optional(),
+  FASTLY_API_TOKEN: z.string().min(1).optional(),
+  FASTLY_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.fastly.com'),
+  CLOUDFLARE_ZONE_ID: z.string().min(1).optional(),
+  CLOUDFLARE_API_TOKEN: z.string().min(1).optional(),
+  CLOUDFLARE_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.cloudflare.com/client/v4'),
+  CDN_PURGE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CDN_PURGE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by base64 of at least 24 bytes').optional(),
+}).superRefine((c, ctx) => {
+  const need = (names: Array<keyof typeof c>) => {
+    for (const name of names) {
+      if (c[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is required when CDN_PURGE=${c.CDN_PURGE}` })
+    }
+  }
+  if (c.CDN_PURGE === 'fastly') need(['FASTLY_SERVICE_ID', 'FASTLY_API_TOKEN'])
+  if (c.CDN_PURGE === 'cloudflare') need(['CLOUDFLARE_ZONE_ID', 'CLOUDFLARE_API_TOKEN'])
+  if (c.CDN_PURGE === 'webhook') need(['CDN_PURGE_WEBHOOK_URL', 'CDN_PURGE_WEBHOOK_SECRET'])
 })
 
 export type Config = {
@@ -105,6 +133,26 @@ export type Config = {
   liveHeartbeatSeconds: number
   // how long GET /v1/sync keeps what changed (tombstones included): an older sync token is a 410
   syncRetentionDays: number
+  webhooks: WebhooksConfig
+}
+
+export interface WebhooksConfig {
+  // the key that encrypts stored endpoint secrets; unset: SQLite keeps one in a file beside the
+  // database, PostgreSQL refuses to create endpoints (webhooks/secrets.ts)
+  secretKey: string | undefined
+  allowHttp: boolean
+  allowPrivate: boolean
+  timeoutMs: number
+  retryWindowMs: number
+  retryBaseMs: number
+  disableAfterFailures: number
+  dispatchIntervalMs: number
+  concurrency: number
+  purge:
+    | { kind: 'off' }
+    | { kind: 'fastly', serviceId: string, token: string, apiUrl: string }
+    | { kind: 'cloudflare', zoneId: string, token: string, apiUrl: string }
+    | { kind: 'webhook', url: string, secret: string }
 }
 
 export class ConfigError extends Error {}
@@ -158,5 +206,26 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     liveStreamLimit: c.LIVE_STREAM_LIMIT,
     liveHeartbeatSeconds: c.LIVE_HEARTBEAT_SECONDS,
     syncRetentionDays: c.SYNC_RETENTION_DAYS,
+    webhooks: {
+      secretKey: c.WEBHOOK_SECRET_KEY,
+      allowHttp: c.WEBHOOK_ALLOW_HTTP,
+      allowPrivate: c.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: c.WEBHOOK_TIMEOUT_MS,
+      retryWindowMs: Math.round(c.WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000),
+      retryBaseMs: Math.round(c.WEBHOOK_RETRY_BASE_SECONDS * 1000),
+      disableAfterFailures: c.WEBHOOK_DISABLE_AFTER_FAILURES,
+      dispatchIntervalMs: c.WEBHOOK_DISPATCH_INTERVAL_MS,
+      concurrency: c.WEBHOOK_CONCURRENCY,
+      purge: purgeConfig(c),
+    },
+  }
+}
+
+function purgeConfig (c: z.infer<typeof ConfigSchema>): WebhooksConfig['purge'] {
+  switch (c.CDN_PURGE) {
+    case 'fastly': return { kind: 'fastly', serviceId: c.FASTLY_SERVICE_ID!, token: c.FASTLY_API_TOKEN!, apiUrl: c.FASTLY_API_URL.replace(/\/+$/, '') }
+    case 'cloudflare': return { kind: 'cloudflare', zoneId: c.CLOUDFLARE_ZONE_ID!, token: c.CLOUDFLARE_API_TOKEN!, apiUrl: c.CLOUDFLARE_API_URL.replace(/\/+$/, '') }
+    case 'webhook': return { kind: 'webhook', url: c.CDN_PURGE_WEBHOOK_URL!, secret: c.CDN_PURGE_WEBHOOK_SECRET! }
+    default: return { kind: 'off' }
   }
 }

@@ -46,6 +46,8 @@ async function main () {
   })
 
   await app.listen({ host: config.host, port: config.port })
+  // webhook deliveries and CDN purges (webhooks/dispatcher.ts): only a server delivers, not the CLI
+  app.webhooks.start()
 }
 
 await main()

@@ -20,6 +20,7 @@ import { notModified, strongEtag } from '../http/conditional.js'
 import { corsResponseHeaders } from '../http/cors.js'
 import { genRequestId } from '../http/request-id.js'
 import { surrogateHeader } from '../http/surrogate-keys.js'
+import { cacheTagValue } from '../webhooks/purge.js'
 import type { ArticleRow } from './article.repository.sqlite.js'
 import { readingTimeMinutes } from './word-count.js'
 import type { Article } from './schemas.js'
@@ -77,6 +78,8 @@ export function articleFastPath (app: FastifyInstance): RawHandler | null {
   if (!liveArticleRow) return null
   const cors = corsResponseHeaders(config.corsOrigins)
   const cacheControl = publicCacheControl(config)
+  // Cloudflare purges by Cache-Tag (CDN_PURGE=cloudflare, webhooks/purge.ts)
+  const cacheTags = config.webhooks.purge.kind === 'cloudflare'
   const threshold = config.compressionThreshold
   const cache = app.responseCache
   const underPressure = (app as { isUnderPressure?: () => boolean }).isUnderPressure
@@ -111,6 +114,7 @@ export function articleFastPath (app: FastifyInstance): RawHandler | null {
       else head.push(corsHead[i]!, corsHead[i + 1]!)
     }
     head.push('cache-control', cacheControl, 'vary', vary, 'etag', etag, 'surrogate-key', surrogateKey)
+    if (cacheTags) head.push('cache-tag', cacheTagValue(surrogateKey))
     if (cache) head.push('x-cache', 'MISS')
     const rendered = performance.now()
     const timing = () => `handler;dur=${(dbDone - started).toFixed(2)}, db;dur=${(dbDone - started).toFixed(2)}, render;dur=${(performance.now() - rendered).toFixed(2)}, total;dur=${(performance.now() - started).toFixed(2)}`
@@ -142,6 +146,7 @@ export function articleFastPath (app: FastifyInstance): RawHandler | null {
     if (cache && admitted(seen, url)) {
       // the cache missed in this same turn (http/cache-serving.ts runs first), so nothing was written since
       const headers: OutgoingHttpHeaders = { 'content-type': CONTENT_TYPE, etag, 'cache-control': cacheControl, 'surrogate-key': surrogateKey, vary }
+      if (cacheTags) headers['cache-tag'] = cacheTagValue(surrogateKey)
       const entry = cache.adopt(url, ARTICLE_ROUTE, headers, identity, keys)
       if (entry && coded) cache.addVariant(entry, encoding, coded)
     }

@@ -10,6 +10,7 @@ import { articleEtag, type ArticleRow } from './management-repository.js'
 import type { ArticleCreate, ArticleManagement, ArticlePatch } from './management-schemas.js'
 import { countWords } from './word-count.js'
 import { articleChangeKeys } from '../http/surrogate-keys.js'
+import { articleData, emitArticleEvent, isLive } from '../webhooks/events.js'
 
 export interface Actor {
   keyName: string | null
@@ -35,12 +36,14 @@ async function lockArticle ({ articleManagement }: Repositories, id: number, ifM
   return row
 }
 
-async function saved (repos: Repositories, id: number, { keyName, now }: Actor): Promise<ArticleManagement> {
+// wasLive: whether the public saw the article before this write (decides the webhook event)
+async function saved (repos: Repositories, id: number, { keyName, now }: Actor, wasLive = false): Promise<ArticleManagement> {
   await repos.articles.syncListing(id)
   const article = (await repos.articleManagement.load(id, now))!
   await repos.articleManagement.storeRevision(article, keyName, now)
   await repos.sync.logArticles([id], now)
   await repos.changes.record(articleChangeKeys(id, await repos.articleManagement.referrers(id)))
+  await emitArticleEvent(repos, wasLive, article.status === 'published', article, now)
   return article
 }
 
@@ -144,7 +147,7 @@ export function patchArticle (store: Store, id: number, patch: ArticlePatch, act
     if (patch.tags) await replaceTags(repos, id, patch.tags)
     if (patch.authors) await replaceAuthors(repos, id, patch.authors)
     if (patch.relatedIds) await replaceRelated(repos, id, patch.relatedIds)
-    return saved(repos, id, actor)
+    return saved(repos, id, actor, isLive(row, actor.now))
   })
 }
 
@@ -168,7 +171,7 @@ export async function publishArticle (store: Store, id: number, at: string | und
       revision: row.revision + 1,
       updatedAt: now,
     })
-    return saved(repos, id, actor)
+    return saved(repos, id, actor, live)
   })
 }
 
@@ -184,16 +187,18 @@ export function unpublishArticle (store: Store, id: number, actor: Actor): Promi
       revision: row.revision + 1,
       updatedAt: actor.now,
     })
-    return saved(repos, id, actor)
+    return saved(repos, id, actor, isLive(row, actor.now))
   })
 }
 
 export function deleteArticle (store: Store, id: number, actor: Actor): Promise<void> {
   return store.tx(async (repos) => {
-    await lockArticle(repos, id, actor.ifMatch)
+    const row = await lockArticle(repos, id, actor.ifMatch)
+    const before = isLive(row, actor.now) ? await repos.articleManagement.load(id, actor.now) : undefined
     const removal = await repos.sync.removal(id)
     await repos.articleManagement.delete(id)
     if (removal) await repos.sync.logRemoval(removal, actor.now)
     await repos.changes.record(articleChangeKeys(id, removal?.referrers ?? []))
+    if (before) await repos.outbox.emit('article.deleted', articleData(before), actor.now)
   })
 }

@@ -13,10 +13,11 @@ const toAuthor = ({ slug, name, kind, bio, avatarUrl }: AuthorRow): Author => ({
 const saved = (row: AuthorRow): Saved<Author> => ({ record: toAuthor(row), etag: authorEtag(row) })
 
 export function createAuthor (store: Store, input: AuthorCreate, now: number): Promise<Saved<Author>> {
-  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ authors, changes }) => {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ authors, changes, outbox }) => {
     const slug = input.slug ?? await uniqueSlug(input.name, async (s) => await authors.row(s) !== undefined)
     if (input.slug !== undefined && await authors.row(slug)) throw conflict(`An author with slug "${slug}" already exists.`)
     await changes.record([EVERYTHING])
+    await outbox.emit('author.changed', { slug, surrogateKeys: [EVERYTHING] }, now)
     return saved(await authors.insert({
       slug, name: input.name, kind: input.kind, bio: input.bio ?? null, avatarUrl: input.avatarUrl ?? null, createdAt: now, updatedAt: now,
     }))
@@ -24,7 +25,7 @@ export function createAuthor (store: Store, input: AuthorCreate, now: number): P
 }
 
 export function updateAuthor (store: Store, slug: string, patch: AuthorPatch, now: number, ifMatch?: string): Promise<Saved<Author>> {
-  return store.tx(async ({ authors, changes, sync }) => {
+  return store.tx(async ({ authors, changes, sync, outbox }) => {
     const row = await authors.row(slug, true)
     if (!row) throw notFound('author', slug)
     checkIfMatch(ifMatch, authorEtag(row), `The author "${slug}"`)
@@ -33,6 +34,7 @@ export function updateAuthor (store: Store, slug: string, patch: AuthorPatch, no
     }
     await sync.logAuthor(row.id, now)
     await changes.record([EVERYTHING])
+    await outbox.emit('author.changed', { slug: patch.slug ?? row.slug, previousSlug: row.slug, surrogateKeys: [EVERYTHING] }, now)
     return saved(await authors.update(row.id, {
       slug: patch.slug ?? row.slug,
       name: patch.name ?? row.name,
@@ -45,7 +47,7 @@ export function updateAuthor (store: Store, slug: string, patch: AuthorPatch, no
 }
 
 export function deleteAuthor (store: Store, slug: string, ifMatch?: string): Promise<void> {
-  return store.tx(async ({ authors, changes }) => {
+  return store.tx(async ({ authors, changes, outbox }) => {
     const row = await authors.row(slug, true)
     if (!row) throw notFound('author', slug)
     checkIfMatch(ifMatch, authorEtag(row), `The author "${slug}"`)
@@ -53,5 +55,6 @@ export function deleteAuthor (store: Store, slug: string, ifMatch?: string): Pro
     if (used > 0) throw conflict(`The author "${slug}" is still credited on ${used} article(s) (drafts included); remove them from those articles first.`)
     await authors.delete(row.id)
     await changes.record([EVERYTHING])
+    await outbox.emit('author.changed', { slug: row.slug, deleted: true, surrogateKeys: [EVERYTHING] })
   })
 }

@@ -14,7 +14,7 @@ export interface KeysIo {
 
 const USAGE = [
   'usage:',
-  '  keys create --name NAME --scopes content:write,content:preview,admin',
+  '  keys create --name NAME --scopes content:write,content:preview,webhooks:manage,admin',
   '  keys list',
   '  keys revoke NAME',
 ].join('\n')

@@ -62,6 +62,7 @@ export function putCollection (store: Store, slug: string, input: CollectionPut,
     }
     await repos.collections.replaceItems(id, items)
     await repos.changes.record([`collection:${slug}`, 'fronts'])
+    await repos.outbox.emit('collection.changed', { slug, surrogateKeys: [`collection:${slug}`, 'fronts'] }, now)
     const etag = await collectionEtag(repos, (await repos.collections.findForUpdate(slug))!)
     return {
       created: !existing,

@@ -40,6 +40,7 @@ import { postgresSectionsRepository, sqliteSectionsRepository, type SectionsRepo
 import { postgresTagsRepository, sqliteTagsRepository, type TagsRepository } from '../tags/repository.js'
 import { postgresLiveblogsRepository, sqliteLiveblogsRepository, type LiveblogsRepository } from '../liveblogs/repository.js'
 import { postgresSyncDialect, sqliteSyncDialect, syncRepository, type SyncRepository } from '../sync/repository.js'
+import { outboxRepository, postgresWebhooksDialect, sqliteWebhooksDialect, webhooksRepository, type OutboxRepository, type WebhooksRepository } from '../webhooks/repository.js'
 
 // What a SQLite repository is given: drizzle over the connection (its better-sqlite3 client is
 // `db.$client`) and the neutral raw-SQL runner.
@@ -74,6 +75,8 @@ export interface Repositories {
   tags: TagsRepository
   liveblogs: LiveblogsRepository
   sync: SyncRepository
+  outbox: OutboxRepository
+  webhooks: WebhooksRepository
 }
 
 type Factories<C> = { [K in Exclude<keyof Repositories, 'sql'>]: (conn: C) => Repositories[K] }
@@ -99,6 +102,8 @@ const sqliteFactories: Factories<SqliteConn> = {
   tags: sqliteTagsRepository,
   liveblogs: sqliteLiveblogsRepository,
   sync: (conn) => syncRepository(conn.sql, sqliteSyncDialect),
+  outbox: outboxRepository,
+  webhooks: (conn) => webhooksRepository(conn, sqliteWebhooksDialect),
 }
 
 const postgresFactories: Factories<PgConn> = {
@@ -122,6 +127,8 @@ const postgresFactories: Factories<PgConn> = {
   tags: postgresTagsRepository,
   liveblogs: postgresLiveblogsRepository,
   sync: (conn) => syncRepository(conn.sql, postgresSyncDialect),
+  outbox: outboxRepository,
+  webhooks: (conn) => webhooksRepository(conn, postgresWebhooksDialect),
 }
 
 export function sqliteRepositories (db: Db, recorder?: ChangeRecorder): Repositories {

@@ -238,6 +238,7 @@ export const liveEntryRevisions = sqliteTable('live_entry_revisions', {
   keyName: text('key_name'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [uniqueIndex('live_entry_revisions_entry_revision_unique').on(t.entryId, t.revision)])
+
 // The sync log (GET /v1/sync, sync/repository.ts): one row per article a write transaction touched
 // (its content, state, section, tags, or anything shown inside it), numbered in commit order as
 // `changes` is (max + 1 under the write lock). A sync token holds a seq: the delta since it is
@@ -251,4 +252,57 @@ export const syncLog = sqliteTable('sync_log', {
 }, (t) => [
   index('sync_log_article_seq_idx').on(t.articleId, t.seq),
   index('sync_log_at_idx').on(t.at),
+])
+
+// Webhooks and CDN purge (webhooks/): endpoints, the outbox of events (written in the transaction
+// of the change that caused them) and one delivery per event and endpoint (or CDN purge), retried
+// until it succeeds or runs out of time. Secrets are stored encrypted (webhooks/secrets.ts).
+export const webhookEndpoints = sqliteTable('webhook_endpoints', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  // JSON array of event types
+  events: text('events').notNull(),
+  description: text('description'),
+  enabled: integer('enabled').notNull().default(1),
+  disabledReason: text('disabled_reason'),
+  secret: text('secret').notNull(),
+  previousSecret: text('previous_secret'),
+  previousSecretUntil: integer('previous_secret_until'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  // the newest event when the endpoint was made: it gets the events after it
+  afterEventId: integer('after_event_id').notNull().default(0),
+  ...timestamps,
+})
+
+export const webhookEvents = sqliteTable('webhook_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  // the webhook-id header: the same on every attempt of this event
+  uid: text('uid').notNull(),
+  type: text('type').notNull(),
+  // JSON object (text, so the signed body keeps its key order)
+  data: text('data').notNull(),
+  createdAt: integer('created_at').notNull(),
+  // 0 until the dispatcher has made its deliveries
+  fannedOut: integer('fanned_out').notNull().default(0),
+}, (t) => [
+  uniqueIndex('webhook_events_uid_unique').on(t.uid),
+  index('webhook_events_pending_idx').on(t.fannedOut, t.id),
+])
+
+export const webhookDeliveries = sqliteTable('webhook_deliveries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  eventId: integer('event_id').notNull().references(() => webhookEvents.id, { onDelete: 'cascade' }),
+  // null for a CDN purge
+  endpointId: integer('endpoint_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['webhook', 'purge'] }).notNull(),
+  status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+  // JSON array of { at, statusCode, durationMs, error?, body? }
+  attempts: text('attempts').notNull().default('[]'),
+  attemptCount: integer('attempt_count').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at'),
+  ...timestamps,
+}, (t) => [
+  index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+  index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.id),
+  index('webhook_deliveries_event_idx').on(t.eventId),
 ])

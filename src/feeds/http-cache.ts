@@ -18,6 +18,7 @@ export function sendCacheable (request: FastifyRequest, reply: FastifyReply, bod
     .header('etag', etag)
     .header('cache-control', `public, max-age=${cacheMaxAge}, stale-while-revalidate=${cacheStaleWhileRevalidate}`)
     .header('surrogate-key', surrogateKeys.join(' '))
+  if (request.server.config.webhooks.purge.kind === 'cloudflare') reply.header('cache-tag', surrogateKeys.join(','))
   // absolute links follow the Host header when PUBLIC_BASE_URL is unset
   if (request.server.config.publicBaseUrl === undefined) reply.header('vary', 'Host')
   if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send()

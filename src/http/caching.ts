@@ -7,6 +7,7 @@ import type { Config } from '../config.js'
 import { notModified, strongEtag } from './conditional.js'
 import { addDatabaseTime, markHandlerStart, markRenderStart, serverTimingHeader } from './server-timing.js'
 import { addSurrogateKeys, recordKeys, routeKeys, surrogateHeader, surrogateKeysDecorator } from './surrogate-keys.js'
+import { cacheTagValue } from '../webhooks/purge.js'
 
 // The Cache-Control of a public answer (also written by the article-document fast path).
 export function publicCacheControl (config: Config): string {
@@ -14,6 +15,8 @@ export function publicCacheControl (config: Config): string {
 }
 
 async function cachingPlugin (app: FastifyInstance) {
+  // the same keys as Cache-Tag when Cloudflare purges by tag (webhooks/purge.ts)
+  const cacheTags = app.config.webhooks.purge.kind === 'cloudflare'
   const { config } = app
   const publicControl = publicCacheControl(config)
   app.decorateRequest('surrogateKeySet', null)
@@ -49,7 +52,11 @@ async function cachingPlugin (app: FastifyInstance) {
     if (typeof etag !== 'string') reply.header('etag', etag = strongEtag(payload))
     addSurrogateKeys(request, routeKeys(request.routeOptions.url))
     const keys = request.surrogateKeySet
-    if (keys && keys.size > 0) reply.header('surrogate-key', surrogateHeader(keys))
+    if (keys && keys.size > 0) {
+      const header = surrogateHeader(keys)
+      reply.header('surrogate-key', header)
+      if (cacheTags) reply.header('cache-tag', cacheTagValue(header))
+    }
 
     if (request.cacheGeneration >= 0) {
       if (String(reply.getHeader('cache-control')).startsWith('public')) request.cacheEntry = app.responseCache?.store(request, reply, payload, keys ?? []) ?? null

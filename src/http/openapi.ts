@@ -41,6 +41,7 @@ export const apiTags = [
   { name: 'Most viewed', description: 'Page-view counting and most-viewed lists.' },
   { name: 'Sync', description: 'A local copy of the published articles: initial sync, then changes with tombstones.' },
   { name: 'Feeds', description: 'RSS, Atom and JSON Feed syndication, and sitemaps.' },
+  { name: 'Webhooks', description: 'Signed change notifications (Standard Webhooks) and their delivery log.' },
   { name: 'Operations', description: 'Health, readiness and metrics.' },
 ]
 

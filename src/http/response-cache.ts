@@ -38,7 +38,7 @@ export interface Entry {
   order: number
 }
 
-const STORED_HEADERS = ['content-type', 'etag', 'cache-control', 'surrogate-key', 'last-modified', 'link', 'vary']
+const STORED_HEADERS = ['content-type', 'etag', 'cache-control', 'surrogate-key', 'cache-tag', 'last-modified', 'link', 'vary']
 const COMPRESSIBLE = /json|xml|text|javascript/
 const MAX_KEY_LENGTH = 2048
 const ENTRY_OVERHEAD = 512

@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { SqlRunner } from '../db/sql-runner.js'
 import type { Store } from '../db/store.js'
 
-export const SCOPES = ['content:write', 'content:preview', 'admin'] as const
+export const SCOPES = ['content:write', 'content:preview', 'webhooks:manage', 'admin'] as const
 export type ScopeName = typeof SCOPES[number]
 
 export const KEY_PREFIX = 'dl_live_'

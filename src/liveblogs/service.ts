@@ -57,14 +57,15 @@ function requireHeadline (keyEvent: boolean, headline: string | null) {
 }
 
 // The one place where every entry write ends: the event log, the article's updatedAt and the
-// change record. (Webhooks: `liveblog.entry` events are to be added to the outbox HERE, in the
-// same transaction, with the same articleId, entryId and kind.)
+// change record, and the `liveblog.entry` webhook event.
 async function entryWritten (repos: Repositories, articleId: number, entryId: number, kind: EventKind, now: number): Promise<void> {
   await repos.liveblogs.recordEvent(articleId, entryId, kind, now)
   await repos.liveblogs.touchArticle(articleId, now)
   // the article's representation changed (live block, updatedAt): sync clients get it again
   await repos.sync.logArticles([articleId], now)
   await repos.changes.record(liveblogChangeKeys(articleId))
+  // webhooks: liveblog.entry (created, changed or deleted), through the outbox in this transaction
+  await repos.outbox.emit('liveblog.entry', { articleId, entryId, change: kind, surrogateKeys: liveblogChangeKeys(articleId) }, now)
 }
 
 // the entry as stored now, kept as a revision

@@ -77,6 +77,7 @@ export function createSection (store: Store, input: SectionCreate, now: number):
       updatedAt: now,
     })
     await repos.changes.record([EVERYTHING])
+    await repos.outbox.emit('section.changed', { slug, path, surrogateKeys: [EVERYTHING] }, now)
     return saved(repos, row)
   }))
 }
@@ -108,6 +109,7 @@ export function updateSection (store: Store, path: string, patch: SectionPatch, 
     if ((parent?.id ?? null) !== row.parentId) await repos.articles.rebuildListingsUnderSection(row.id)
     await repos.sync.logSection(row.id, now)
     await repos.changes.record([EVERYTHING])
+    await repos.outbox.emit('section.changed', { slug: patch.slug ?? row.slug, path: newPath, previousPath: row.path, surrogateKeys: [EVERYTHING] }, now)
     return saved(repos, (await sections.rowById(row.id))!)
   })
 }
@@ -122,5 +124,6 @@ export function deleteSection (store: Store, path: string, ifMatch?: string): Pr
     if (used > 0) throw conflict(`The section "${path}" still has ${used} article(s) (drafts included); move or delete them first.`)
     await sections.delete(row.id)
     await repos.changes.record([EVERYTHING])
+    await repos.outbox.emit('section.changed', { slug: row.slug, path: row.path, deleted: true, surrogateKeys: [EVERYTHING] })
   })
 }

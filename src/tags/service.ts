@@ -14,10 +14,11 @@ const toTag = ({ slug, name, type, description }: TagRow): Tag => ({ slug, name,
 const saved = (row: TagRow): Saved<Tag> => ({ record: toTag(row), etag: tagEtag(row) })
 
 export function createTag (store: Store, input: TagCreate, now: number): Promise<Saved<Tag>> {
-  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ tags, changes }) => {
+  return withSlugRetry(input.slug === undefined, () => store.tx(async ({ tags, changes, outbox }) => {
     const slug = input.slug ?? await uniqueSlug(input.name, async (s) => await tags.row(s) !== undefined)
     if (input.slug !== undefined && await tags.row(slug)) throw conflict(`A tag with slug "${slug}" already exists.`)
     await changes.record([EVERYTHING])
+    await outbox.emit('tag.changed', { slug, surrogateKeys: [EVERYTHING] }, now)
     return saved(await tags.insert({
       slug, name: input.name, type: input.type, description: input.description ?? null, createdAt: now, updatedAt: now,
     }))
@@ -25,7 +26,7 @@ export function createTag (store: Store, input: TagCreate, now: number): Promise
 }
 
 export function updateTag (store: Store, slug: string, patch: TagPatch, now: number, ifMatch?: string): Promise<Saved<Tag>> {
-  return store.tx(async ({ tags, changes, sync }) => {
+  return store.tx(async ({ tags, changes, sync, outbox }) => {
     const row = await tags.row(slug, true)
     if (!row) throw notFound('tag', slug)
     checkIfMatch(ifMatch, tagEtag(row), `The tag "${slug}"`)
@@ -34,6 +35,7 @@ export function updateTag (store: Store, slug: string, patch: TagPatch, now: num
     }
     await sync.logTag(row.id, now)
     await changes.record([EVERYTHING])
+    await outbox.emit('tag.changed', { slug: patch.slug ?? row.slug, previousSlug: row.slug, surrogateKeys: [EVERYTHING] }, now)
     return saved(await tags.update(row.id, {
       slug: patch.slug ?? row.slug,
       name: patch.name ?? row.name,
@@ -45,7 +47,7 @@ export function updateTag (store: Store, slug: string, patch: TagPatch, now: num
 }
 
 export function deleteTag (store: Store, slug: string, ifMatch?: string): Promise<void> {
-  return store.tx(async ({ tags, changes }) => {
+  return store.tx(async ({ tags, changes, outbox }) => {
     const row = await tags.row(slug, true)
     if (!row) throw notFound('tag', slug)
     checkIfMatch(ifMatch, tagEtag(row), `The tag "${slug}"`)
@@ -53,5 +55,6 @@ export function deleteTag (store: Store, slug: string, ifMatch?: string): Promis
     if (used > 0) throw conflict(`The tag "${slug}" is still on ${used} article(s) (drafts included); remove it from them first.`)
     await tags.delete(row.id)
     await changes.record([EVERYTHING])
+    await outbox.emit('tag.changed', { slug: row.slug, deleted: true, surrogateKeys: [EVERYTHING] })
   })
 }

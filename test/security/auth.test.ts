@@ -24,6 +24,7 @@ async function setup () {
     revoked,
     preview: await managementToken(ctx.store, ['content:preview']),
     write: await managementToken(ctx.store, ['content:write']),
+    hooks: await managementToken(ctx.store, ['webhooks:manage']),
   }
   return { ...ctx, keys }
 }
@@ -51,7 +52,7 @@ const cases = secured.flatMap((op) => refused.map(([what, make]) => [`${op.metho
 describe('authentication on every secured operation', () => {
   it('finds the secured operations in the OpenAPI document', () => {
     expect(secured.length).toBeGreaterThan(10)
-    for (const op of secured) expect(scopeOf(op), op.path).toMatch(/^content:|^admin$/)
+    for (const op of secured) expect(scopeOf(op), op.path).toMatch(/^content:|^webhooks:manage$|^admin$/)
   })
 
   it.each(cases)('%s is refused with 401 and changes nothing', async (_name, op, make) => {
@@ -77,7 +78,7 @@ describe('authentication on every secured operation', () => {
     expect(res.statusCode, url).toBe(403)
     checkResponse(op, res, validators, url, { url })
     // the right key gets past authentication (the empty body may still be refused as a 400)
-    const withScope = scope === 'content:preview' ? keys.preview : keys.write
+    const withScope = scope === 'content:preview' ? keys.preview : scope === 'webhooks:manage' ? keys.hooks : keys.write
     const allowed = await app.inject({ method: op.method as 'GET', url, headers: { authorization: `Bearer ${withScope}` }, payload: op.hasBody ? {} : undefined })
     expect([401, 403], url).not.toContain(allowed.statusCode)
     checkResponse(op, allowed, validators, url, { url })

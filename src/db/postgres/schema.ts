@@ -252,6 +252,7 @@ export const liveEntryRevisions = pgTable('live_entry_revisions', {
   keyName: text('key_name'),
   createdAt: millis('created_at').notNull(),
 }, (t) => [uniqueIndex('live_entry_revisions_entry_revision_unique').on(t.entryId, t.revision)])
+
 // The sync log (see the SQLite schema): seq is max + 1 under the change feed's transaction
 // advisory lock, so numbers follow commit order.
 export const syncLog = pgTable('sync_log', {
@@ -262,4 +263,50 @@ export const syncLog = pgTable('sync_log', {
 }, (t) => [
   index('sync_log_article_seq_idx').on(t.articleId, t.seq),
   index('sync_log_at_idx').on(t.at),
+])
+
+// Webhooks and CDN purge (see the SQLite schema). `events` and `data` stay text (not jsonb): the
+// signed body must keep the key order it was written with.
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  url: text('url').notNull(),
+  events: text('events').notNull(),
+  description: text('description'),
+  enabled: integer('enabled').notNull().default(1),
+  disabledReason: text('disabled_reason'),
+  secret: text('secret').notNull(),
+  previousSecret: text('previous_secret'),
+  previousSecretUntil: millis('previous_secret_until'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  // the newest event when the endpoint was made: it gets the events after it
+  afterEventId: bigint('after_event_id', { mode: 'number' }).notNull().default(0),
+  ...timestamps,
+})
+
+export const webhookEvents = pgTable('webhook_events', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  uid: text('uid').notNull(),
+  type: text('type').notNull(),
+  data: text('data').notNull(),
+  createdAt: millis('created_at').notNull(),
+  fannedOut: integer('fanned_out').notNull().default(0),
+}, (t) => [
+  uniqueIndex('webhook_events_uid_unique').on(t.uid),
+  index('webhook_events_pending_idx').on(t.fannedOut, t.id),
+])
+
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  eventId: bigint('event_id', { mode: 'number' }).notNull().references(() => webhookEvents.id, { onDelete: 'cascade' }),
+  endpointId: integer('endpoint_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  kind: text('kind').$type<'webhook' | 'purge'>().notNull(),
+  status: text('status').$type<'pending' | 'succeeded' | 'failed'>().notNull(),
+  attempts: text('attempts').notNull().default('[]'),
+  attemptCount: integer('attempt_count').notNull().default(0),
+  nextAttemptAt: millis('next_attempt_at'),
+  ...timestamps,
+}, (t) => [
+  index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+  index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.id),
+  index('webhook_deliveries_event_idx').on(t.eventId),
 ])
