@@ -100,7 +100,7 @@ export function dispatcher ({ store, config, secrets: loadSecrets, clock, log, c
           id: article.id, slug: article.slug, url: `/${article.section}/${article.slug}`, section: article.section, surrogateKeys: articleChangeKeys(article.id),
         }, now)
       }
-      await repos.sql.run('update settings set value = :value where key = :key', { key: SCHEDULE_WATERMARK, value: String(now) })
+      await repos.webhooks.setSetting(SCHEDULE_WATERMARK, String(now))
     })
   }
 

@@ -89,6 +89,7 @@ export interface WebhooksRepository {
   recordAttempt (id: number, attempt: Attempt, status: DeliveryRow['status'], nextAttemptAt: number | null): Promise<void>
   // the shared setting row, locked (the scheduled-publication watermark)
   lockSetting (key: string): Promise<string | undefined>
+  setSetting (key: string, value: string): Promise<void>
   // articles that went live by themselves (scheduled) in (from, to]
   scheduledLive (from: number, to: number): Promise<Array<{ id: number, slug: string, section: string }>>
   queue (): Promise<{ pending: number, oldestEventAt: number | null }>
@@ -221,6 +222,9 @@ export function webhooksRepository ({ sql }: { sql: SqlRunner }, dialect: Dialec
       await sql.run(`update webhook_deliveries set attempts = :attempts, attempt_count = attempt_count + 1, status = :status,
         next_attempt_at = :nextAttemptAt, updated_at = :now where id = :id`,
       { id, attempts: JSON.stringify(attempts), status, nextAttemptAt, now: attempt.at })
+    },
+    async setSetting (key, value) {
+      await sql.run('update settings set value = :value where key = :key', { key, value })
     },
     async lockSetting (key) {
       return (await sql.get<{ value: string }>(`select value from settings where key = :key${dialect.forUpdate}`, { key }))?.value
