@@ -66,6 +66,7 @@ export const ConfigSchema = z.object({
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
   WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   CDN_PURGE: z.enum(['off', 'fastly', 'cloudflare', 'webhook']).default('off'),
   FASTLY_SERVICE_ID: z.string().min(1).optional(),
   FASTLY_API_TOKEN: z.string().min(1).optional(),
@@ -144,6 +145,8 @@ export interface WebhooksConfig {
   allowPrivate: boolean
   timeoutMs: number
   retryWindowMs: number
+  // events and their delivery log are kept this long after they were made (once nothing is pending)
+  logRetentionMs: number
   retryBaseMs: number
   disableAfterFailures: number
   dispatchIntervalMs: number
@@ -212,6 +215,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
       allowPrivate: c.WEBHOOK_ALLOW_PRIVATE,
       timeoutMs: c.WEBHOOK_TIMEOUT_MS,
       retryWindowMs: Math.round(c.WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000),
+      logRetentionMs: c.WEBHOOK_LOG_RETENTION_DAYS * 86_400_000,
       retryBaseMs: Math.round(c.WEBHOOK_RETRY_BASE_SECONDS * 1000),
       disableAfterFailures: c.WEBHOOK_DISABLE_AFTER_FAILURES,
       dispatchIntervalMs: c.WEBHOOK_DISPATCH_INTERVAL_MS,

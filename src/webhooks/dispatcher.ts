@@ -216,7 +216,18 @@ export function dispatcher ({ store, config, secrets: loadSecrets, clock, log, c
     }
   }
 
+  // at most hourly: events older than WEBHOOK_LOG_RETENTION_DAYS with nothing pending go, with
+  // their delivery log (both tables would otherwise grow with every change)
+  let prunedAt = -Infinity
+  async function prune (): Promise<void> {
+    const now = clock()
+    if (now - prunedAt < 3_600_000) return
+    prunedAt = now
+    await store.tx((repos) => repos.webhooks.prune(now - config.logRetentionMs))
+  }
+
   async function pass (): Promise<DispatchStats> {
+    await prune()
     await scheduled()
     const fannedOut = await fanOut()
     const attempted = await deliverDue()

@@ -90,6 +90,8 @@ export interface WebhooksRepository {
   // the shared setting row, locked (the scheduled-publication watermark)
   lockSetting (key: string): Promise<string | undefined>
   setSetting (key: string, value: string): Promise<void>
+  // deletes events made before `before` with no pending delivery, and their deliveries; returns how many
+  prune (before: number): Promise<number>
   // articles that went live by themselves (scheduled) in (from, to]
   scheduledLive (from: number, to: number): Promise<Array<{ id: number, slug: string, section: string }>>
   queue (): Promise<{ pending: number, oldestEventAt: number | null }>
@@ -222,6 +224,12 @@ export function webhooksRepository ({ sql }: { sql: SqlRunner }, dialect: Dialec
       await sql.run(`update webhook_deliveries set attempts = :attempts, attempt_count = attempt_count + 1, status = :status,
         next_attempt_at = :nextAttemptAt, updated_at = :now where id = :id`,
       { id, attempts: JSON.stringify(attempts), status, nextAttemptAt, now: attempt.at })
+    },
+    async prune (before) {
+      await sql.run(`delete from webhook_deliveries where event_id in (select e.id from webhook_events e where e.created_at < :before and e.fanned_out = 1
+        and not exists (select 1 from webhook_deliveries d where d.event_id = e.id and d.status = 'pending'))`, { before })
+      return await sql.run(`delete from webhook_events where created_at < :before and fanned_out = 1
+        and not exists (select 1 from webhook_deliveries d where d.event_id = webhook_events.id)`, { before })
     },
     async setSetting (key, value) {
       await sql.run('update settings set value = :value where key = :key', { key, value })

@@ -77,6 +77,28 @@ describe('webhook endpoints', () => {
 })
 
 describe('delivery', () => {
+  it('keeps events and their delivery log WEBHOOK_LOG_RETENTION_DAYS, then prunes them, never a pending one', async () => {
+    const ctx = await newsroom({ WEBHOOK_LOG_RETENTION_DAYS: '2' })
+    const ok = await startReceiver()
+    const down = await startReceiver()
+    down.respond({ status: 500 })
+    await subscribe(ctx, ok)
+    await publishStory(ctx)
+    await ctx.app.webhooks.runOnce()
+    expect(ok.received).toHaveLength(1)
+    ctx.clock.advance(2 * 86_400_000 + 1000)
+    // a second endpoint that fails keeps a newer event pending
+    await subscribe(ctx, down, ['article.published'], '/down')
+    await publishStory(ctx, { slug: 'second-story' })
+    await ctx.app.webhooks.runOnce()
+    expect(await count(ctx, 'webhook_events')).toBe(1)
+    expect(await count(ctx, 'webhook_deliveries')).toBe(2)
+    ctx.clock.advance(2 * 86_400_000 + 1000)
+    await ctx.app.webhooks.runOnce()
+    // still pending on the failing endpoint (retried for WEBHOOK_RETRY_WINDOW_HOURS): kept
+    expect(await count(ctx, 'webhook_events')).toBe(1)
+  })
+
   it('signs deliveries the standardwebhooks package verifies, with the contract body, only to subscribed endpoints', async () => {
     const ctx = await newsroom()
     const articles = await startReceiver()
