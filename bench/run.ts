@@ -1,4 +1,4 @@
-// npm run bench [-- --articles N] [--quick] [--engine sqlite|postgres] [--nodes N] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
+// npm run bench [-- --webhooks] [--articles N] [--quick] [--engine sqlite|postgres] [--nodes N] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
 // Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
 // core 0, loads each scenario with autocannon from core 1, each GET scenario right after the ceiling
 // (bench/ceiling.ts) loaded the same way; prints req/s, p50, p99, ratio to that ceiling run and peak
@@ -39,6 +39,8 @@ const { values: opts } = parseArgs({
     'database-url': { type: 'string' },
     // several nodes on one PostgreSQL database: the cluster bench (bench/cluster.ts)
     nodes: { type: 'string', default: '1' },
+    // the webhook targets instead (bench/webhooks.ts): write-path cost of 10 endpoints, 1,000 deliveries
+    webhooks: { type: 'boolean', default: false },
   },
 })
 const engine = opts.engine === 'postgres' ? 'postgres' : 'sqlite'
@@ -268,6 +270,10 @@ const storedViews = async (path: string) => {
 interface Row { scenario: string, mode: string, status: 'ok' | 'skipped (route missing)', pairedCeiling?: Load, pairRatios?: number[], pairCpuRatios?: number[], rps?: number, p50?: number, p99?: number, cpuUsPerRequest?: number, loadGenCpu?: number, ratio?: number, cpuRatio?: number, peakRssMb?: number | null, statuses?: Record<string, number>, note?: string }
 
 async function main () {
+  if (opts.webhooks) {
+    await import('./webhooks.js')
+    return
+  }
   pinSelf(1)
   if (!opts['no-build']) {
     const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
