@@ -42,8 +42,9 @@ async function saved (repos: Repositories, id: number, { keyName, now }: Actor, 
   const article = (await repos.articleManagement.load(id, now))!
   await repos.articleManagement.storeRevision(article, keyName, now)
   await repos.sync.logArticles([id], now)
-  await repos.changes.record(articleChangeKeys(id, await repos.articleManagement.referrers(id)))
-  await emitArticleEvent(repos, wasLive, article.status === 'published', article, now)
+  const referrers = await repos.articleManagement.referrers(id)
+  await repos.changes.record(articleChangeKeys(id, referrers))
+  await emitArticleEvent(repos, wasLive, article.status === 'published', article, now, referrers)
   return article
 }
 
@@ -199,6 +200,6 @@ export function deleteArticle (store: Store, id: number, actor: Actor): Promise<
     await repos.articleManagement.delete(id)
     if (removal) await repos.sync.logRemoval(removal, actor.now)
     await repos.changes.record(articleChangeKeys(id, removal?.referrers ?? []))
-    if (before) await repos.outbox.emit('article.deleted', articleData(before), actor.now)
+    if (before) await repos.outbox.emit('article.deleted', articleData(before, removal?.referrers), actor.now)
   })
 }

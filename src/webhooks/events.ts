@@ -12,13 +12,14 @@ export const isLive = (row: { status: string, publishedAt: number | null }, now:
 
 interface ArticleShape { id: number, slug: string, url: string, section: { path: string } }
 
-export async function emitArticleEvent (repos: Repositories, wasLive: boolean, nowLive: boolean, article: ArticleShape, now: number): Promise<void> {
+// `referrers`: the articles listing this one as related (their cached answers change too)
+export async function emitArticleEvent (repos: Repositories, wasLive: boolean, nowLive: boolean, article: ArticleShape, now: number, referrers: readonly number[] = []): Promise<void> {
   const type: EventType | null = wasLive
     ? (nowLive ? 'article.updated' : 'article.unpublished')
     : (nowLive ? 'article.published' : null)
-  if (type) await repos.outbox.emit(type, articleData(article), now)
+  if (type) await repos.outbox.emit(type, articleData(article, referrers), now)
 }
 
-export const articleData = (article: ArticleShape) => ({
-  id: article.id, slug: article.slug, url: article.url, section: article.section.path, surrogateKeys: articleChangeKeys(article.id),
+export const articleData = (article: ArticleShape, referrers: readonly number[] = []) => ({
+  id: article.id, slug: article.slug, url: article.url, section: article.section.path, surrogateKeys: articleChangeKeys(article.id, referrers),
 })
