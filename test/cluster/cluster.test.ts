@@ -49,11 +49,14 @@ async function get (node: ServerProcess, path: string): Promise<{ status: number
 
 // reads until the node answers from its cache (an article enters the cache on its second read)
 async function cached (node: ServerProcess, path: string) {
-  for (let i = 0; i < 4; i++) {
+  const seen: string[] = []
+  for (let i = 0; i < 6; i++) {
     const res = await get(node, path)
     if (res.headers.get('x-cache') === 'HIT') return res
+    seen.push(`${res.status} ${res.headers.get('x-cache')}`)
   }
-  throw new Error(`${path} never came from ${node.baseUrl}'s cache`)
+  const metrics = await (await fetch(`${node.baseUrl}/metrics`)).text()
+  throw new Error(`${path} never came from ${node.baseUrl}'s cache (${seen.join(', ')}; ${metrics.split('\n').filter((l) => l.startsWith('dateline_change_feed')).join(', ')})`)
 }
 
 async function write (node: ServerProcess, method: string, path: string, body: unknown = {}) {
@@ -124,6 +127,33 @@ describe.skipIf(missing !== undefined)('a cluster of three nodes on one PostgreS
     for (const when of seen) expect(when - at).toBeLessThan(1_000)
   })
 
+  it('delivers a live blog entry written on one node to a stream held on another', async () => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess]
+    const blog = (await get(a, '/v1/articles/storm-isla-live')).body as { id: number }
+    const controller = new AbortController()
+    const stream = await fetch(`${b.baseUrl}/v1/articles/storm-isla-live/entries/stream?lastEventId=999999999`, { signal: controller.signal })
+    expect(stream.status).toBe(200)
+    const reader = stream.body!.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    // the stream is open on B once its first comment arrived
+    while (!text.includes('\n\n')) text += decoder.decode((await reader.read()).value)
+    const headline = `Entry from node A ${Date.now()}`
+    await write(a, 'POST', `/v1/articles/${blog.id}/entries`, { headline, body: [{ type: 'paragraph', text: 'Across nodes.' }] })
+    const answered = Date.now()
+    try {
+      while (!text.includes(headline)) {
+        const { value, done } = await reader.read()
+        if (done) throw new Error('the stream ended')
+        text += decoder.decode(value)
+      }
+    } finally {
+      controller.abort()
+    }
+    expect(Date.now() - answered).toBeLessThan(1_000)
+    expect(text).toMatch(/event: entry\n/)
+  })
+
   it('counts the page views of every node once, a node stopped with SIGTERM included', async () => {
     const extra = await startNode()
     const path = `/v1/articles/${referenceStorySlug}/views`
@@ -159,7 +189,12 @@ describe.skipIf(missing !== undefined)('a cluster of three nodes on one PostgreS
       while (!stop.stopped) reads.push((await get(a, `/v1/articles/${referenceStorySlug}`)).status)
     })()
     // let some writes be acknowledged, then kill the node mid-write
-    await eventually(async () => reads.length > 20, 10_000, 'load under way')
+    const store = PostgresStore.open({ url, max: 1 })
+    try {
+      await eventually(async () => Number((await store.repos.sql.get<{ n: number }>("select count(*) as n from articles where slug like 'r%-w%'"))?.n) >= 10, 20_000, 'writes under way')
+    } finally {
+      await store.close()
+    }
     victim.child.kill('SIGKILL')
     await victim.exited
     stop.stopped = true
@@ -168,15 +203,15 @@ describe.skipIf(missing !== undefined)('a cluster of three nodes on one PostgreS
     await reading
     expect(acknowledged.length).toBeGreaterThan(0)
     expect(reads.every((status) => status === 200)).toBe(true)
-    const store = PostgresStore.open({ url, max: 1 })
+    const check = PostgresStore.open({ url, max: 1 })
     try {
       for (const write of acknowledged) {
-        const row = await store.repos.sql.get<{ status: string }>('select status from articles where slug = :slug', { slug: write.key })
+        const row = await check.repos.sql.get<{ status: string }>('select status from articles where slug = :slug', { slug: write.key })
         expect(row, write.key).toBeDefined()
         if (write.kind === 'publish') expect(row!.status, write.key).toBe('published')
       }
     } finally {
-      await store.close()
+      await check.close()
     }
   })
 
