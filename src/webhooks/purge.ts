@@ -14,11 +14,13 @@ import { signature } from './secrets.js'
 // bytes (Fastly community: "16k of keyspace available with a 1k limit for any individual key").
 export const FASTLY_KEYS_PER_REQUEST = 256
 export const FASTLY_MAX_KEY_BYTES = 1024
-// Cloudflare: POST /zones/{zone_id}/purge_cache `{"tags": [...]}`; a purge call takes at most 30
-// cache-tags ("You may purge up to 30 tags in one API call") and a tag in a purge call may be at
-// most 1,024 characters; the Cache-Tag response header may not exceed 16 KB in aggregate
-// (https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/).
-export const CLOUDFLARE_TAGS_PER_REQUEST = 30
+// Cloudflare: POST /zones/{zone_id}/purge_cache `{"tags": [...]}`; a purge call takes at most 100
+// operations (tags) on every plan ("Max operations per request: 100",
+// https://developers.cloudflare.com/cache/how-to/purge-cache/, 2026; older pages said 30), and
+// purge calls are rate-limited per account (Free: 5 a minute), so requests are filled up to it. A
+// tag in a purge call may be at most 1,024 characters; the Cache-Tag response header may not exceed
+// 16 KB in aggregate (https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/).
+export const CLOUDFLARE_TAGS_PER_REQUEST = 100
 export const CLOUDFLARE_MAX_TAG_LENGTH = 1024
 export const CLOUDFLARE_MAX_HEADER_BYTES = 16 * 1024
 

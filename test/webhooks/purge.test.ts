@@ -58,16 +58,16 @@ describe('CDN purge', () => {
     expect(cdn.received.map((r) => [r.url, r.body])).toEqual([['/service/svc123/purge_all', ''], ['/service/svc123/purge_all', '']])
   })
 
-  it('Cloudflare: POST /zones/{zone}/purge_cache {"tags"} in requests of 30, purge_everything for "*", Cache-Tag on responses', async () => {
+  it('Cloudflare: POST /zones/{zone}/purge_cache {"tags"} in requests of 100, purge_everything for "*", Cache-Tag on responses', async () => {
     const cdn = await startReceiver()
     const ctx = await newsroom(cloudflare(cdn))
     cdn.received.length = 0
-    await ctx.store.tx((repos) => repos.outbox.emit('collection.changed', { slug: 'big', surrogateKeys: keys(70) }))
+    await ctx.store.tx((repos) => repos.outbox.emit('collection.changed', { slug: 'big', surrogateKeys: keys(230) }))
     await ctx.app.webhooks.runOnce()
     expect(cdn.received.map((r) => r.url)).toEqual(Array(3).fill('/client/v4/zones/zone9/purge_cache'))
     expect(cdn.received[0]!.headers.authorization).toBe('Bearer cf-token')
-    expect(cdn.received.map((r) => JSON.parse(r.body).tags.length)).toEqual([CLOUDFLARE_TAGS_PER_REQUEST, 30, 10])
-    expect(cdn.received.flatMap((r) => JSON.parse(r.body).tags)).toEqual(keys(70))
+    expect(cdn.received.map((r) => JSON.parse(r.body).tags.length)).toEqual([CLOUDFLARE_TAGS_PER_REQUEST, 100, 30])
+    expect(cdn.received.flatMap((r) => JSON.parse(r.body).tags)).toEqual(keys(230))
     cdn.received.length = 0
     await ctx.request.patch('/v1/sections/sport').set(ctx.auth).send({ name: 'Sports' }).expect(200)
     await ctx.app.webhooks.runOnce()
