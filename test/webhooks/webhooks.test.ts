@@ -5,7 +5,8 @@
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { createApiKey } from '../../src/keys/repository.js'
-import { makeClock } from '../helpers.js'
+import { buildApp } from '../../src/app.js'
+import { makeClock, reopenStore, TEST_ENGINE } from '../helpers.js'
 import { count, makeNewsroom, seedTaxonomy, story, type Newsroom } from '../management/helpers.js'
 import { startReceiver, type Receiver } from './receiver.js'
 
@@ -97,6 +98,28 @@ describe('delivery', () => {
     await ctx.app.webhooks.runOnce()
     // still pending on the failing endpoint (retried for WEBHOOK_RETRY_WINDOW_HOURS): kept
     expect(await count(ctx, 'webhook_events')).toBe(1)
+  })
+
+  // PostgreSQL's FOR UPDATE SKIP LOCKED; on SQLite the one server process delivers (two processes
+  // on one file would wait on each other's write lock)
+  it.skipIf(TEST_ENGINE !== 'postgres')('shares the work between two nodes on one database: each event is delivered once', async () => {
+    const ctx = await newsroom()
+    const receiver = await startReceiver()
+    await subscribe(ctx, receiver, ['tag.changed'])
+    const other = await buildApp({ store: await reopenStore(ctx), config: ctx.config, clock: ctx.clock })
+    try {
+      await other.ready()
+      await ctx.store.tx(async (repos) => {
+        for (let i = 0; i < 40; i++) await repos.outbox.emit('tag.changed', { slug: `t${i}`, surrogateKeys: ['*'] })
+      })
+      // both dispatchers race over the same queue, several passes each
+      for (let round = 0; round < 3; round++) await Promise.all([ctx.app.webhooks.runOnce(), other.webhooks.runOnce(), ctx.app.webhooks.runOnce(), other.webhooks.runOnce()])
+      const ids = receiver.received.map((r) => String(r.headers['webhook-id']))
+      expect(ids).toHaveLength(40)
+      expect(new Set(ids).size).toBe(40)
+    } finally {
+      await other.close()
+    }
   })
 
   it('signs deliveries the standardwebhooks package verifies, with the contract body, only to subscribed endpoints', async () => {
