@@ -73,9 +73,10 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: WebhookWithSecret, ...authErrors, 503: problem('No WEBHOOK_SECRET_KEY is configured (PostgreSQL).') },
     },
   }, async (request, reply) => {
+    // bad input is a 400 whatever the server's configuration
+    const url = await checkedUrl(request.body.url)
     const secrets = box()
     const secret = newSecret()
-    const url = await checkedUrl(request.body.url)
     const row = await app.store.tx((repos) => repos.webhooks.createEndpoint({
       url, events: [...new Set(request.body.events)], description: request.body.description ?? null, secret: secrets.seal(secret), now: app.clock(),
     }))

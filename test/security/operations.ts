@@ -30,7 +30,9 @@ export function managementToken (store: Store, scopes: ScopeName[] = ['admin']):
 }
 
 // Load shedding is tested in overload.test.ts; here a busy shared CI machine must not turn into 503s.
-export const SECURITY_ENV = { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0' }
+// as in production: webhook secrets need WEBHOOK_SECRET_KEY on PostgreSQL (without it, creating an
+// endpoint is a 503 by design: test/webhooks covers that)
+export const SECURITY_ENV = { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', WEBHOOK_SECRET_KEY: 'security-suite-webhook-key-0123456789abcdef' }
 
 export const NOW = Date.parse('2026-11-24T12:00:00.000Z')
 export const SECRET = { draftSlug: 'embargoed-budget-leak', draftHeadline: 'EMBARGOED draft headline', scheduledSlug: 'scheduled-election-result', scheduledHeadline: 'SCHEDULED future headline' }

@@ -61,6 +61,15 @@ describe('webhook endpoints', () => {
     expect(stored!.secret).toMatch(/^v1:/)
   })
 
+  // SQLite keeps a key file beside the database; PostgreSQL nodes must share WEBHOOK_SECRET_KEY
+  it.skipIf(TEST_ENGINE !== 'postgres')('answers 503 to a valid endpoint without WEBHOOK_SECRET_KEY on PostgreSQL, 400 to an invalid one first', async () => {
+    const ctx = await newsroom({ WEBHOOK_SECRET_KEY: '' })
+    const res = await ctx.request.post('/v1/webhooks').set(ctx.hooks).send({ url: 'https://hooks.example.com/x', events: ['tag.changed'] }).expect(503)
+    expect(res.body.detail).toMatch(/WEBHOOK_SECRET_KEY/)
+    await ctx.request.post('/v1/webhooks').set(ctx.hooks).send({ url: 'not a url', events: ['tag.changed'] }).expect(400)
+    expect(await count(ctx, 'webhook_endpoints')).toBe(0)
+  })
+
   it('validates bodies, changes and deletes endpoints', async () => {
     const ctx = await newsroom()
     await ctx.request.post('/v1/webhooks').set(ctx.hooks).send({ url: 'https://x.example.com', events: ['article.eaten'] }).expect(400)
