@@ -99,8 +99,11 @@ describe('PostgreSQL unavailable', () => {
     const cluster = ownCluster()
     if (!cluster) return
     const url = await cluster.start()
+    // migrated before the app starts, as openStore does (the app follows the changes table at start)
+    const migrator = PostgresStore.open({ url, max: 1 })
+    await runPostgresMigrations(migrator.pg, url)
+    await migrator.close()
     const { store, request } = await appOn(url)
-    await runPostgresMigrations(store.pg, url)
     await seedStore(store, (s) => {
       insertSection(s, { slug: 'news' })
       insertArticle(s, { slug: 'talks-resume', section: 'news' })
