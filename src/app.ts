@@ -20,7 +20,7 @@ import liveblogFeedRoutes from './liveblogs/feed-routes.js'
 import frontRoutes from './fronts/routes.js'
 import auth from './http/auth.js'
 import body from './http/body.js'
-import { cacheFastPath, type RawHandler } from './http/cache-serving.js'
+import { cacheFastPath, type RawHandler } from './http/answer.js'
 import caching from './http/caching.js'
 import compression from './http/compression.js'
 import { routerOptions } from './http/allowed-methods.js'
@@ -75,7 +75,7 @@ declare module 'fastify' {
 }
 
 export async function buildApp ({ store, config, clock = Date.now, logger = false }: AppDeps) {
-  // cache hits are answered before Fastify sees the request (http/cache-serving.ts)
+  // cache hits (and the article render) are answered before Fastify sees the request (http/answer.ts)
   let fastPath: RawHandler | null = null
   const limits = serverLimits(config)
   const app = Fastify({
@@ -113,6 +113,13 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(responseSerializer(config.responseValidation))
   app.decorate('store', store)
+  // why this process's caches dropped everything, and the LISTEN connection's losses and recoveries
+  const unwatch = store.feed.watch((event) => {
+    if (event.event === 'listening') app.log.info(event, 'change feed: LISTEN is back')
+    else if (event.event === 'reset') app.log.warn(event, `change feed: caches dropped everything (${event.reason})`)
+    else app.log.warn(event, 'change feed: LISTEN connection lost')
+  })
+  app.addHook('onClose', async () => { unwatch() })
   app.decorate('config', config)
   app.decorate('clock', clock)
   const secret = await signingSecret(store, config)

@@ -105,6 +105,13 @@ export function notificationPayloads (seq: number, keys: readonly string[]): str
   return chunks.map((chunk, i) => [seq, i + 1, chunks.length, ...chunk].join(' '))
 }
 
+// What the feed reports for the log: why caches dropped everything, and the LISTEN connection's
+// losses and recoveries (PostgreSQL).
+export type FeedEvent =
+  | { event: 'reset', reason: 'gap' | 'malformed notification' | 'reconnected' | 'connection lost', watermark: number, seq?: number }
+  | { event: 'connection lost', error?: string }
+  | { event: 'listening', retries: number }
+
 // One per process: orders what arrives (own commits, notifications, rows read back) by seq and
 // tells the listeners.
 export class ChangeFeed {
@@ -115,6 +122,7 @@ export class ChangeFeed {
   readonly #ahead = new Set<number>()
   // notification parts of a change split over several payloads
   readonly #parts = new Map<number, { keys: string[], seen: number }>()
+  readonly #watchers = new Set<(event: FeedEvent) => void>()
   // counters for metrics and tests
   delivered = 0
   resets = 0
@@ -124,15 +132,29 @@ export class ChangeFeed {
     return () => { this.#listeners.delete(listener) }
   }
 
+  // Reports resets and connection events (the app logs them).
+  watch (watcher: (event: FeedEvent) => void): () => void {
+    this.#watchers.add(watcher)
+    return () => { this.#watchers.delete(watcher) }
+  }
+
+  report (event: FeedEvent): void {
+    for (const watcher of this.#watchers) watcher(event)
+  }
+
   get watermark (): number | undefined { return this.#watermark }
 
   // The starting point: every change up to `seq` is reflected in what the caller will read next.
-  // With `reset`, listeners drop everything (a reconnect: changes may have been missed).
-  start (seq: number, reset: boolean): void {
+  // With a reason, listeners drop everything (a reconnect: changes may have been missed).
+  start (seq: number, reset?: Extract<FeedEvent, { event: 'reset' }>['reason']): void {
+    const watermark = this.#watermark
     this.#watermark = seq
     this.#ahead.clear()
     this.#parts.clear()
-    if (reset) this.#reset()
+    if (!reset) return
+    this.resets++
+    this.report({ event: 'reset', reason: reset, watermark: watermark ?? seq, ...(reset === 'gap' ? { seq } : {}) })
+    for (const listener of this.#listeners) listener(null)
   }
 
   // This process committed the change: delivered at once.
@@ -150,7 +172,7 @@ export class ChangeFeed {
     // changes arrive in commit order: one between that was never seen is lost (this process's own
     // commits are already delivered, so they do not count as seen here until their turn)
     if (change.seq > this.#watermark + 1 && !this.#contiguousBefore(change.seq)) {
-      this.start(change.seq, true)
+      this.start(change.seq, 'gap')
       return
     }
     if (this.#ahead.has(change.seq)) {
@@ -169,7 +191,7 @@ export class ChangeFeed {
     const part = Number(partText)
     const parts = Number(partsText)
     if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(part) || !Number.isSafeInteger(parts) || parts < 1) {
-      if (this.#watermark !== undefined) this.start(this.#watermark, true)
+      if (this.#watermark !== undefined) this.start(this.#watermark, 'malformed notification')
       return
     }
     if (parts === 1) {
@@ -205,10 +227,5 @@ export class ChangeFeed {
     this.delivered++
     const all = keys.includes(EVERYTHING)
     for (const listener of this.#listeners) listener(all ? null : keys)
-  }
-
-  #reset (): void {
-    this.resets++
-    for (const listener of this.#listeners) listener(null)
   }
 }

@@ -7,7 +7,8 @@ import fp from 'fastify-plugin'
 export const EXPOSED_HEADERS = ['ETag', 'Link', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Server-Timing', 'Surrogate-Key', 'X-Request-Id']
 
 // The headers @fastify/cors adds to an actual (non-preflight) response, as a flat [name, value, ...]
-// list, for the cache fast path.
+// list, for the answers written outside Fastify (http/answer.ts). Vary is not among them: it belongs
+// to the representation (corsVary).
 export function corsResponseHeaders (origins: '*' | string[]): (origin: string | undefined) => string[] {
   const exposed = EXPOSED_HEADERS.join(', ')
   if (origins === '*') {
@@ -16,10 +17,15 @@ export function corsResponseHeaders (origins: '*' | string[]): (origin: string |
   }
   const allowed = new Set(origins)
   // @fastify/cors exposes the headers even to an origin it does not allow
-  const denied = ['access-control-expose-headers', exposed, 'vary', 'Origin']
+  const denied = ['access-control-expose-headers', exposed]
   return (origin) => origin !== undefined && allowed.has(origin)
-    ? ['access-control-allow-origin', origin, 'access-control-expose-headers', exposed, 'vary', 'Origin']
+    ? ['access-control-allow-origin', origin, 'access-control-expose-headers', exposed]
     : denied
+}
+
+// The Vary that @fastify/cors adds to every answer when only some origins are allowed.
+export function corsVary (origins: '*' | string[]): string | undefined {
+  return origins === '*' ? undefined : 'Origin'
 }
 
 async function corsPlugin (app: FastifyInstance) {

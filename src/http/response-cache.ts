@@ -11,24 +11,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler }
 import fp from 'fastify-plugin'
 import type { OutgoingHttpHeaders } from 'node:http'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
+import { answer, cacheable, variantHead, type Encoding, type Representation, type Variant } from './answer.js'
 import { brotliParams } from './compression.js'
-import { cacheable, writeCached } from './cache-serving.js'
 import { hookList } from './route-hooks.js'
 
-export type Encoding = 'br' | 'gzip' | 'identity'
-
-export interface Variant { body: Buffer, head: string[] }
-
-export interface Entry {
+export interface Entry extends Representation {
   key: string
   // the route pattern, for metrics labels on the fast path
   route: string
-  etag: string
-  headers: OutgoingHttpHeaders
-  identity: Buffer
-  // per content coding: the body and the response head as a flat [name, value, ...] list
-  variants: Partial<Record<Encoding, Variant>>
-  compressible: boolean
   bytes: number
   keys: string[]
   expiresAt: number
@@ -110,7 +100,8 @@ export class ResponseCache {
     return entry
   }
 
-  variant (entry: Entry, wanted: Encoding): Variant {
+  // The entry in the wanted coding, compressed once (brotli at quality 4) and kept.
+  readonly variantOf = (entry: Entry, wanted: Encoding): Variant => {
     const encoding = entry.compressible ? wanted : 'identity'
     return entry.variants[encoding] ?? this.addVariant(entry, encoding, encoding === 'identity'
       ? entry.identity
@@ -119,13 +110,10 @@ export class ResponseCache {
         : gzipSync(entry.identity))
   }
 
-  // Also used to keep the body @fastify/compress made for the response that filled the entry.
+  // Also used to keep the body @fastify/compress (or the article render) made for the response
+  // that filled the entry.
   addVariant (entry: Entry, encoding: Encoding, body: Buffer): Variant {
-    const head: string[] = []
-    for (const [name, value] of Object.entries(entry.headers)) head.push(name, String(value))
-    if (encoding !== 'identity') head.push('content-encoding', encoding)
-    head.push('content-length', String(body.length), 'x-cache', 'HIT', 'server-timing', 'cache;desc=hit')
-    const variant = entry.variants[encoding] = { body: ownBytes(body), head }
+    const variant = entry.variants[encoding] = { body: ownBytes(body), head: variantHead(entry.headers, encoding, body.length) }
     if (encoding !== 'identity' && this.entries.get(entry.key) === entry) {
       entry.bytes += body.length
       this.bytes += body.length
@@ -147,8 +135,8 @@ export class ResponseCache {
     return this.add(request.url, request.routeOptions.url ?? 'unmatched', etag, headers, identity, keys)
   }
 
-  // Keeps an answer made outside Fastify (a stored article document, http/article-documents.ts).
-  // Call it in the same turn as the get() that missed: no write can have landed in between.
+  // Keeps an answer made outside Fastify (the article render, articles/fast-render.ts). Call it in
+  // the same turn as the get() that missed: no write can have landed in between.
   adopt (key: string, route: string, headers: OutgoingHttpHeaders, identity: Buffer, keys: Iterable<string>): Entry | undefined {
     const etag = headers.etag
     return typeof etag === 'string' ? this.add(key, route, etag, headers, ownBytes(identity), keys) : undefined
@@ -343,9 +331,12 @@ async function responseCachePlugin (app: FastifyInstance) {
       return done()
     }
     app.metrics.countCacheHit()
-    const extra: string[] = []
-    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) extra.push(name, String(value))
-    writeCached(cache, entry, request.raw, reply.hijack().raw, extra)
+    // the request id and CORS headers that Fastify's earlier onRequest hooks set
+    const head: string[] = []
+    // (not Vary: the entry has the response's own, which includes what @fastify/cors added)
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined && name !== 'vary') head.push(name, String(value))
+    head.push('x-cache', 'HIT')
+    answer(request.raw, reply.hijack().raw, entry, cache.variantOf, head)
     done()
   })
 }

@@ -78,7 +78,7 @@ describe('GET /v1/articles/{slug}/entries/stream', () => {
       await repos.liveblogs.recordEvent(b.id, id, 'created', b.clock())
     })
     expect(stream.events).toHaveLength(1)
-    b.store.feed.start(b.store.feed.watermark ?? 0, true)
+    b.store.feed.start(b.store.feed.watermark ?? 0, 'reconnected')
     const events = await stream.waitFor(2)
     expect(JSON.parse(events[1]!.data).headline).toBe('Unannounced')
     stream.close()

@@ -16,6 +16,8 @@ export class ChangeListener {
   #started: Promise<void> | undefined
   #stopped = false
   #retryMs = RETRY_MIN_MS
+  // failed attempts since LISTEN last ran
+  #retries = 0
   #timer: NodeJS.Timeout | undefined
   // bumped on every (re)connection, so a late answer from an earlier one is ignored
   #epoch = 0
@@ -46,7 +48,7 @@ export class ChangeListener {
       onnotify: (channel, payload) => {
         if (channel === CHANGES_CHANNEL && epoch === this.#epoch && this.listening) this.feed.notification(payload)
       },
-      onclose: () => { if (epoch === this.#epoch) this.#lost() },
+      onclose: () => { if (epoch === this.#epoch) this.#lost(new Error('the connection closed')) },
     }
     const client = this.#client = postgres(this.url, options)
     try {
@@ -54,20 +56,24 @@ export class ChangeListener {
       // everything committed up to `seq` is in what readers see from now on; later commits notify
       const seq = await this.latest()
       if (epoch !== this.#epoch || this.#stopped) return
-      this.feed.start(seq, !first)
+      this.feed.start(seq, first ? undefined : 'reconnected')
       this.listening = true
+      if (!first) this.feed.report({ event: 'listening', retries: this.#retries })
       this.#retryMs = RETRY_MIN_MS
+      this.#retries = 0
     } catch (error) {
-      if (epoch === this.#epoch) this.#lost()
+      if (epoch === this.#epoch) this.#lost(error)
       if (first) throw error
     }
   }
 
-  #lost (): void {
+  #lost (error: unknown): void {
     const wasListening = this.listening
     this.listening = false
+    if (wasListening) this.feed.report({ event: 'connection lost', error: error instanceof Error ? error.message : String(error) })
     // changes may be missed from now on: drop everything at once, not only at the reconnection
-    if (wasListening && this.feed.watermark !== undefined) this.feed.start(this.feed.watermark, true)
+    if (wasListening && this.feed.watermark !== undefined) this.feed.start(this.feed.watermark, 'connection lost')
+    this.#retries++
     const client = this.#client
     this.#client = undefined
     this.#epoch++

@@ -92,7 +92,7 @@ export class SqliteStore implements Store {
     this.#changesSince = (seq) => since.all(seq) as Array<{ seq: number, keys: string }>
     this.#seenVersion = this.#dataVersion()
     const latest = client.prepare('select coalesce(max(seq), 0) from changes').pluck().get() as number
-    this.feed.start(latest, false)
+    this.feed.start(latest)
   }
 
   async follow (): Promise<void> {
