@@ -240,7 +240,11 @@ compose () {
 # the three nodes share one image: built once (up --build would build it once per node service)
 STEP="podman-compose build dateline1 (log: build.log)"
 log "podman-compose -p $PROJECT build dateline1 ($DATELINE_IMAGE from the Dockerfile; runtime $RUNTIME)"
+OLD_ID=$(podman image inspect --format '{{.Id}}' "$DATELINE_IMAGE" 2>/dev/null || true)
 quiet build compose build dateline1
+# the image this build superseded, when nothing else uses it (the layer cache stays)
+NEW_ID=$(podman image inspect --format '{{.Id}}' "$DATELINE_IMAGE")
+if [ -n "$OLD_ID" ] && [ "$OLD_ID" != "$NEW_ID" ]; then podman rmi "$OLD_ID" >/dev/null 2>&1 || true; fi
 phase "build"
 STEP="podman-compose up -d (log: up.log)"
 log "podman-compose -p $PROJECT up -d (nginx on port $DATELINE_PORT, network $DATELINE_SUBNET)"
