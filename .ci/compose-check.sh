@@ -19,7 +19,6 @@
 # env:   KEEP=1 leaves the stack running (remove it with the commands printed at the end)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
 PROJECT=datelinecheck$$
 WORK=$(mktemp -d /var/tmp/compose-check.XXXXXX)
 STEP=start; T0=$SECONDS; TP=$SECONDS; TIMINGS=(); SSE_PID=; SUMMARY=
@@ -47,6 +46,7 @@ finish () {
       podman volume rm -f "$v" >/dev/null 2>&1 || true
     done
     podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true
+    podman rm -f "compose-check-debian-$$" >/dev/null 2>&1 || true
     TIMINGS+=("teardown $((SECONDS - t))s")
   fi
   rm -rf "$WORK"
@@ -54,6 +54,7 @@ finish () {
   else echo "compose check: FAIL at step '$STEP' after $((SECONDS - T0))s (${TIMINGS[*]})"; fi
 }
 trap finish EXIT
+trap 'exit 130' INT TERM
 
 STEP="host tools"
 [ "$(id -u)" = 0 ] || fail "run as root"
@@ -231,7 +232,8 @@ DATELINE_SUBNET=$(podman network inspect --format '{{range .Subnets}}{{.Subnet}}
 DATELINE_PORT=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })')
 POSTGRES_PASSWORD=$(node -e 'console.log(require("crypto").randomBytes(18).toString("hex"))')
 DATELINE_IMAGE=localhost/dateline:compose-check
-export DATELINE_SUBNET DATELINE_PORT POSTGRES_PASSWORD DATELINE_IMAGE
+LOG_LEVEL=info   # the X-Forwarded-For check reads the nodes' request logs
+export DATELINE_SUBNET DATELINE_PORT POSTGRES_PASSWORD DATELINE_IMAGE LOG_LEVEL
 
 compose () {
   podman-compose --podman-path "$PODMAN" -p "$PROJECT" -f compose.yaml \
