@@ -1,4 +1,4 @@
-// npm run bench [-- --webhooks] [--articles N] [--quick] [--engine sqlite|postgres] [--nodes N] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
+// npm run bench [-- --webhooks | --liveblog [--streams N] [--entries N] [--writes K]] [--articles N] [--quick] [--engine sqlite|postgres] [--nodes N] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
 // Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
 // core 0, loads each scenario with autocannon from core 1, each GET scenario right after the ceiling
 // (bench/ceiling.ts) loaded the same way; prints req/s, p50, p99, ratio to that ceiling run and peak
@@ -25,7 +25,8 @@ const { values: opts } = parseArgs({
     'no-cache': { type: 'boolean', default: false },
     'cache-only': { type: 'boolean', default: false },
     duration: { type: 'string' },
-    connections: { type: 'string', default: '10' },
+    // one number; with --liveblog a list (default 1,10,50)
+    connections: { type: 'string' },
     fresh: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'generate-only': { type: 'boolean', default: false },
@@ -41,6 +42,11 @@ const { values: opts } = parseArgs({
     nodes: { type: 'string', default: '1' },
     // the webhook targets instead (bench/webhooks.ts): write-path cost of 10 endpoints, 1,000 deliveries
     webhooks: { type: 'boolean', default: false },
+    // the live blog targets instead (bench/liveblog.ts): uncached entry pages, N open streams
+    liveblog: { type: 'boolean', default: false },
+    streams: { type: 'string' },
+    entries: { type: 'string' },
+    writes: { type: 'string' },
   },
 })
 const engine = opts.engine === 'postgres' ? 'postgres' : 'sqlite'
@@ -52,7 +58,7 @@ let pgUrl: string | undefined
 const articles = Number(opts.articles ?? (opts.quick ? 10_000 : 100_000))
 const duration = Number(opts.duration ?? (opts.quick ? 2 : 10))
 const warmup = opts.quick ? 1 : 2
-const connections = Number(opts.connections)
+const connections = Number(opts.connections ?? 10)
 const modes = opts['no-cache'] ? ['uncached'] : opts['cache-only'] ? ['cached'] : ['cached', 'uncached']
 const root = join(import.meta.dirname, '..')
 const dataDir = join(root, 'bench', 'data')
@@ -200,6 +206,23 @@ async function main () {
   if (!opts['no-build']) {
     const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
     if (build.status !== 0) throw new Error('npm run build failed')
+  }
+  if (opts.liveblog) {
+    const { runLiveblogBench } = await import('./liveblog.js')
+    await runLiveblogBench({
+      root,
+      engine,
+      serverUrl,
+      port: PORT,
+      entries: Number(opts.entries ?? 5000),
+      streams: Number(opts.streams ?? (opts.quick ? 1000 : 10_000)),
+      connections: (opts.connections ?? '1,10,50').split(',').map(Number),
+      duration: Number(opts.duration ?? (opts.quick ? 2 : 4)),
+      writes: Number(opts.writes ?? 5),
+      out: opts.out,
+      server: opts.server,
+    })
+    return
   }
   const { path, generated, generateMs } = prepareDatabase()
   let dbMb = Math.round(statSync(path).size / 1024 / 1024)
