@@ -255,8 +255,21 @@ async function streams (options: LiveblogBenchOptions, env: Record<string, strin
   if (limit < options.streams + 500) throw new Error(`${options.streams} streams need more open files than ulimit -n ${limit} allows: raise it (ulimit -n ${options.streams + 1000})`)
   const server = await startProcess(['node', options.server ?? join(root, 'dist', 'server.js')], { ...env, LIVE_STREAM_LIMIT: String(options.streams) }, port, 0)
   const readers = startReaders(root)
+  const rand = random(42)
+  const postEntry = async (k: number) => {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/articles/${blog.id}/entries`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${blog.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ headline: sentence(rand, 6), body: entryBody(rand, k), authors: ['afp'] }),
+    })
+    if (res.status !== 201) throw new Error(`POST entry: ${res.status} ${await res.text()}`)
+    return res
+  }
   try {
     await once(readers.child, 'message')
+    // one unmeasured write first: the write path's first run (API key's last-use write, JIT) is
+    // not what a running server's readers wait for
+    await (await postEntry(-1)).arrayBuffer()
     const idle = rssMb(server.child.pid)
     const opened = await readers.ask<{ opened: number, failed: number, statuses: Record<string, number>, ms: number }>({ open: { port, path: `/v1/articles/${blog.slug}/entries/stream`, n: options.streams, parallel: 100 } })
     console.log(`  ${opened.opened} streams open in ${opened.ms} ms ${JSON.stringify(opened.statuses)}`)
@@ -264,20 +277,14 @@ async function streams (options: LiveblogBenchOptions, env: Record<string, strin
     await new Promise((resolve) => setTimeout(resolve, 2000))
     const withStreams = rssMb(server.child.pid)
     console.log(`  server RSS ${idle.rss} MB idle, ${withStreams.rss} MB with ${opened.opened} streams open`)
-    const rand = random(42)
     const writes: WriteResult[] = []
     const all: number[] = []
     for (let k = 0; k < options.writes; k++) {
       await new Promise((resolve) => setTimeout(resolve, 2000))
       const sent = performance.now()
-      const res = await fetch(`http://127.0.0.1:${port}/v1/articles/${blog.id}/entries`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${blog.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ headline: sentence(rand, 6), body: entryBody(rand, k), authors: ['afp'] }),
-      })
+      const res = await postEntry(k)
       const answered = performance.timeOrigin + performance.now()
       const writeMs = performance.now() - sent
-      if (res.status !== 201) throw new Error(`POST entry: ${res.status} ${await res.text()}`)
       const entryId = (await res.json() as { id: number }).id
       const { arrivals } = await readers.ask<{ arrivals: Array<number | null> }>({ expect: { entryId, timeoutMs: 10_000 } })
       const got = arrivals.filter((t): t is number => t !== null).map((t) => t - answered)
