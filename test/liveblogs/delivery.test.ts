@@ -67,6 +67,14 @@ describe('GET /v1/articles/{slug}/entries', () => {
     expect(plain.body.data[0]).not.toHaveProperty('bodyHtml')
   })
 
+  it('pages through entries of one millisecond with the cursor between them, in both orders', async () => {
+    const b = await makeBlog()
+    for (let i = 0; i < 3; i++) await b.request.post(`/v1/articles/${b.id}/entries`).set(b.auth).send({ body: [{ type: 'paragraph', text: `Same time ${i}` }] }).expect(201)
+    expect(await pages(b, 'limit=1')).toEqual([[3], [2], [1]])
+    expect(await pages(b, 'limit=1&order=oldest')).toEqual([[1], [2], [3]])
+    expect(await pages(b, 'limit=2&order=oldest')).toEqual([[1, 2], [3]])
+  })
+
   // The page is JSON.stringify'd in production (http/serializer.ts FAST_ROUTES); in tests the
   // serializer also checks that gives the zod-encoded bytes (a 500 otherwise), for every block kind.
   it('answers entries with every kind of block, with and without optional fields, in schema shape', async () => {
