@@ -2,7 +2,7 @@
 // to the load generator's core): opens N Server-Sent Events connections to one live blog and
 // records, per reader, the wall-clock time (ms since the epoch, sub-millisecond) at which each
 // `event: entry` arrived. Driven over IPC by the bench:
-//   { open: { port, path, n, parallel } }  -> { opened, failed, statuses, ms }
+//   { open: { port, path, n, parallel } }  -> { opened, failed, statuses, retries (503s tried again), ms }
 //   { expect: { entryId, timeoutMs } }     -> { entryId, arrivals: (number | null)[] } once every
 //                                              open reader has it, or at the timeout
 //   { close: true }                        -> closes every connection and exits
@@ -76,14 +76,23 @@ async function open (message: OpenMessage) {
   readers = message.n
   const statuses: Record<string, number> = {}
   let next = 0
+  let retries = 0
   const worker = async () => {
     while (next < message.n) {
-      const status = await openOne(next++, message)
+      const reader = next++
+      let status = await openOne(reader, message)
+      // a 503 is the server shedding the connection burst (event loop delay over
+      // OVERLOAD_MAX_EVENT_LOOP_DELAY_MS, or LIVE_STREAM_LIMIT): a client tries again a second later
+      for (let attempt = 0; status === 503 && attempt < 30; attempt++) {
+        retries++
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+        status = await openOne(reader, message)
+      }
       statuses[status] = (statuses[status] ?? 0) + 1
     }
   }
   await Promise.all(Array.from({ length: message.parallel }, worker))
-  return { opened: live, failed: message.n - live, statuses, ms: Math.round(performance.now() - started) }
+  return { opened: live, failed: message.n - live, statuses, retries, ms: Math.round(performance.now() - started) }
 }
 
 async function expect ({ entryId, timeoutMs }: { entryId: number, timeoutMs: number }) {

@@ -271,8 +271,8 @@ async function streams (options: LiveblogBenchOptions, env: Record<string, strin
     // not what a running server's readers wait for
     await (await postEntry(-1)).arrayBuffer()
     const idle = rssMb(server.child.pid)
-    const opened = await readers.ask<{ opened: number, failed: number, statuses: Record<string, number>, ms: number }>({ open: { port, path: `/v1/articles/${blog.slug}/entries/stream`, n: options.streams, parallel: 100 } })
-    console.log(`  ${opened.opened} streams open in ${opened.ms} ms ${JSON.stringify(opened.statuses)}`)
+    const opened = await readers.ask<{ opened: number, failed: number, statuses: Record<string, number>, retries: number, ms: number }>({ open: { port, path: `/v1/articles/${blog.slug}/entries/stream`, n: options.streams, parallel: 100 } })
+    console.log(`  ${opened.opened} streams open in ${opened.ms} ms ${JSON.stringify(opened.statuses)}, ${opened.retries} 503s tried again`)
     // a moment for the sockets' buffers and the heap to settle
     await new Promise((resolve) => setTimeout(resolve, 2000))
     const withStreams = rssMb(server.child.pid)
