@@ -180,7 +180,9 @@ async function entryPages (options: LiveblogBenchOptions, env: Record<string, st
     const bodyFile = join(mkdtempSync(join(tmpdir(), 'dateline-bench-ceiling-')), 'entries.json')
     writeFileSync(bodyFile, (await get(base)).text)
     ceiling = await startProcess(['node', '--import', 'tsx', join(root, 'bench', 'ceiling.ts')], { CEILING_BODY: bodyFile }, port + 1, 0)
-    // the server's code warmed up (JIT) on every page before the first measured row
+    // both processes warmed up (JIT; the ceiling was just started on the server's core) before
+    // the first measured row
+    await load(ceiling, { method: 'GET', paths: ['/article'], seconds: 2, connections: 10 })
     await load(server, { method: 'GET', paths: scenarios.map((s) => s.path), seconds: 3, connections: 10 })
     const rows: PageRow[] = []
     const seconds = Math.max(1, options.duration / PAIRS)
