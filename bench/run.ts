@@ -1,10 +1,9 @@
-// npm run bench [-- --webhooks] [--articles N] [--quick] [--engine sqlite|postgres] [--nodes N] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
+// npm run bench [-- --webhooks | --liveblog [--streams N] [--entries N] [--writes K]] [--articles N] [--quick] [--engine sqlite|postgres] [--nodes N] [--database-url URL] [--no-cache | --cache-only] [--only REGEX] [--duration S] [--connections C] [--fresh] [--no-build] [--env K=V] [--server PATH] [--generate-only]
 // Builds (or reuses) a database of N articles, starts the real server in production mode pinned to
 // core 0, loads each scenario with autocannon from core 1, each GET scenario right after the ceiling
 // (bench/ceiling.ts) loaded the same way; prints req/s, p50, p99, ratio to that ceiling run and peak
 // RSS; writes bench/results/latest.json. --engine postgres serves the same rows from PostgreSQL
 // (bench/postgres.ts; the server of --database-url, default BENCH_DATABASE_URL or TEST_DATABASE_URL).
-import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import { execSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -16,7 +15,8 @@ import { runMigrations } from '../src/db/migrate.js'
 import { generateDatabase, type Generated } from './generate.js'
 import { runClusterBench } from './cluster.js'
 import { postgresFacts, preparePostgres } from './postgres.js'
-import { cpuMs, hasTaskset, peakRssMb, pinSelf, startProcess, stopProcess, type Server } from './processes.js'
+import { BROWSER, load as loadServer, median, merge, type Load, type Paths } from './load.js'
+import { hasTaskset, peakRssMb, pinSelf, startProcess, stopProcess, type Server } from './processes.js'
 
 const { values: opts } = parseArgs({
   options: {
@@ -25,7 +25,8 @@ const { values: opts } = parseArgs({
     'no-cache': { type: 'boolean', default: false },
     'cache-only': { type: 'boolean', default: false },
     duration: { type: 'string' },
-    connections: { type: 'string', default: '10' },
+    // one number; with --liveblog a list (default 1,10,50)
+    connections: { type: 'string' },
     fresh: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'generate-only': { type: 'boolean', default: false },
@@ -41,6 +42,11 @@ const { values: opts } = parseArgs({
     nodes: { type: 'string', default: '1' },
     // the webhook targets instead (bench/webhooks.ts): write-path cost of 10 endpoints, 1,000 deliveries
     webhooks: { type: 'boolean', default: false },
+    // the live blog targets instead (bench/liveblog.ts): uncached entry pages, N open streams
+    liveblog: { type: 'boolean', default: false },
+    streams: { type: 'string' },
+    entries: { type: 'string' },
+    writes: { type: 'string' },
   },
 })
 const engine = opts.engine === 'postgres' ? 'postgres' : 'sqlite'
@@ -52,7 +58,7 @@ let pgUrl: string | undefined
 const articles = Number(opts.articles ?? (opts.quick ? 10_000 : 100_000))
 const duration = Number(opts.duration ?? (opts.quick ? 2 : 10))
 const warmup = opts.quick ? 1 : 2
-const connections = Number(opts.connections)
+const connections = Number(opts.connections ?? 10)
 const modes = opts['no-cache'] ? ['uncached'] : opts['cache-only'] ? ['cached'] : ['cached', 'uncached']
 const root = join(import.meta.dirname, '..')
 const dataDir = join(root, 'bench', 'data')
@@ -60,17 +66,10 @@ const PORT = 3901
 // alternating (ceiling, scenario) slices per GET scenario
 const PAIRS = opts.quick ? 1 : 3
 
-// a browser's User-Agent: fetch's own ("node") is a bot to isbot, and a bot's view is answered 202 but not counted
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
-
-const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!
-
-// A scenario's URLs: a fixed list (each connection cycles through it; autocannon builds each
-// request once, as it does for the ceiling) or a function drawing one per request (random reads
-// over the whole database, where building every request costs the load generator more).
-type Paths = readonly string[] | (() => string)
 // origin: report the database size before and after, and the response cache's hits (from /metrics)
 interface Scenario { name: string, method?: 'GET' | 'POST', paths: Paths, warm?: boolean, origin?: boolean }
+
+const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!
 
 // Every live article, newest first (read once per run, only when an origin scenario is selected).
 let liveSlugs: string[] | undefined
@@ -151,79 +150,8 @@ async function cacheCounters (port: number): Promise<{ hits: number, misses: num
 
 const firstPath = (paths: Paths) => typeof paths === 'function' ? paths() : paths[0]!
 
-// loadGenCpu: the load generator's CPU use during the run (1 = a whole core: it, not the server, was the limit)
-interface Load { rps: number, p50: number, p99: number, latencies: number[], requests: number, cpuUsPerRequest: number, loadGenCpu: number, statuses: Record<string, number>, errors: number }
-
-// autocannon appends every response body to a string (for its onResponse/expectBody features,
-// unused here), so it decodes each body as UTF-8. For compressed bodies (binary) that decoding
-// was most of the load generator's time (9 us of its ~23 us per response, profiled), so the load
-// generator, not the server, set the req/s of compressed scenarios, while the ceiling's plain ASCII
-// body decodes cheaply. Counting the bytes without decoding them keeps the comparison about the
-// servers. (pipelinedRequests is autocannon 9's internal queue; if it changes, bodies are decoded
-// again and only the numbers move.)
-function skipBodyDecoding (client: autocannon.Client): void {
-  const queue = (client as unknown as { pipelinedRequests?: { addBody?: unknown } }).pipelinedRequests
-  if (queue && typeof queue.addBody === 'function') queue.addBody = () => {}
-}
-
-// Loads the server and measures its CPU time per request (independent of the load generator's limits).
-// amount: send exactly that many requests (every answer is counted; with a duration, the requests
-// in flight when it ends reach the server but not the statistics)
-async function load (server: Server, method: 'GET' | 'POST', paths: Paths, seconds: number, amount?: number): Promise<Load> {
-  const cpuBefore = cpuMs(server.child.pid)
-  const ownBefore = process.cpuUsage()
-  const started = performance.now()
-  // every response's latency, so that slices of one scenario give one exact p50/p99
-  const latencies: number[] = []
-  const result = await autocannon({
-    url: `http://127.0.0.1:${server.port}`,
-    connections,
-    ...(amount ? { amount } : { duration: seconds }),
-    requests: typeof paths === 'function'
-      ? [{ method, setupRequest: (req) => ({ ...req, path: paths() }) }]
-      : paths.map((path) => ({ method, path })),
-    headers: { 'accept-encoding': 'gzip, br', 'user-agent': BROWSER },
-    setupClient: (client) => {
-      skipBodyDecoding(client)
-      ;(client as unknown as NodeJS.EventEmitter).on('response', (_status: number, _bytes: number, ms: number) => { latencies.push(ms) })
-    },
-  })
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]))
-  const cpuUsPerRequest = (cpuMs(server.child.pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
-  const own = process.cpuUsage(ownBefore)
-  const loadGenCpu = (own.user + own.system) / 1000 / (performance.now() - started)
-  return { rps: result.requests.average, ...percentiles(latencies), latencies, requests: result.requests.total, cpuUsPerRequest, loadGenCpu, statuses, errors: result.errors + result.timeouts }
-}
-
-// p50 and p99 in ms (one decimal) over every response
-function percentiles (latencies: number[]): { p50: number, p99: number } {
-  const sorted = Float64Array.from(latencies).sort()
-  const at = (q: number) => sorted.length === 0 ? 0 : Math.round(10 * sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) / 10
-  return { p50: at(0.5), p99: at(0.99) }
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-
-// One scenario loaded in several slices: req/s averaged, CPU per request and p50/p99 over all requests.
-function merge (loads: Load[]): Load {
-  const requests = loads.reduce((sum, l) => sum + l.requests, 0)
-  const statuses: Record<string, number> = {}
-  for (const l of loads) for (const [code, n] of Object.entries(l.statuses)) statuses[code] = (statuses[code] ?? 0) + n
-  return {
-    rps: loads.reduce((sum, l) => sum + l.rps, 0) / loads.length,
-    ...percentiles(loads.flatMap((l) => l.latencies)),
-    latencies: loads.flatMap((l) => l.latencies),
-    requests,
-    cpuUsPerRequest: loads.reduce((sum, l) => sum + l.cpuUsPerRequest * l.requests, 0) / Math.max(1, requests),
-    loadGenCpu: loads.reduce((sum, l) => sum + l.loadGenCpu, 0) / loads.length,
-    statuses,
-    errors: loads.reduce((sum, l) => sum + l.errors, 0),
-  }
-}
+// the loads of this run: `connections` at a time (bench/load.ts)
+const load = (server: Server, method: 'GET' | 'POST', paths: Paths, seconds: number, amount?: number) => loadServer(server, { method, paths, seconds, connections, amount })
 
 function migrationNames () {
   return readdirSync(join(root, 'migrations', 'sqlite')).filter((f) => f.endsWith('.sql')).sort()
@@ -278,6 +206,23 @@ async function main () {
   if (!opts['no-build']) {
     const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
     if (build.status !== 0) throw new Error('npm run build failed')
+  }
+  if (opts.liveblog) {
+    const { runLiveblogBench } = await import('./liveblog.js')
+    await runLiveblogBench({
+      root,
+      engine,
+      serverUrl,
+      port: PORT,
+      entries: Number(opts.entries ?? 5000),
+      streams: Number(opts.streams ?? (opts.quick ? 1000 : 10_000)),
+      connections: (opts.connections ?? '1,10,50').split(',').map(Number),
+      duration: Number(opts.duration ?? (opts.quick ? 2 : 4)),
+      writes: Number(opts.writes ?? 5),
+      out: opts.out,
+      server: opts.server,
+    })
+    return
   }
   const { path, generated, generateMs } = prepareDatabase()
   let dbMb = Math.round(statSync(path).size / 1024 / 1024)

@@ -229,7 +229,9 @@ export function liveblogsRepository (sql: SqlRunner, dialect: Dialect): Liveblog
       const conditions = ['e.article_id = :articleId']
       if (withoutPinned) conditions.push('e.pinned = 0')
       if (since !== undefined) conditions.push('e.updated_at > :since')
-      if (after) conditions.push(newest ? '(e.created_at < :c or (e.created_at = :c and e.id < :i))' : '(e.created_at > :c or (e.created_at = :c and e.id > :i))')
+      // after (c, i) in the order: the bound on created_at alone is the index range (PostgreSQL
+      // filtered every entry before the cursor otherwise: 2,000 rows for page 101)
+      if (after) conditions.push(newest ? 'e.created_at <= :c and (e.created_at < :c or e.id < :i)' : 'e.created_at >= :c and (e.created_at > :c or e.id > :i)')
       const direction = newest ? 'desc' : 'asc'
       const rows = await sql.all<EntrySelect>(
         `select ${ENTRY_COLUMNS} from live_entries e where ${conditions.join(' and ')}
