@@ -19,7 +19,7 @@ const headers: Record<string, HeaderObject> = {
   // named as the header: the OWASP ruleset (define-cors-origin) looks for it in every `headers` map, components.headers included
   'Access-Control-Allow-Origin': { description: 'CORS (`CORS_ORIGINS`): `*` by default, so any web page may read the response; with a list of origins, the request\'s `Origin` when it is listed, and absent otherwise.', schema: { type: 'string' } },
   'Access-Control-Expose-Headers': { description: 'CORS: the response headers a browser script may read (`ETag`, `Link`, `Location`, `Retry-After`, `RateLimit`, `RateLimit-Policy`, `Server-Timing`, `Surrogate-Key`, `X-Request-Id`).', schema: { type: 'string' } },
-  ServerTiming: { description: 'Time spent: `handler`, `db`, `render`, `total` in milliseconds; `cache;desc=hit` for an answer from the in-process response cache.', schema: { type: 'string' } },
+  ServerTiming: { description: 'Time spent: `handler`, `db`, `render`, `total` in milliseconds, on rendered answers; absent on an answer from the in-process response cache (`X-Cache: HIT`).', schema: { type: 'string' } },
 }
 
 // operations that send the written record's ETag, and on which responses (a 412 sends the current one)
