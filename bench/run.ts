@@ -228,7 +228,7 @@ async function main () {
   let dbMb = Math.round(statSync(path).size / 1024 / 1024)
   console.log(`database: ${articles} articles, ${dbMb} MB${generateMs ? `, generated in ${(generateMs / 1000).toFixed(1)} s` : ' (reused)'}`)
   if (engine === 'postgres') {
-    const { url, loadMs } = await preparePostgres(path, serverUrl!, articles, opts.fresh)
+    const { url, loadMs } = await preparePostgres(path, generated, serverUrl!, articles, opts.fresh)
     pgUrl = url
     dbMb = Math.round(await databaseBytes(path) / 1024 / 1024)
     console.log(`postgres: ${new URL(url).pathname.slice(1)}, ${dbMb} MB${loadMs ? `, loaded in ${(loadMs / 1000).toFixed(1)} s` : ' (reused)'}`)
