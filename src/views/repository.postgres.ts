@@ -26,27 +26,10 @@ const mostViewedSql = (section: boolean, preview: boolean) => `
   limit :limit`
 const MOST_VIEWED = [false, true].map((section) => [false, true].map((preview) => mostViewedSql(section, preview)))
 
-// Beacons are the busiest path and a round trip each to the server would bound them: a live
-// story's id is remembered for LIVE_MEMO_MS (a story unpublished or deleted meanwhile is counted
-// for at most that long; the flush skips deleted ones). Only hits are remembered, so a story
-// published a moment ago is counted at once.
-const LIVE_MEMO_MS = 1_000
-const LIVE_MEMO_SIZE = 50_000
-
 export function postgresViewsRepository ({ sql }: PgConn): ViewsRepository {
-  const live = new Map<string, { id: number, at: number }>()
   return {
-    async liveStoryId (slug, now) {
-      const memo = live.get(slug)
-      if (memo && now >= memo.at && now - memo.at < LIVE_MEMO_MS) return memo.id
-      const id = (await sql.get<{ id: number }>(LIVE_STORY_ID, { slug, now }))?.id
-      if (id === undefined) live.delete(slug)
-      else {
-        if (live.size >= LIVE_MEMO_SIZE) live.clear()
-        live.set(slug, { id, at: now })
-      }
-      return id
-    },
+    // remembered per process by views/live-stories.ts
+    liveStoryId: async (slug, now) => (await sql.get<{ id: number }>(LIVE_STORY_ID, { slug, now }))?.id,
     async add (rows) {
       if (rows.length === 0) return
       await sql.run(ADD, { rows: rows.map((r) => ({ a: r.articleId, h: r.hour, v: r.views })) })

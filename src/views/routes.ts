@@ -9,6 +9,7 @@ import { problemResponse } from '../http/openapi.js'
 import { HttpProblem, notFound } from '../http/problem.js'
 import { rateLimitHeaderOptions } from '../http/rate-limit-headers.js'
 import { Slug } from '../tags/schemas.js'
+import { LiveStories } from './live-stories.js'
 import { rankMostViewed, windowStartHour } from './ranking.js'
 import { MostViewed, MostViewedQuery } from './schemas.js'
 
@@ -23,6 +24,8 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
   // a beacon's body is read (so BODY_LIMIT holds) and ignored, whatever navigator.sendBeacon sent:
   // nothing, text/plain, form data or a Blob of any type
   app.removeAllContentTypeParsers()
+  const liveStories = new LiveStories(app.store)
+  app.addHook('onClose', async () => { liveStories.close() })
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => { done(null, undefined) })
 
   app.post('/articles/:slug/views', {
@@ -46,7 +49,7 @@ const viewRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async function recordPageView (request, reply) {
     const now = app.clock()
-    const storyId = await app.store.repos.views.liveStoryId(request.params.slug, now)
+    const storyId = await liveStories.id(request.params.slug, now)
     if (storyId === undefined) throw notFound('article', request.params.slug)
     if (!isbot(request.headers['user-agent'] ?? '')) app.views.record(storyId, now)
     reply.header('cache-control', 'no-store')
