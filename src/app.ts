@@ -120,6 +120,9 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
     else app.log.warn(event, 'change feed: LISTEN connection lost')
   })
   app.addHook('onClose', async () => { unwatch() })
+  // other processes' changes reach this one from the start, whoever subscribes (the response cache,
+  // live blog streams, the beacon and section memos), with the response cache on or off
+  app.addHook('onReady', async () => { await store.follow() })
   app.decorate('config', config)
   app.decorate('clock', clock)
   const secret = await signingSecret(store, config)

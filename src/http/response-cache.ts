@@ -300,11 +300,8 @@ async function responseCachePlugin (app: FastifyInstance) {
     else cache.invalidate(keys)
   })
   app.addHook('onClose', async () => { unsubscribe() })
-  // ready once other processes' changes reach this one and the next scheduled change is known
-  app.addHook('onReady', async () => {
-    await store.follow()
-    await cache.scheduleRead()
-  })
+  // ready once the next scheduled change is known (the app follows other processes' changes, app.ts)
+  app.addHook('onReady', async () => { await cache.scheduleRead() })
   app.metrics.cacheEntries(() => ({ entries: cache.size, bytes: cache.bytes }))
 
   // Runs after @fastify/compress (registered earlier, so its onSend comes first on every route):

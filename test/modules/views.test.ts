@@ -93,8 +93,8 @@ describe('POST /v1/articles/{slug}/views', () => {
   // Live ids are remembered per process (views/live-stories.ts) and dropped by the change feed: an
   // unpublish through the API, here or in another process (another node, the CLI), ends counting
   // at once, with no time-based grace.
-  it('stops counting a story as soon as it is unpublished, by this process or another one', async () => {
-    const t = await makeNewsroom({ env: { VIEWS_RATE_LIMIT: '100000' } })
+  it.each(['true', 'false'])('stops counting a story as soon as it is unpublished, by this process or another one (response cache %s)', async (responseCache) => {
+    const t = await makeNewsroom({ env: { VIEWS_RATE_LIMIT: '100000', RESPONSE_CACHE: responseCache } })
     await seedTaxonomy(t)
     const created = await t.request.post('/v1/articles').set(t.auth).send(story()).expect(201)
     const { id, slug } = created.body as { id: number, slug: string }
