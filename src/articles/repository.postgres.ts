@@ -86,7 +86,11 @@ type PgArticleRow = PgSummaryRow & {
 
 const toSummary = (row: PgSummaryRow): ArticleSummary => summaryOf(row, heroImageInOrder(row.heroImage))
 
-export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository {
+export function postgresArticlesRepository ({ sql, sectionIds }: PgConn): ArticlesRepository {
+  const sectionId = async (path: string) => {
+    const lookup = async () => (await sql.get<{ id: number }>('select id from sections where path = :path', { path }))?.id
+    return sectionIds ? await sectionIds.id(path, lookup) : await lookup()
+  }
   const descendants = async (root: number) => (await sql.all<{ id: number }>(DESCENDANTS, { root })).map((row) => row.id)
 
   return {
@@ -118,13 +122,13 @@ export function postgresArticlesRepository ({ sql }: PgConn): ArticlesRepository
 
     async resolveFilters (query) {
       const [section, tags, author] = await Promise.all([
-        query.section === undefined ? undefined : sql.get<{ id: number }>('select id from sections where path = :path', { path: query.section }),
+        query.section === undefined ? undefined : sectionId(query.section),
         query.tag === undefined
           ? []
           : sql.all<{ id: number, slug: string }>('select id, slug from tags where slug in (select value from jsonb_array_elements_text(:slugs::jsonb))', { slugs: tagSlugs(query.tag) }),
         query.author === undefined ? undefined : sql.get<{ id: number }>('select id from authors where slug = :slug', { slug: query.author }),
       ])
-      return filtersFrom(query, { sectionId: section?.id, tags, authorId: author?.id })
+      return filtersFrom(query, { sectionId: section, tags, authorId: author?.id })
     },
 
     // list.repository.sqlite.ts's listArticles: the same shapes, keyset and ties (id descending)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { eventually, reopenStore } from '../helpers.js'
 import { count, makeNewsroom, rows, seedTaxonomy, story, type Newsroom } from './helpers.js'
 
 const listedPaths = async (n: Newsroom, articleId: number) =>
@@ -51,6 +52,30 @@ describe('section management', () => {
     expect(await listedPaths(n, 1)).toEqual(['sport', 'sport/world', 'sport/world/europe'])
     const rev = await request.patch('/v1/articles/1').set(auth).send({}).expect(200)
     expect(rev.body.url).toBe('/sport/world/europe/talks-resume-in-paris')
+  })
+
+  // On PostgreSQL a list's ?section= path is resolved from memory (db/postgres/section-ids.ts) until
+  // the change feed reports a section write, here or in another process.
+  it('resolves ?section= by the current paths right after a section moves, here or in another process', async () => {
+    const n = await makeNewsroom({ env: { RESPONSE_CACHE: 'false' } })
+    await seedTaxonomy(n)
+    const { request, auth } = n
+    await request.post('/v1/articles').set(auth).send(story({ section: 'news/world-news' })).expect(201)
+    await request.post('/v1/articles/1/publish').set(auth).send({}).expect(200)
+    expect((await request.get('/v1/articles?section=news/world-news').expect(200)).body.data).toHaveLength(1)
+    await request.patch('/v1/sections/news/world-news').set(auth).send({ parent: 'sport', slug: 'world' }).expect(200)
+    await request.get('/v1/articles?section=news/world-news').expect(400)
+    expect((await request.get('/v1/articles?section=sport/world').expect(200)).body.data).toHaveLength(1)
+
+    await request.post('/v1/sections').set(auth).send({ slug: 'culture', name: 'Culture' }).expect(201)
+    expect((await request.get('/v1/articles?section=culture').expect(200)).body.data).toEqual([])
+    const other = await reopenStore(n)
+    await other.tx(async (repos) => {
+      await repos.sql.run("update sections set slug = 'arts', path = 'arts' where path = 'culture'")
+      await repos.changes.record(['section:culture', 'section:arts', 'sections:tree'])
+    })
+    await eventually(async () => (await request.get('/v1/articles?section=culture')).status === 400, 5_000, 'the other process\'s rename')
+    await request.get('/v1/articles?section=arts').expect(200)
   })
 
   it('refuses moving a section under itself or its descendants', async () => {

@@ -11,6 +11,7 @@
 import type { ChangeFeed } from '../changes.js'
 import { postgresRepositories, type Repositories } from '../repositories.js'
 import { closePg, type PgDb } from './connection.js'
+import type { SectionIds } from './section-ids.js'
 import { pgConn } from './store.js'
 
 const POLL_MS = 20
@@ -26,8 +27,8 @@ export class ReplicaReads {
   #closed = false
   #timer: NodeJS.Timeout | undefined
 
-  constructor (private readonly replica: PgDb, private readonly primary: PgDb, feed: ChangeFeed) {
-    this.repos = postgresRepositories(pgConn(replica.$client, replica))
+  constructor (private readonly replica: PgDb, private readonly primary: PgDb, feed: ChangeFeed, sectionIds?: SectionIds) {
+    this.repos = postgresRepositories(pgConn(replica.$client, replica, undefined, sectionIds))
     // subscribed before any cache: reads leave the replica before a cache can refill
     feed.subscribe(() => this.changed())
     this.changed()

@@ -10,6 +10,7 @@ import { ChangeFeed, type ChangeRecorder } from '../changes.js'
 import { closePg, openPg, type OpenPgOptions, type PgDb } from './connection.js'
 import { ChangeListener } from './listener.js'
 import { ReplicaReads } from './replica.js'
+import { SectionIds } from './section-ids.js'
 import * as schema from './schema.js'
 import { timePostgresQueries } from './timing.js'
 
@@ -21,6 +22,8 @@ export interface PgConn {
   readonly sql: SqlRunner
   // where a transaction's recorded changes go (transactions only)
   readonly recorder?: ChangeRecorder
+  // the process's section ids by path (section-ids.ts; reads outside transactions only)
+  readonly sectionIds?: SectionIds
 }
 
 export class PostgresStore implements Store {
@@ -33,9 +36,10 @@ export class PostgresStore implements Store {
   // `url` is needed to follow other nodes' changes (a connection of its own for LISTEN);
   // `replica`, a streaming replica for delivery reads (replica.ts)
   constructor (readonly pg: PgDb, url?: string, replica?: PgDb) {
-    this.repos = postgresRepositories(pgConn(pg.$client, pg))
+    const sectionIds = new SectionIds(this.feed, () => this.following)
+    this.repos = postgresRepositories(pgConn(pg.$client, pg, undefined, sectionIds))
     this.#listener = url === undefined ? undefined : new ChangeListener(url, this.feed, () => this.repos.changes.latest())
-    this.#replica = replica && new ReplicaReads(replica, pg, this.feed)
+    this.#replica = replica && new ReplicaReads(replica, pg, this.feed, sectionIds)
   }
 
   static open (options: OpenPgOptions, readUrl?: string): PostgresStore {
@@ -89,11 +93,12 @@ export class PostgresStore implements Store {
   }
 }
 
-export function pgConn (client: postgres.Sql | postgres.TransactionSql, db?: PgDb, recorder?: ChangeRecorder): PgConn {
+export function pgConn (client: postgres.Sql | postgres.TransactionSql, db?: PgDb, recorder?: ChangeRecorder, sectionIds?: SectionIds): PgConn {
   let drizzleDb = db
   return {
     client,
     recorder,
+    sectionIds,
     // built on first use: most transactions use raw SQL only
     get db () {
       drizzleDb ??= drizzle(client as postgres.Sql, { schema }) as PgDb
