@@ -121,8 +121,10 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
   })
   app.addHook('onClose', async () => { unwatch() })
   // other processes' changes reach this one from the start, whoever subscribes (the response cache,
-  // live blog streams, the beacon and section memos), with the response cache on or off
-  app.addHook('onReady', async () => { await store.follow() })
+  // live blog streams, the beacon and section memos), with the response cache on or off. A database
+  // that cannot be reached now does not stop the start: the listener keeps retrying, and nothing is
+  // answered from memory until it is back (store.following).
+  app.addHook('onReady', async () => { await store.follow().catch(() => {}) })
   app.decorate('config', config)
   app.decorate('clock', clock)
   const secret = await signingSecret(store, config)
