@@ -37,8 +37,6 @@ export class LiveStories {
     return id
   }
 
-  get size (): number { return this.#ids.size }
-
   close (): void {
     this.#unsubscribe()
     this.#clear()

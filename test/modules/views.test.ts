@@ -113,9 +113,15 @@ describe('POST /v1/articles/{slug}/views', () => {
       await repos.sql.run("update articles set status = 'draft' where id = :id", { id })
       await repos.changes.record([`article:${id}`])
     })
-    await eventually(async () => (await beacon()).status === 404, 5_000, 'the other process\'s unpublish')
+    // beacons sent before the other process's change arrives are still counted (202)
+    let beforeArrival = 0
+    await eventually(async () => {
+      const status = (await beacon()).status
+      if (status === 202) beforeArrival++
+      return status === 404
+    }, 5_000, 'the other process\'s unpublish')
     await t.app.views.flush()
-    expect(await totalViews(t.store)).toBe(3)
+    expect(await totalViews(t.store)).toBe(3 + beforeArrival)
   })
 
   it('finds a story under its new slug, and not under the old one, right after a rename', async () => {
