@@ -182,6 +182,26 @@ describe('GET /v1/search', () => {
     expect(slugs(await request.get('/v1/search?q=dredged&limit=10').expect(200))).toHaveLength(3)
   })
 
+  it('weighs a phrase by the column it appears in as a phrase when ranking the newest SEARCH_RANK_LIMIT matches', async () => {
+    const day = '2026-11-20T00:00:00.000Z'
+    const { request } = await makeApp({
+      env: { SEARCH_RANK_LIMIT: '3', RESPONSE_CACHE: 'false' },
+      seed: (db) => {
+        insertSection(db, { slug: 'news' })
+        insertArticle(db, { slug: 'oldest-body', section: 'news', headline: 'Tides', body: para('The harbour master spoke.'), publishedAt: day })
+        insertArticle(db, { slug: 'headline-phrase', section: 'news', headline: 'Harbour master retires', body: para('After forty years.'), publishedAt: day })
+        insertArticle(db, { slug: 'standfirst-phrase', section: 'news', headline: 'Farewell', standfirst: 'The harbour master leaves.', body: para('Cake.'), publishedAt: day })
+        // both words in the headline but not as the phrase: only its body's phrase counts
+        insertArticle(db, { slug: 'words-apart', section: 'news', headline: 'Master plan for the harbour', body: para('The harbour master agreed.'), publishedAt: day })
+      },
+    })
+    const res = await request.get('/v1/search?q=%22harbour%20master%22&limit=10').expect(200)
+    expect(slugs(res)).toEqual(['headline-phrase', 'standfirst-phrase', 'words-apart'])
+    const [headline, standfirst, body] = res.body.data.map((r: { score: number }) => r.score)
+    expect(headline / body).toBeCloseTo(11, 3)
+    expect(standfirst / body).toBeCloseTo(5, 3)
+  })
+
   it('finds the newest SEARCH_RANK_LIMIT matches whether they are dense among the newest stories or sparse and old', async () => {
     const { request } = await makeApp({
       env: { SEARCH_RANK_LIMIT: '3', RESPONSE_CACHE: 'false' },

@@ -9,7 +9,9 @@ import { closePg, openPg, type PgDb } from '../../src/db/postgres/connection.js'
 import { runPostgresMigrations } from '../../src/db/postgres/migrate.js'
 import { articles, articlesSearch, sections } from '../../src/db/postgres/schema.js'
 import { PostgresStore } from '../../src/db/postgres/store.js'
+import { toPositional } from '../../src/db/sql-runner.js'
 import { parseSearchQuery } from '../../src/search/query.js'
+import { walkingStatements } from '../../src/search/repository.postgres.js'
 import * as sqliteSchema from '../../src/db/schema.js'
 import { createTestDatabase, testPostgresUrl } from '../postgres.js'
 
@@ -17,10 +19,11 @@ const serverUrl = await testPostgresUrl()
 
 describe.skipIf(!serverUrl)('PostgreSQL search', () => {
   let db: PgDb
+  let dbUrl: string
   let sectionId: number
 
   beforeAll(async () => {
-    const url = await createTestDatabase(serverUrl!)
+    const url = dbUrl = await createTestDatabase(serverUrl!)
     db = openPg({ url, max: 2 })
     await runPostgresMigrations(db, url)
     const [section] = await db.insert(sections).values({ slug: 'news', name: 'News', path: 'news', createdAt: 0, updatedAt: 0 }).returning()
@@ -140,5 +143,65 @@ describe.skipIf(!serverUrl)('PostgreSQL search', () => {
     // English stop words are not indexed (FTS5 keeps them): a query of stop words only finds nothing
     expect(await ids('the')).toEqual([])
     expect(await ids('the border')).toEqual([near, far])
+  })
+  it('gives the same answers from generic plans, and their plans walk the newest articles rather than read every match', async () => {
+    // one pooled connection each, so that the session settings hold for every statement
+    const generic = openPg({ url: dbUrl, max: 1 })
+    const custom = openPg({ url: dbUrl, max: 1 })
+    try {
+      await generic.$client`set plan_cache_mode = force_generic_plan`
+      await custom.$client`set plan_cache_mode = force_custom_plan`
+      const now = Date.now()
+      const published = (headline: string, standfirst: string | null, i: number) => db.insert(articles).values({
+        slug: `generic-${i}`, headline, standfirst, body: [], sectionId, status: 'published', publishedAt: now - i * 60_000, createdAt: 0, updatedAt: 0,
+      })
+      await published('Lighthouse keeper retires', null, 30)
+      for (let i = 0; i < 8; i++) await published(i % 2 === 0 ? 'Harbour news' : 'Town news', i % 3 === 0 ? 'From the harbour' : null, i)
+      const searches = async (store: PostgresStore) => {
+        const { search } = store.repos
+        const answers = []
+        // each more than the five runs after which PostgreSQL may choose a generic plan by itself
+        for (let run = 0; run < 6; run++) {
+          // the newest three of many matches (the first probe fills), then the second page
+          const first = await search.rank(parseSearchQuery('harbour news'), {}, { limit: 2 }, { now }, 3)
+          const last = first.at(-1)!
+          answers.push(first, await search.rank(parseSearchQuery('harbour news'), {}, { limit: 2, after: { s: last.score, i: last.id, t: now } }, { now }, 3))
+          // one old match: probes that come up short, then every match through the index
+          answers.push(await search.rank(parseSearchQuery('lighthouse'), {}, { limit: 10 }, { now }, 3))
+          answers.push(await search.rank(parseSearchQuery('harbour'), {}, { limit: 10 }, { now, preview: true }))
+        }
+        return answers
+      }
+      const fromGeneric = await searches(new PostgresStore(generic))
+      expect(fromGeneric).toEqual(await searches(new PostgresStore(custom)))
+      expect(fromGeneric[0]).toHaveLength(3)
+      expect(fromGeneric[2]).toHaveLength(1)
+      const used = await generic.$client<Array<{ generic: number }>>`select generic_plans as generic from pg_prepared_statements where statement like '%articles_search%'`
+      expect(used.length).toBeGreaterThan(3)
+      expect(used.every((s) => s.generic > 0)).toBe(true)
+      // a generic plan reading the GIN index reads every match of a term found in most articles
+      await generic.$client`set enable_seqscan = off`
+      for (const [i, statement] of walkingStatements().entries()) {
+        const { text, names } = toPositional(statement)
+        await generic.$client.unsafe(`prepare walking${i} as ${text}`)
+        const plan = await generic.$client.unsafe<Array<{ 'QUERY PLAN': string }>>(`explain execute walking${i}(${names.map(() => 'null').join(', ')})`)
+        const lines = plan.map((row) => row['QUERY PLAN']).join('\n')
+        expect(lines).toContain('articles_search_pkey')
+        expect(lines).not.toContain('articles_search_document_idx')
+      }
+    } finally {
+      await closePg(generic)
+      await closePg(custom)
+    }
+  })
+  it('keeps a search document in the table, not in TOAST, so that testing it costs no TOAST fetch', async () => {
+    const words = Array.from({ length: 250 }, (_, i) => `word${i.toString(36)}x`).join(' ')
+    const id = await insertArticle({ headline: 'A long read', body: [{ type: 'paragraph', text: words }] })
+    const [row] = await db.execute<{ size: number }>(sql`select pg_column_size(document) as size from articles_search where article_id = ${id}`)
+    // larger than TOAST's threshold (~2 KB), which would otherwise move it out of line
+    expect(Number(row!.size)).toBeGreaterThan(2500)
+    // nothing was ever written to the table's TOAST relation
+    const [toast] = await db.execute<{ bytes: number }>(sql`select pg_relation_size(reltoastrelid) as bytes from pg_class where relname = 'articles_search'`)
+    expect(Number(toast!.bytes)).toBe(0)
   })
 })
