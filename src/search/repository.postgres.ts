@@ -80,13 +80,15 @@ async function newestMatches (sql: PgConn['sql'], q: string, rankLimit: number, 
 }
 
 // The newest matches (the CTE `newest`: article_id and document) ranked with SQLite's per-term
-// column relevance, published ones only.
+// column relevance, published ones only. Each match's article is read by primary key (a lateral
+// subquery): a generic plan, not knowing how few the matches are, joined them to every live article.
 function newestRanking (weighed: number, after: boolean): string {
   const sum = Array.from({ length: weighed }, (_, i) =>
     `1 + 10 * (s.document @@ w.a${i})::int + 4 * (s.document @@ w.b${i})::int`).join(' + ')
   return `select id, score from (
       select a.id, ((${sum})::float8 / ${weighed}.0::float8) / ${freshness('a.published_at')} as score
-      from newest s cross join queries w join articles a on a.id = s.article_id
+      from newest s cross join queries w cross join lateral (
+        select id, status, published_at from articles where id = s.article_id offset 0) a
       where a.status = 'published' and a.published_at <= :now::bigint
     ) hits ${after ? AFTER : ''} order by score desc, id desc limit :limit::int`
 }
