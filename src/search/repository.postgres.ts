@@ -17,6 +17,7 @@
 // where the walk takes 2 ms).
 import type { ArticleFilters } from '../articles/list-query.js'
 import type { PgConn } from '../db/postgres/store.js'
+import { indexedBodyText } from './body-text.js'
 import { FRESHNESS_MS, unfiltered, WEIGHED_TERMS, type IndexedText, type Scored, type SearchPosition, type SearchRepository } from './repository.js'
 
 // the whole query: every term (a word or a phrase) quoted, all required
@@ -131,7 +132,8 @@ export const walkingStatements = (): string[] => [RECENT_MATCHES, firstProbeSql(
 interface FirstProbe { top: number | null, n: number | null, ids: number[] | null, id: number | null, score: number | null }
 const byScore = (a: Scored, b: Scored) => b.score - a.score || b.id - a.id
 
-const INDEXED_TEXT = `select id, headline, coalesce(standfirst, '') as standfirst, articles_body_text(body) as body from articles
+// the body as stored: its text is made in JS (body-text.ts)
+const INDEXED_TEXT = `select id, headline, coalesce(standfirst, '') as standfirst, body from articles
   where id in (select value::int from jsonb_array_elements_text(:ids::jsonb))`
 
 function fullRanking (filters: ArticleFilters, preview: boolean, after: boolean, now: number, params: Record<string, unknown>): string {
@@ -192,6 +194,10 @@ export function postgresSearchRepository ({ sql }: PgConn): SearchRepository {
       }
       return await sql.all<Scored>(fullRanking(filters, preview, page.after !== undefined, visibility.now, params), params)
     },
-    indexedText: async (ids) => ids.length === 0 ? [] : await sql.all<IndexedText>(INDEXED_TEXT, { ids }),
+    async indexedText (ids) {
+      if (ids.length === 0) return []
+      const rows = await sql.all<Omit<IndexedText, 'body'> & { body: unknown }>(INDEXED_TEXT, { ids })
+      return rows.map((row) => ({ ...row, body: indexedBodyText(row.body) }))
+    },
   }
 }

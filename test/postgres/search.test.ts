@@ -11,6 +11,7 @@ import { articles, articlesSearch, sections } from '../../src/db/postgres/schema
 import { PostgresStore } from '../../src/db/postgres/store.js'
 import { toPositional } from '../../src/db/sql-runner.js'
 import { parseSearchQuery } from '../../src/search/query.js'
+import { indexedBodyText } from '../../src/search/body-text.js'
 import { walkingStatements } from '../../src/search/repository.postgres.js'
 import * as sqliteSchema from '../../src/db/schema.js'
 import { createTestDatabase, testPostgresUrl } from '../postgres.js'
@@ -114,6 +115,9 @@ describe.skipIf(!serverUrl)('PostgreSQL search', () => {
       [],
       [{ type: 'paragraph', text: 'Only one' }],
       [{ type: 'image', src: 'https://media.example.com/b.jpg' }, { type: 'paragraph', text: 'After an image without text' }],
+      // outside the schema: empty and null fields, no items, null items, a number, a block with none of the fields
+      [{ type: 'paragraph', text: '' }, { type: 'quote', text: 'Said', attribution: null }, { type: 'list', items: [] },
+        { type: 'list', items: ['a', null, 'b'] }, { type: 'paragraph', text: 42 }, { type: 'embed' }],
     ]
     const sqlite = openDb({ path: ':memory:' })
     try {
@@ -124,6 +128,8 @@ describe.skipIf(!serverUrl)('PostgreSQL search', () => {
         const expected = sqlite.$client.prepare('select body_text from articles_fts where rowid = ?').pluck().get(row.id)
         const [actual] = await db.execute<{ text: string }>(sql`select articles_body_text(${JSON.stringify(body)}::jsonb) as text`)
         expect(actual!.text, JSON.stringify(body)).toBe(expected)
+        // and the JS version PostgreSQL's search uses for snippets
+        expect(indexedBodyText(body), JSON.stringify(body)).toBe(expected)
       }
     } finally {
       closeDb(sqlite)
