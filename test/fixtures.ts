@@ -298,3 +298,38 @@ export function insertSectionTree (target: Target): void {
 function titleCase (slug: string): string {
   return slug.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ')
 }
+
+const ARCHIVE_WORDS = ['harbour', 'strike', 'election', 'climate', 'market', 'storm', 'court', 'budget']
+
+// PostgreSQL only: an archive of `articles` published stories a minute apart up to `newest`, written
+// in bulk by the server (the row-by-row fixtures would take minutes), for tests that need the
+// planner to see tables at scale. Story i is `story-i` in the i % 6-th section (insertSectionTree
+// first), tagged with two of `tag-1` ... `tag-40`, by every author there is (insert one first),
+// related to story i - 5; the newest 2,000 stories have page views over the last 48 hours; the
+// sync log and the change feed hold 5,000 rows each.
+export async function insertArchive (store: Store, { articles, newest }: { articles: number, newest: number }): Promise<void> {
+  if (store.engine !== 'postgres') throw new Error('insertArchive: PostgreSQL only')
+  const words = `array[${ARCHIVE_WORDS.map((w) => `'${w}'`).join(', ')}]`
+  await store.tx(async ({ sql }) => {
+    await sql.run(`insert into tags (id, slug, name, type, created_at, updated_at)
+      select g, 'tag-' || g, 'Tag ' || g, 'topic', :t0, :t0 from generate_series(1, 40) g`, { t0: T0 })
+    await sql.run(`insert into articles (id, slug, headline, body, section_id, status, published_at, first_published_at, word_count, created_at, updated_at)
+      select i, 'story-' || i, (${words})[1 + i % 8] || ' ' || (${words})[1 + (i * 7) % 8] || ' report ' || i,
+        jsonb_build_array(jsonb_build_object('type', 'paragraph', 'text', 'About the ' || (${words})[1 + (i * 3) % 8] || ' in town ' || i || '.')),
+        (select id from sections order by id offset i % 6 limit 1), 'published', t, t, 10, t, t
+      from generate_series(1, :n) i, lateral (select :newest::bigint - (:n::int - i)::bigint * 60000 as t) p`, { n: articles, newest })
+    await sql.run(`insert into article_listings (section_id, article_id, published_at)
+      select up.id, a.id, a.published_at from articles a join sections s on s.id = a.section_id
+      join sections up on s.path = up.path or s.path like up.path || '/%'`)
+    await sql.run(`insert into article_tags (article_id, tag_id, position)
+      select id, 1 + id % 40, 0 from articles union all select id, 1 + (id / 3) % 40, 1 from articles where id % 40 <> (id / 3) % 40`)
+    await sql.run('insert into article_authors (article_id, author_id, position) select a.id, au.id, 0 from articles a, authors au')
+    await sql.run('insert into article_related (article_id, related_id, position) select id, id - 5, 0 from articles where id > 10')
+    await sql.run(`insert into page_views (article_id, hour, views)
+      select :n - g % 2000, :hour - g % 48, 1 + g % 50 from generate_series(1, 40000) g on conflict do nothing`, { n: articles, hour: Math.floor(newest / HOUR) })
+    await sql.run(`insert into sync_log (seq, article_id, slug, at) select g, 1 + g % :n, 'story-' || (1 + g % :n), :newest::bigint - (5000 - g) * 1000
+      from generate_series(1, 5000) g`, { n: articles, newest })
+    await sql.run('insert into changes (seq, at, keys) select g, :newest::bigint - (5000 - g) * 1000, \'a\' || g from generate_series(1, 5000) g', { newest })
+    for (const table of ['articles', 'tags']) await sql.get(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`)
+  })
+}

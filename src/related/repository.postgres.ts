@@ -16,10 +16,13 @@ const TOTAL = 'select max(id) as n from articles'
 const DF = `select count(*) as n from (select 1 from article_tags where tag_id = :tagId limit ${DF_CAP}) x`
 const PARENT = 'select parent_id as "parentId" from sections where id = :id'
 
-// tagged articles on each side of the story's id (ids grow with time), nearest first
+// tagged articles on each side of the story's id (ids grow with time), nearest first. Each tagged
+// article is read by primary key (the lateral subquery): a generic plan may otherwise merge-join the
+// tag's rows with every article from the newest down to the story.
 const tagged = (direction: 'older' | 'newer', live: boolean) => `
   select a.id, a.section_id as "sectionId", coalesce(a.published_at, a.created_at) as time
-  from article_tags at join articles a on a.id = at.article_id
+  from article_tags at cross join lateral (
+    select id, section_id, status, published_at, created_at from articles where id = at.article_id offset 0) a
   where at.tag_id = :tagId and at.article_id ${direction === 'older' ? '<' : '>'} :storyId${live ? ` and ${LIVE}` : ''}
   order by at.article_id ${direction === 'older' ? 'desc' : 'asc'} limit :limit`
 

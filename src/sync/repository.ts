@@ -107,7 +107,9 @@ export function syncRepository (sql: SqlRunner, dialect: SyncDialect): SyncRepos
   return {
     async logArticles (articleIds, at) {
       if (articleIds.length === 0) return
-      await log(`a.id in (${ids}) or a.id in (select ar.article_id from article_related ar where ar.related_id in (${ids}))`,
+      // one IN over a union: an OR of two INs reads every article on PostgreSQL (its planner cannot
+      // turn the OR into two index lookups), ~100 ms per write at 1,000,000 articles
+      await log(`a.id in (${ids} union select ar.article_id from article_related ar where ar.related_id in (${ids}))`,
         { ids: articleIds, at })
     },
     async logSection (sectionId, at) {
@@ -135,7 +137,9 @@ export function syncRepository (sql: SqlRunner, dialect: SyncDialect): SyncRepos
       if (referrers.length > 0) await log(`a.id in (${ids})`, { ids: referrers, at })
     },
     async prune (before) {
-      return await sql.run('delete from sync_log where at < :before and seq < (select max(seq) from sync_log)', { before })
+      // `at >= 0`: a range, which a generic plan reads through sync_log_at_idx; a one-sided bound is
+      // estimated to keep a third of the table, and PostgreSQL would read all of it
+      return await sql.run('delete from sync_log where at >= 0 and at < :before and seq < (select max(seq) from sync_log)', { before })
     },
 
     async position () {

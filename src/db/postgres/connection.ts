@@ -18,6 +18,19 @@ export interface OpenPgOptions {
 // SQLite: every value Dateline stores is far below 2^53.
 const int8AsNumber = { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) }
 
+// Settings of every pooled session, sent at connection start-up. Dateline's statements are short
+// index walks, measured at 1,000,000 articles (README, "PostgreSQL"):
+// - jit: JIT compilation pays off for long analytical queries; an inflated cost estimate made it
+//   add ~80 ms to a search plan.
+// - max_parallel_workers_per_gather: a parallel plan starts worker processes for a LIMIT 60
+//   listing: 100–300 ms a statement under load, where the serial plan takes under 1 ms.
+// - plan_cache_mode: postgres.js prepares every statement; PostgreSQL would plan most of them
+//   again at every run (0.6–0.9 ms for a section list, more than running it) and may switch any of
+//   them to a generic plan by itself after five runs. Forcing generic plans makes that switch
+//   deliberate: every statement is written so that its generic plan is the right one (checked by
+//   test/postgres/plans.test.ts and search.test.ts).
+export const SESSION_SETTINGS = { jit: 'off', max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan' } as const
+
 export function openPg ({ url, max = 10, connectTimeout = 10 }: OpenPgOptions): PgDb {
   const client = postgres(url, {
     max,
@@ -26,9 +39,7 @@ export function openPg ({ url, max = 10, connectTimeout = 10 }: OpenPgOptions): 
     types: { int8: int8AsNumber },
     // server notices ("relation ... already exists, skipping") are not the application's output
     onnotice: () => {},
-    // JIT compilation pays off for long analytical queries, never for Dateline's millisecond ones:
-    // an inflated cost estimate made it add ~80 ms to a search plan
-    connection: { application_name: 'dateline', jit: 'off' },
+    connection: { application_name: 'dateline', ...SESSION_SETTINGS },
   })
   return drizzle(client, { schema }) as PgDb
 }
