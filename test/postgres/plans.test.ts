@@ -69,7 +69,7 @@ describe.skipIf(!serverUrl)('PostgreSQL plans', () => {
     await insertArchive(store, { articles: ARCHIVE, newest: T0 })
     await seedStore(store, (s) => { insertCollection(s, 'picks', [ARCHIVE, ARCHIVE - 1, ARCHIVE - 2].map((articleId) => ({ articleId }))) })
     await store.repos.sql.run('analyze')
-    const config = loadConfig({ DATABASE_URL: url, DEMO_CONTENT: 'false', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0' })
+    const config = loadConfig({ DATABASE_URL: url, DEMO_CONTENT: 'false', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', WEBHOOK_SECRET_KEY: 'plans-test-webhook-secret-key-0123456789' })
     app = await buildApp({ store, config, clock: makeClock(T0 + DAY) })
     await app.ready()
   }, 120_000)
@@ -122,6 +122,19 @@ describe.skipIf(!serverUrl)('PostgreSQL plans', () => {
     await request.patch('/v1/tags/tag-5').set(auth).send({ name: 'Renamed' }).expect(200)
     await request.patch('/v1/sections/news/world-news').set(auth).send({ name: 'World' }).expect(200)
     await request.put('/v1/collections/picks').set(auth).send({ name: 'Picks', items: [{ articleId: ARCHIVE - 3 }] }).expect(200)
+    // a webhook endpoint (its deliveries fail: the host does not resolve) and a live blog
+    const hook = await request.post('/v1/webhooks').set(auth).send({ url: 'https://hooks.example.com/dateline', events: ['article.published', 'article.updated'] }).expect(201)
+    const live = await request.post('/v1/articles').set(auth).send({ headline: 'Storm live', body: [{ type: 'paragraph', text: 'Follow the storm.' }], section: 'news', live: true }).expect(201)
+    await request.post(`/v1/articles/${live.body.id}/publish`).set(auth).expect(200)
+    const entry = await request.post(`/v1/articles/${live.body.id}/entries`).set(auth).send({ body: [{ type: 'paragraph', text: 'Winds rise.' }] }).expect(201)
+    await request.post(`/v1/articles/${live.body.id}/entries`).set(auth).send({ headline: 'Trees down', body: [{ type: 'paragraph', text: 'Across the city.' }], keyEvent: true }).expect(201)
+    await request.patch(`/v1/articles/${live.body.id}/entries/${entry.body.id}`).set(auth).send({ pinned: true }).expect(200)
+    const slug = live.body.slug as string
+    for (const path of [`/v1/articles/${slug}`, `/v1/articles/${slug}/entries?limit=1`, `/v1/articles/${slug}/entries?order=oldest`,
+      `/v1/articles/${slug}/entries?since=${new Date(T0).toISOString()}`, '/v1/webhooks', `/v1/webhooks/${hook.body.id}/deliveries`]) {
+      const res = await request.get(path).set(auth)
+      expect(res.status, path).toBe(200)
+    }
 
     const prepared = await store.repos.sql.all<Prepared>(`select name, statement, parameter_types::text[] as types,
       generic_plans as generic, custom_plans as custom from pg_prepared_statements where not from_sql and statement not like '%pg_catalog%'`)
