@@ -13,6 +13,7 @@ const onBothEngines = [
   'test/modules/search.test.ts',
   'test/modules/views.test.ts',
   'test/articles/detail.test.ts',
+  'test/articles/fast-render.test.ts',
   'test/articles/list.test.ts',
   'test/articles/paging.test.ts',
   'test/articles/render.test.ts',
@@ -63,7 +64,6 @@ const onBothEngines = [
 
 // Not on both engines, with the reason:
 // - test/operations/database-unavailable.test.ts: builds its own stores of both engines (its own PostgreSQL cluster); runs once
-// - test/articles/fast-render.test.ts: the render-before-Fastify path exists on SQLite only (articles/fast-render.ts: synchronous liveArticleRow)
 // - test/http/no-write-on-get.test.ts: measures SQLite's file and WAL sizes and its connections' change counters
 // - test/modules/search-snippets.test.ts, search-tokenizer.test.ts: compare the JS snippets and tokenizer with SQLite's FTS5 itself
 // - test/cli/backup.test.ts: SQLite's backup API (PostgreSQL: pg_dump, test/cli/postgres.test.ts checks the CLI says so)

@@ -84,7 +84,7 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
       const server = createServer(limits.http ?? {}, (req, res) => {
         let answered = false
         try {
-          answered = fastPath !== null && fastPath(req, res)
+          answered = fastPath !== null && fastPath(req, res, handler)
         } catch (error) {
           // a fast path that fails (a SQLite error rendering an article) must not escape the
           // request listener and take the process down: Fastify answers instead, as on a miss
@@ -183,10 +183,10 @@ export async function buildApp ({ store, config, clock = Date.now, logger = fals
 }
 
 // Two raw handlers tried in order (memory cache, then the article render); either alone when the
-// other is off (the article render is SQLite only, see articles/fast-render.ts).
+// other is off.
 function firstOf (a: RawHandler | null, b: RawHandler | null): RawHandler | null {
   if (!a || !b) return a ?? b
-  return (req, res) => a(req, res) || b(req, res)
+  return (req, res, fallback) => a(req, res, fallback) || b(req, res, fallback)
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>

@@ -24,8 +24,8 @@ export interface ArticlesRepository {
   syncListing (articleId: number): Promise<void>
   // After a section moves under another parent: every listing row of the articles under it.
   rebuildListingsUnderSection (sectionId: number): Promise<void>
-  // SQLite only: the live article's row, synchronously, for the rendering fast path
-  // (fast-render.ts, before Fastify). Engines that read asynchronously leave it out, and Fastify's
-  // route answers.
-  readonly liveArticleRow?: (slug: string, now: number) => ArticleRow | undefined
+  // The live article's row for the rendering fast path (fast-render.ts, before Fastify), its JSON
+  // columns as text in schema order: synchronously where the engine reads synchronously (SQLite),
+  // else a promise (PostgreSQL).
+  liveArticleRow (slug: string, now: number): ArticleRow | undefined | Promise<ArticleRow | undefined>
 }

@@ -10,10 +10,10 @@
 // on, the answer fills it from the second read of a URL on (see admitted). Anything else (a query string, credentials,
 // another spelling of the URL, an article that is not live, a live blog, overload) goes to Fastify.
 import type { FastifyInstance } from 'fastify'
-import type { OutgoingHttpHeaders } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
-import { answerer, variantHead, type Encoding, type RawHandler, type Representation, type VariantOf } from '../http/answer.js'
+import { answerer, handOver, variantHead, type Encoding, type RawHandler, type Representation, type VariantOf } from '../http/answer.js'
 import { publicCacheControl } from '../http/caching.js'
 import { requestBrotliOptions } from '../http/compression.js'
 import { strongEtag } from '../http/conditional.js'
@@ -71,11 +71,15 @@ function admitted (seen: Set<string>, url: string): boolean {
   return false
 }
 
-// null where the store cannot read an article synchronously (PostgreSQL): Fastify's route answers.
-export function articleFastPath (app: FastifyInstance): RawHandler | null {
-  const { config, metrics, clock } = app
-  const liveArticleRow = app.store.repos.articles.liveArticleRow
-  if (!liveArticleRow) return null
+// On SQLite the row is read synchronously and the answer written in the same turn. On PostgreSQL
+// the request is taken, the row read, and then either answered here or handed to Fastify (not live,
+// a live blog, an error such as an unreachable database): Fastify then answers as it would have,
+// within what remains of REQUEST_TIMEOUT_MS (http/answer.ts's handOver). A read still unanswered at
+// that deadline, or whose connection idles for CONNECTION_TIMEOUT_MS meanwhile, is handed over at
+// once, and Fastify answers the 503 problem.
+export function articleFastPath (app: FastifyInstance): RawHandler {
+  const { config, metrics, clock, store } = app
+  const { requestTimeout } = config
   const { perRequest, send } = answerer(app)
   const cacheControl = publicCacheControl(config)
   const originVary = corsVary(config.corsOrigins)
@@ -109,15 +113,9 @@ export function articleFastPath (app: FastifyInstance): RawHandler | null {
     const encoding = entry.compressible ? wanted : 'identity'
     return entry.variants[encoding] ?? cache!.addVariant(entry, encoding, coded(entry.identity, encoding))
   }
-  return (req, res) => {
-    const url = req.url!
-    if (req.method !== 'GET' || !url.startsWith(PREFIX) || req.headers.authorization !== undefined) return false
-    const slug = url.slice(PREFIX.length)
-    if (slug.length > MAX_SLUG || !SLUG.test(slug)) return false
-    // while the server sheds load, Fastify answers (503 problems)
-    if (underPressure?.()) return false
-    const started = performance.now()
-    const row = liveArticleRow(slug, clock())
+  // Writes the answer for a live row; false (nothing written) when Fastify must answer. `generation`:
+  // the response cache's when the read started (a write since then must not be stored as current).
+  const render = (req: IncomingMessage, res: ServerResponse, url: string, row: ArticleRow | undefined, started: number, generation: number | undefined): boolean => {
     // not live: Fastify answers the 404 problem; a live blog: Fastify adds its `live` block
     if (!row || row.live !== null) return false
     const dbDone = performance.now()
@@ -133,14 +131,62 @@ export function articleFastPath (app: FastifyInstance): RawHandler | null {
     if (cache) {
       metrics.countCacheMiss()
       head.push('x-cache', 'MISS')
-      // the cache missed in this same turn (http/answer.ts's cacheFastPath runs first), so nothing was written since
-      const entry = admitted(seen, url) ? cache.adopt(url, ARTICLE_ROUTE, headers, identity, keys) : undefined
+      const entry = cache.generation === generation && admitted(seen, url) ? cache.adopt(url, ARTICLE_ROUTE, headers, identity, keys) : undefined
       if (entry) {
         send(req, res, entry, kept, head, ARTICLE_ROUTE, started, timing)
         return true
       }
     }
     send(req, res, { etag, headers, identity, compressible: identity.length >= threshold, variants: {} }, once, head, ARTICLE_ROUTE, started, timing)
+    return true
+  }
+
+  return (req, res, fallback) => {
+    const url = req.url!
+    if (req.method !== 'GET' || !url.startsWith(PREFIX) || req.headers.authorization !== undefined) return false
+    const slug = url.slice(PREFIX.length)
+    if (slug.length > MAX_SLUG || !SLUG.test(slug)) return false
+    // while the server sheds load, Fastify answers (503 problems)
+    if (underPressure?.()) return false
+    const started = performance.now()
+    // a cache miss just now (http/answer.ts's cacheFastPath runs first)
+    const generation = cache?.generation
+    const read = store.delivery.articles.liveArticleRow(slug, clock())
+    if (!(read instanceof Promise)) return render(req, res, url, read, started, generation)
+    // PostgreSQL: the request is this handler's until it answers or hands it to Fastify
+    let settled = false
+    const settle = () => {
+      settled = true
+      clearTimeout(timer)
+      res.off('timeout', idle)
+    }
+    // Fastify answers within what remains of REQUEST_TIMEOUT_MS (none: at once, the 503 problem)
+    const toFastify = (deadline: number | undefined) => {
+      if (settled) return
+      settle()
+      if (deadline !== undefined) handOver(req, deadline)
+      fallback(req, res)
+    }
+    const deadline = requestTimeout > 0 ? started + requestTimeout : undefined
+    const late = () => { toFastify(performance.now()) }
+    const timer = requestTimeout > 0 ? setTimeout(late, requestTimeout) : undefined
+    const idle = late
+    res.on('timeout', idle)
+    read.then((row) => {
+      if (settled) return
+      if (res.destroyed) { settle(); return }
+      try {
+        if (render(req, res, url, row, started, generation)) settle()
+        else toFastify(deadline)
+      } catch (error) {
+        app.log.error({ err: error }, 'fast path failed')
+        if (!res.headersSent) toFastify(deadline)
+        else { settle(); if (!res.writableEnded) res.destroy() }
+      }
+    }, () => {
+      // an unreachable database: Fastify's route reads again and answers the 503 problem
+      toFastify(deadline)
+    })
     return true
   }
 }

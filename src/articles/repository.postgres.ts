@@ -23,7 +23,7 @@ const LIVE = (alias: string) => `${alias}.status = 'published' and ${alias}.publ
 // The delivery article in one statement, as repository.ts's articleSql: json_agg with the order
 // inside the aggregate, coalesced to [] where SQLite's json_group_array gives [] for no rows.
 const articleSql = (live: boolean) => `
-  select ${SUMMARY_COLUMNS}, a.body, a.word_count as "wordCount", a.live,
+  select ${SUMMARY_COLUMNS}, a.body, a.word_count as "wordCount", a.section_id as "sectionId", a.live,
     (select coalesce(json_agg(json_build_object('slug', au.slug, 'name', au.name, 'kind', au.kind, 'bio', au.bio, 'avatarUrl', au.avatar_url)
         order by aa.position, au.name), '[]'::json)
       from article_authors aa join authors au on au.id = aa.author_id where aa.article_id = a.id) as authors,
@@ -77,6 +77,7 @@ type PgSummaryRow = Omit<SummaryRow, 'heroImage'> & { heroImage: Json | null }
 type PgArticleRow = PgSummaryRow & {
   body: Json[]
   wordCount: number
+  sectionId: number
   live: number | null
   authors: Article['authors']
   tags: Article['tags']
@@ -109,6 +110,21 @@ export function postgresArticlesRepository ({ sql, sectionIds }: PgConn): Articl
       })
       if (row.live !== null) article.liveBlog = row.live === 1
       return article
+    },
+
+    // SQLite's row (article.repository.sqlite.ts): the JSON columns as JSON.stringify writes them
+    async liveArticleRow (slug, now) {
+      const row = await sql.get<PgArticleRow>(LIVE_ARTICLE, { slug, now })
+      if (!row) return undefined
+      return {
+        ...row,
+        heroImage: row.heroImage === null ? null : JSON.stringify(heroImageInOrder(row.heroImage)),
+        body: JSON.stringify(bodyInOrder(row.body)),
+        authors: JSON.stringify(row.authors),
+        tags: JSON.stringify(row.tags),
+        relatedIds: JSON.stringify(row.relatedIds),
+        breadcrumbs: JSON.stringify(row.breadcrumbs),
+      }
     },
 
     async summariesByIds (ids, { now, preview = false }) {

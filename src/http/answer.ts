@@ -90,8 +90,18 @@ export function answer<R extends Representation> (req: IncomingMessage, res: Ser
   return 200
 }
 
-// A handler tried before Fastify: true when it answered.
-export type RawHandler = (req: IncomingMessage, res: ServerResponse) => boolean
+// A handler tried before Fastify: true when it answered, or took the request to answer later (an
+// asynchronous read). One that took it and then cannot answer hands it to Fastify with `fallback`
+// (Fastify's own request handler), after handOver() when time was spent on it.
+export type RawHandler = (req: IncomingMessage, res: ServerResponse, fallback: (req: IncomingMessage, res: ServerResponse) => void) => boolean
+
+// When a request handed to Fastify late must be answered (performance.now() time): what a raw
+// handler spent counts against REQUEST_TIMEOUT_MS (http/problem.ts times Fastify's part from it).
+const deadlines = new WeakMap<IncomingMessage, number>()
+export function handOver (req: IncomingMessage, deadline: number): void {
+  deadlines.set(req, deadline)
+}
+export const deadlineOf = (req: IncomingMessage): number | undefined => deadlines.get(req)
 
 export interface Answerer {
   // the request id and CORS headers Fastify's hooks would add, as a fresh flat list

@@ -4,10 +4,12 @@ import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { isUniqueViolation } from '../db/unique-slug.js'
 import { allowedMethods } from './allowed-methods.js'
+import { deadlineOf } from './answer.js'
 
 export const ProblemFieldError = z.object({
   path: z.string().describe('The bad field: a query or path parameter name, a header name, or `body.` and the dotted path into the JSON body (e.g. `body.headline`, `body.body.3.text`).'),
@@ -173,7 +175,11 @@ async function problemPlugin (app: FastifyInstance) {
       request.log.warn({ method: request.method, url: request.url }, 'request not answered in time: 503')
       sendUnavailable(request, reply, 'The server could not answer in time.')
     }
-    const timer = requestTimeout > 0 ? setTimeout(late, requestTimeout) : undefined
+    // a request the article render handed over (articles/fast-render.ts) has spent some of its time
+    const deadline = deadlineOf(request.raw)
+    const timer = deadline !== undefined
+      ? setTimeout(late, Math.max(0, deadline - performance.now()))
+      : requestTimeout > 0 ? setTimeout(late, requestTimeout) : undefined
     // the socket's idle timeout while the answer is awaited; a body still trickling in (slowloris)
     // is disconnected, as Node does without this listener
     const idle = (socket: Socket) => {

@@ -198,3 +198,89 @@ describe('the article fast path', () => {
     expect(fastHit.body.equals(rendered.body)).toBe(true)
   })
 })
+
+// PostgreSQL reads the row asynchronously: the request is taken, then answered or handed to Fastify.
+// Here the store's read is wrapped (on SQLite too, which then takes the same path) to make it fail,
+// wait or hang; the database behind it is the real one.
+describe('the article fast path reading asynchronously', () => {
+  type Read = Newsroom['store']['delivery']['articles']['liveArticleRow']
+  const wrapRead = (t: Newsroom, wrap: (read: Read) => Read) => {
+    const articles = t.app.store.delivery.articles as { liveArticleRow: Read }
+    articles.liveArticleRow = wrap(articles.liveArticleRow.bind(articles))
+  }
+
+  it('answers what Fastify answers when the read resolves later, and hands an unknown slug or a failed read to Fastify', async () => {
+    const t = await newsroom({ RESPONSE_CACHE: 'false' })
+    const { slug } = await richStory(t)
+    let reads = 0
+    let fail = false
+    wrapRead(t, (read) => async (s, now) => {
+      reads++
+      if (fail) throw new Error('connection terminated')
+      return await read(s, now)
+    })
+    const headers = { 'accept-encoding': 'br' }
+    const fast = await raw(t, `/v1/articles/${slug}`, headers)
+    const rendered = await raw(t, viaFastify(slug), headers)
+    expect(reads).toBe(1)
+    expect(fast.status).toBe(200)
+    expect(comparable(fast.headers)).toEqual(comparable(rendered.headers))
+    expect(fast.body.equals(rendered.body)).toBe(true)
+    const missing = await t.request.get('/v1/articles/no-such-story').expect(404)
+    expect(missing.body).toMatchObject({ status: 404, type: '/problems/not-found' })
+    expect(reads).toBe(2)
+    // Fastify's route reads again, here successfully
+    fail = true
+    const handed = await raw(t, `/v1/articles/${slug}`, headers)
+    expect(reads).toBe(3)
+    expect(handed.status).toBe(200)
+    expect(handed.body.equals(rendered.body)).toBe(true)
+  })
+
+  it('does not store in the response cache an answer read before a write that lands while it is written', async () => {
+    const t = await newsroom({ RESPONSE_CACHE: 'true' })
+    const { id, slug } = await publishedStory(t)
+    // the first read admits the URL: the second would be stored
+    expect((await t.request.get(`/v1/articles/${slug}`).expect(200)).body.headline).not.toBe('Talks collapse')
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => { release = resolve })
+    let readDone!: () => void
+    const read = new Promise<void>((resolve) => { readDone = resolve })
+    wrapRead(t, (original) => async (s, now) => {
+      const row = await original(s, now)
+      readDone()
+      await gate
+      return row
+    })
+    const pending = t.request.get(`/v1/articles/${slug}`).then((res) => res)
+    await read
+    await t.request.patch(`/v1/articles/${id}`).set(t.auth).send({ headline: 'Talks collapse' }).expect(200)
+    release()
+    const stale = await pending
+    expect(stale.status).toBe(200)
+    expect(stale.body.headline).not.toBe('Talks collapse')
+    expect(t.app.responseCache!.size).toBe(0)
+    const fresh = await t.request.get(`/v1/articles/${slug}`).expect(200)
+    expect(fresh.headers['x-cache']).toBe('MISS')
+    expect(fresh.body.headline).toBe('Talks collapse')
+  })
+
+  it.each([
+    ['REQUEST_TIMEOUT_MS', { REQUEST_TIMEOUT_MS: '800', CONNECTION_TIMEOUT_MS: '0' }],
+    ['CONNECTION_TIMEOUT_MS (the connection idles meanwhile)', { REQUEST_TIMEOUT_MS: '0', CONNECTION_TIMEOUT_MS: '800' }],
+  ])('answers a read that outlasts %s with the 503 problem, once', async (_limit, env) => {
+    const t = await newsroom({ RESPONSE_CACHE: 'false', ...env })
+    const { slug } = await publishedStory(t)
+    // the database answers neither read: the render's nor, once handed over, Fastify's route's
+    wrapRead(t, () => async () => await new Promise(() => {}))
+    const articles = t.app.store.delivery.articles as { findBySlug: unknown }
+    articles.findBySlug = async () => await new Promise(() => {})
+    const started = Date.now()
+    const res = await t.request.get(`/v1/articles/${slug}`)
+    expect(res.status).toBe(503)
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(res.body).toMatchObject({ status: 503, type: '/problems/service-unavailable' })
+    // Fastify answered within the time the render left it, not after a second timeout of its own
+    expect(Date.now() - started).toBeLessThan(1500)
+  })
+})
