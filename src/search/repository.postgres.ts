@@ -87,23 +87,22 @@ async function newestMatches (sql: PgConn['sql'], q: string, rankLimit: number, 
   return ids.length === rankLimit ? { from: ids.at(-1)! } : { ids }
 }
 
-// The newest matches (the CTE `newest`: article_id and document) ranked with SQLite's per-term
-// column relevance, published ones only. Each match's article is read by primary key (a lateral
-// subquery): a generic plan, not knowing how few the matches are, joined them to every live article.
+// The newest matches (the CTE `newest`: article_id, document and live_at) ranked with SQLite's
+// per-term column relevance, live ones only. Liveness and age come from the search row's live_at
+// (migration 0008): reading each match's article by primary key was most of the statement's time.
 function newestRanking (weighed: number, after: boolean): string {
   const sum = Array.from({ length: weighed }, (_, i) =>
     `1 + 10 * (s.document @@ w.a${i})::int + 4 * (s.document @@ w.b${i})::int`).join(' + ')
   return `select id, score from (
-      select a.id, ((${sum})::float8 / ${weighed}.0::float8) / ${freshness('a.published_at')} as score
-      from newest s cross join queries w cross join lateral (
-        select id, status, published_at from articles where id = s.article_id offset 0) a
-      where a.status = 'published' and a.published_at <= :now::bigint
+      select s.article_id as id, ((${sum})::float8 / ${weighed}.0::float8) / ${freshness('s.live_at')} as score
+      from newest s cross join queries w
+      where s.live_at <= :now::bigint
     ) hits ${after ? AFTER : ''} order by score desc, id desc limit :limit::int`
 }
 
 // the rankLimit matches from `from`, the newest first
 const newestRankingSql = (weighed: number, after: boolean, rankLimit: number) => `with ${queries(weighed)},
-  newest as materialized (select article_id, document from articles_search
+  newest as materialized (select article_id, document, live_at from articles_search
     where article_id >= :from::int and ${MATCHES_WALKED} order by article_id desc limit ${count(rankLimit)})
   ${newestRanking(weighed, after)}`
 
@@ -113,7 +112,7 @@ const newestRankingSql = (weighed: number, after: boolean, rankLimit: number) =>
 function firstProbeSql (weighed: number, after: boolean, rankLimit: number): string {
   return `with ${queries(weighed)},
     top as materialized (select coalesce(max(article_id), 0) as top from articles_search),
-    probe as materialized (select article_id, document from articles_search
+    probe as materialized (select article_id, document, live_at from articles_search
       where article_id > (select top from top) - ${count(rankLimit * PROBE_FACTOR)} and ${MATCHES_WALKED}
       order by article_id desc limit ${count(rankLimit)}),
     found as materialized (select count(*)::int as n from probe),

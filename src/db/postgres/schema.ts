@@ -97,10 +97,14 @@ export const articles = pgTable('articles', {
 // Full-text search document of each article (every status, like SQLite's articles_fts): the text
 // search configuration `dateline` (unaccent, then the English Snowball stemmer) over the headline
 // (weight A), standfirst (B) and the text of the body blocks (C). Written only by the triggers of
-// migrations/postgres/0001_search.sql in the writing transaction; removed with the article.
+// migrations/postgres/0001_search.sql and 0008_search_live_at.sql in the writing transaction;
+// removed with the article.
 export const articlesSearch = pgTable('articles_search', {
   articleId: integer('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade', onUpdate: 'cascade' }),
   document: tsvector('document').notNull(),
+  // the article's published_at while its status is published, else null (triggers of migration
+  // 0008): a search ranks the newest matches without reading their articles
+  liveAt: millis('live_at'),
 }, (t) => [index('articles_search_document_idx').using('gin', t.document)])
 
 // One row per (section or ancestor section, live article); kept in step by articles/listing.repository.ts.
