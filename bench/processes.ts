@@ -11,11 +11,19 @@ export function pinSelf (core: number): void {
 
 export interface Server { child: ChildProcess, port: number, startupMs: number, stderr: () => string }
 
+// Children still running when the bench ends for any reason (a thrown error, Ctrl-C) are killed, so
+// that a crashed run leaves no server behind for the next run to measure by mistake.
+const running = new Set<ChildProcess>()
+process.on('exit', () => { for (const child of running) child.kill('SIGKILL') })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
+
 export async function startProcess (args: string[], env: Record<string, string>, port: number, core: number): Promise<Server> {
   const command = hasTaskset ? 'taskset' : args[0]!
   const argv = hasTaskset ? ['-c', String(core), ...args] : args.slice(1)
   const started = performance.now()
   const child = spawn(command, argv, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   let stderr = ''
   child.stderr!.on('data', (chunk) => { stderr += String(chunk) })
   const deadline = started + 120_000
