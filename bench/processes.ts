@@ -15,7 +15,7 @@ export interface Server { child: ChildProcess, port: number, startupMs: number, 
 // that a crashed run leaves no server behind for the next run to measure by mistake.
 const running = new Set<ChildProcess>()
 process.on('exit', () => { for (const child of running) child.kill('SIGKILL') })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code))
 
 export async function startProcess (args: string[], env: Record<string, string>, port: number, core: number): Promise<Server> {
   const command = hasTaskset ? 'taskset' : args[0]!
