@@ -21,6 +21,9 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL such as postgres://user:password@host:5432/dateline').optional(),
   // delivery reads from a streaming replica of DATABASE_URL (see "Running several nodes" in README.md)
   DATABASE_READ_URL: z.string().refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL of a streaming replica').optional(),
+  // PostgreSQL connections a process opens (each for DATABASE_URL and DATABASE_READ_URL): beyond,
+  // statements are pipelined on open ones (see "PostgreSQL" in README.md for the measured choice)
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
   // proxies whose X-Forwarded-For is believed (client address for the view beacon's rate limit and
   // logs): comma-separated addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8; unset: none
   TRUST_PROXY: z.string().refine((v) => v.split(',').every((p) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(p.trim())), 'must be a comma-separated list of IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8').optional(),
@@ -95,6 +98,8 @@ export type Config = {
   databaseUrl: string | undefined
   // set (PostgreSQL only): delivery reads go to this replica once it has replayed every change seen
   databaseReadUrl: string | undefined
+  // PostgreSQL: connections to each of databaseUrl and databaseReadUrl (plus one for LISTEN)
+  databasePoolSize: number
   // proxies whose X-Forwarded-For is believed (none: the socket address is the client)
   trustProxy: string[]
   demoContent: boolean
@@ -176,6 +181,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     databasePath: c.DATABASE_PATH,
     databaseUrl: c.DATABASE_URL,
     databaseReadUrl: c.DATABASE_URL === undefined ? undefined : c.DATABASE_READ_URL,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
     trustProxy: c.TRUST_PROXY === undefined ? [] : c.TRUST_PROXY.split(',').map((p) => p.trim()),
     demoContent: c.DEMO_CONTENT,
     logLevel: c.LOG_LEVEL,

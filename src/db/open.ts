@@ -17,14 +17,14 @@ export interface OpenStoreOptions {
   readUrl?: string
 }
 
-export async function openStore (config: Pick<Config, 'databasePath' | 'databaseUrl'>, { migrate = true, demoContent = false, readUrl }: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore (config: Pick<Config, 'databasePath' | 'databaseUrl'> & Partial<Pick<Config, 'databasePoolSize'>>, { migrate = true, demoContent = false, readUrl }: OpenStoreOptions = {}): Promise<Store> {
   let store: Store
   if (config.databaseUrl) {
     const { checkPostgres } = await import('./postgres/connection.js')
     const { runPostgresMigrations } = await import('./postgres/migrate.js')
     const { PostgresStore } = await import('./postgres/store.js')
     await checkPostgres(config.databaseUrl)
-    const pgStore = PostgresStore.open({ url: config.databaseUrl }, readUrl)
+    const pgStore = PostgresStore.open({ url: config.databaseUrl, max: config.databasePoolSize }, readUrl)
     store = pgStore
     try {
       if (migrate) await runPostgresMigrations(pgStore.pg, config.databaseUrl)

@@ -25,6 +25,14 @@ describe('DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined()
   })
 
+  it('DATABASE_POOL_SIZE: 4 by default, a whole number from 1 to 100, else one line naming it', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(4)
+    expect(loadConfig({ DATABASE_POOL_SIZE: '16' }).databasePoolSize).toBe(16)
+    for (const value of ['0', '-1', '2.5', 'ten', '101']) {
+      expect(() => loadConfig({ DATABASE_POOL_SIZE: value })).toThrow(/^Invalid configuration: DATABASE_POOL_SIZE: /)
+    }
+  })
+
   it('a malformed URL stops the server: exit 1, one line naming DATABASE_URL, no stack trace, no SQLite file', async () => {
     const result = await startWithDatabaseUrl('mysql://user:secret@db.example.com/dateline')
     expect(result.code).toBe(1)

@@ -23,6 +23,27 @@ describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
     }
   })
 
+  it('DATABASE_POOL_SIZE caps the connections a node opens: 80 concurrent uncached reads answer on 3 (plus LISTEN)', async (ctx) => {
+    const missing = await postgresPortMissing()
+    if (missing) ctx.skip(missing)
+    const url = await createTestDatabase(serverUrl!)
+    const server = await startServer('/nonexistent/never-used.db', { DATABASE_URL: url, DEMO_CONTENT: 'true', RESPONSE_CACHE: 'false', DATABASE_POOL_SIZE: '3' })
+    try {
+      const list = await (await fetch(`${server.baseUrl}/v1/articles?limit=20`)).json() as { data: Array<{ slug: string }> }
+      const paths = list.data.flatMap(({ slug }) => [`/v1/articles/${slug}`, `/v1/articles/${slug}/related`, '/v1/articles?limit=50', '/v1/search?q=news'])
+      const statuses = await Promise.all(paths.map(async (path) => (await fetch(`${server.baseUrl}${path}`)).status))
+      expect(statuses).toHaveLength(80)
+      expect(statuses.every((status) => status === 200)).toBe(true)
+      // idle connections stay open for 60 s: what the burst opened is still there
+      const connections = await asAdmin(url, (sql) => sql<Array<{ app: string, n: number }>>`
+        select application_name as app, count(*)::int as n from pg_stat_activity
+        where datname = current_database() and application_name like 'dateline%' group by 1 order by 1`)
+      expect(connections).toEqual([{ app: 'dateline', n: 3 }, { app: 'dateline-listen', n: 1 }])
+    } finally {
+      expect(await stopServer(server, 'SIGTERM')).toEqual({ code: 0, signal: null })
+    }
+  })
+
   it('a wrong password: exit 1, one line naming DATABASE_URL', async () => {
     const url = await createTestDatabase(serverUrl!)
     const wrong = withDatabase(url, new URL(url).pathname.slice(1), { user: decodeURIComponent(new URL(url).username), password: 'not-the-password' })

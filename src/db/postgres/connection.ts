@@ -1,5 +1,5 @@
 // PostgreSQL connection pool (postgres.js) wrapped in drizzle, and one-line descriptions of the
-// errors a wrong DATABASE_URL gives. Not used to serve yet: see "PostgreSQL (in progress)" in README.
+// errors a wrong DATABASE_URL gives.
 import postgres from 'postgres'
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import * as schema from './schema.js'
@@ -8,7 +8,8 @@ export type PgDb = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql }
 
 export interface OpenPgOptions {
   url: string
-  // the most connections this process opens (postgres.js opens them lazily)
+  // the most connections this pool opens (postgres.js opens them lazily); when all are busy, further
+  // statements are pipelined on them (sent without waiting for the previous answers)
   max?: number
   // seconds to wait for a connection (TCP, TLS and authentication) before failing
   connectTimeout?: number
