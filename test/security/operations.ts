@@ -29,10 +29,17 @@ export function managementToken (store: Store, scopes: ScopeName[] = ['admin']):
   return createApiKey(store, { name: `security-${scopes.join('-').replace(/:/g, '.')}-${++keyCount}`, scopes, now: NOW })
 }
 
-// Load shedding is tested in overload.test.ts; here a busy shared CI machine must not turn into 503s.
-// as in production: webhook secrets need WEBHOOK_SECRET_KEY on PostgreSQL (without it, creating an
+// Load shedding is tested in overload.test.ts; here a busy shared CI machine must not turn into 503s,
+// nor the test process's own memory (thousands of requests, every app of the file, vitest itself:
+// an injection run on PostgreSQL once met "short of memory" at the 1 GB heap default).
+// As in production: webhook secrets need WEBHOOK_SECRET_KEY on PostgreSQL (without it, creating an
 // endpoint is a 503 by design: test/webhooks covers that)
-export const SECURITY_ENV = { OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0', WEBHOOK_SECRET_KEY: 'security-suite-webhook-key-0123456789abcdef' }
+export const SECURITY_ENV = {
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+  OVERLOAD_MAX_HEAP_USED_BYTES: '0',
+  OVERLOAD_MAX_RSS_BYTES: '0',
+  WEBHOOK_SECRET_KEY: 'security-suite-webhook-key-0123456789abcdef',
+}
 
 export const NOW = Date.parse('2026-11-24T12:00:00.000Z')
 export const SECRET = { draftSlug: 'embargoed-budget-leak', draftHeadline: 'EMBARGOED draft headline', scheduledSlug: 'scheduled-election-result', scheduledHeadline: 'SCHEDULED future headline' }
