@@ -4,7 +4,10 @@
 import type { PgConn } from '../db/postgres/store.js'
 import type { ViewCount, ViewsRepository } from './repository.js'
 
-const LIVE_STORY_ID = "select id from articles where slug = :slug and status = 'published' and published_at <= :now"
+// slugs from a JSON array, each looked up in the slug index (the elements compared in the column's "C")
+const LIVE_STORY_IDS = `select slug, id from articles
+  where slug in (select value collate "C" from jsonb_array_elements_text(:slugs::jsonb))
+  and status = 'published' and published_at <= :now`
 const ADD = `insert into page_views (article_id, hour, views)
   select r.a, r.h, r.v from jsonb_to_recordset(:rows::jsonb) as r(a int, h int, v int)
   where exists (select 1 from articles where id = r.a)
@@ -34,7 +37,8 @@ const MOST_VIEWED = [false, true].map((section) => [false, true].map((preview) =
 export function postgresViewsRepository ({ sql }: PgConn): ViewsRepository {
   return {
     // remembered per process by views/live-stories.ts
-    liveStoryId: async (slug, now) => (await sql.get<{ id: number }>(LIVE_STORY_ID, { slug, now }))?.id,
+    liveStoryIds: async (slugs, now) =>
+      new Map((await sql.all<{ slug: string, id: number }>(LIVE_STORY_IDS, { slugs, now })).map((r) => [r.slug, r.id])),
     async add (rows) {
       if (rows.length === 0) return
       await sql.run(ADD, { rows: rows.map((r) => ({ a: r.articleId, h: r.hour, v: r.views })) })

@@ -6,7 +6,8 @@ import { statement } from '../db/statements.js'
 import type { ViewCount, ViewsRepository } from './repository.js'
 
 // the delivery invariant (see liveArticle) in a prepared statement: beacons are the busiest write path
-const LIVE_STORY_ID = "select id from articles where slug = ? and status = 'published' and published_at <= ?"
+const LIVE_STORY_IDS = `select slug, id from articles
+  where slug in (select value from json_each(?)) and status = 'published' and published_at <= ?`
 const ADD = `insert into page_views (article_id, hour, views)
   select :articleId, :hour, :views where exists (select 1 from articles where id = :articleId)
   on conflict (article_id, hour) do update set views = page_views.views + excluded.views`
@@ -16,7 +17,10 @@ const LISTED = `select article_id as id from article_listings
 
 export function sqliteViewsRepository ({ db }: SqliteConn): ViewsRepository {
   return {
-    liveStoryId: async (slug, now) => statement(db, LIVE_STORY_ID).pluck().get(slug, now) as number | undefined,
+    async liveStoryIds (slugs, now) {
+      const rows = statement(db, LIVE_STORY_IDS).raw().all(JSON.stringify(slugs), now) as Array<[string, number]>
+      return new Map(rows)
+    },
     async add (rows) {
       const add = statement(db, ADD)
       for (const row of rows) add.run(row)

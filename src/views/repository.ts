@@ -14,8 +14,9 @@ export interface MostViewedOptions {
 }
 
 export interface ViewsRepository {
-  // The id of the live story with this slug (the beacon's check), or undefined.
-  liveStoryId (slug: string, now: number): Promise<number | undefined>
+  // The ids of the live stories among these slugs (the beacon's check, for every beacon that
+  // arrived in one turn of the event loop: one statement), by slug; a slug that is not live is absent.
+  liveStoryIds (slugs: readonly string[], now: number): Promise<Map<string, number>>
   // Adds the views to the stored counts (additive, so several nodes flushing at once add up); an
   // article deleted since its views were buffered is skipped (no foreign-key failure).
   add (rows: readonly ViewRow[]): Promise<void>

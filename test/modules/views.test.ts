@@ -90,6 +90,31 @@ describe('POST /v1/articles/{slug}/views', () => {
     expect(await totalViews(store)).toBe(0)
   })
 
+  it('looks up the stories of beacons arriving together in one statement, each answered for its own story', async () => {
+    const { app, store } = await makeApp({
+      env: { VIEWS_RATE_LIMIT: '100000', VIEWS_FLUSH_INTERVAL_MS: '60000' },
+      seed: (db) => {
+        insertSection(db, { slug: 'news' })
+        for (let i = 0; i < 10; i++) {
+          insertArticle(db, { slug: `live-${i}`, section: 'news' })
+          insertArticle(db, { slug: `draft-${i}`, section: 'news', status: 'draft', publishedAt: null })
+          insertArticle(db, { slug: `scheduled-${i}`, section: 'news', publishedAt: '2027-01-01T00:00:00.000Z' })
+        }
+      },
+    })
+    const slugs = Array.from({ length: 10 }, (_, i) => [`live-${i}`, `draft-${i}`, `scheduled-${i}`, `unknown-${i}`, 'live-0']).flat()
+    let statements = 0
+    store.timeStatements(() => { statements++ })
+    const replies = await Promise.all(slugs.map((slug) =>
+      app.inject({ method: 'POST', url: `/v1/articles/${slug}/views`, headers: { 'user-agent': BROWSER } })))
+    const lookups = statements
+    expect(replies.map((r) => r.statusCode)).toEqual(slugs.map((slug) => slug.startsWith('live-') ? 202 : 404))
+    // one lookup for 50 beacons (a statement each would be 50)
+    expect(lookups).toBe(1)
+    expect(await app.views.flush()).toBe(20)
+    expect(await store.repos.sql.get('select sum(views) as n from page_views where article_id = (select id from articles where slug = :slug)', { slug: 'live-0' })).toEqual({ n: 11 })
+  })
+
   // Live ids are remembered per process (views/live-stories.ts) and dropped by the change feed: an
   // unpublish through the API, here or in another process (another node, the CLI), ends counting
   // at once, with no time-based grace.
