@@ -241,8 +241,16 @@ describe.skipIf(missing !== undefined)('a cluster of three nodes on one PostgreS
     }
     for (const node of nodes) await eventually(async () => (await get(node, '/readyz')).status === 200, 15_000, `${node.baseUrl} ready again`)
     // ready means the database answers; the cache answers again only once LISTEN is back, which on
-    // a loaded machine can come seconds later (the listener retries on its own schedule)
-    for (const node of nodes) await eventually(async () => /^dateline_change_feed_following 1$/m.test(await (await fetch(`${node.baseUrl}/metrics`)).text()), 15_000, `${node.baseUrl} following again`)
+    // a loaded machine can come seconds later (the listener retries on its own schedule; CI once
+    // took over 15 s): on failure, the node's change-feed log says what the listener went through
+    for (const node of nodes) {
+      try {
+        await eventually(async () => /^dateline_change_feed_following 1$/m.test(await (await fetch(`${node.baseUrl}/metrics`)).text()), 30_000, `${node.baseUrl} following again`)
+      } catch (error) {
+        const feed = node.logs.filter((line) => /change feed/.test(String(line.msg))).slice(-12)
+        throw new Error(`${(error as Error).message}; its change feed log: ${JSON.stringify(feed)}`, { cause: error })
+      }
+    }
     // LISTEN is back on every node: a write on one is served by the others
     const { id } = (await get(a, path)).body
     for (const node of nodes) await cached(node, path)
