@@ -83,8 +83,10 @@ function stemOf (folded: string): string {
 
 interface Column {
   text: string
-  starts: number[]
-  ends: number[]
+  // token k runs from edges[2k] to edges[2k + 1] (UTF-16 offsets, end excluded)
+  edges: Int32Array
+  // the number of tokens
+  size: number
   // token positions that begin a sentence (after '.' or ':' and white space), as FTS5 finds them
   sentences: number[]
   // stems of the tokens whose first byte is the first byte of some query token
@@ -108,13 +110,42 @@ function allowedPairs (phrases: string[][]): Uint8Array {
 }
 
 const lower = (c: number) => c >= 65 && c <= 90 ? c + 32 : c
+const SURROGATE = /[\ud800-\udfff]/
 
-// `pairs`: null to stem every token
-function scan (text: string, pairs: Uint8Array | null): Column {
-  const starts: number[] = []
-  const ends: number[] = []
-  const sentences: number[] = []
-  const found = new Map<number, string>()
+// Where the tokens begin and end, and whether the text has any non-ASCII character. Without astral
+// code points (no surrogates: the usual text) each character's class comes from one table and the
+// edges are counted without a branch per character: a token boundary is where "inside a token"
+// changes (a mark continues a token, else separates). Branching on each character instead, as
+// before, took twice as long over the bench's bodies (23 against 11.5 µs for a 2,800-character body).
+const SCRATCH_MAX = 65_536
+let scratch = new Int32Array(8192)
+function tokenEdges (text: string): { edges: Int32Array, ascii: boolean } {
+  const n = text.length
+  // one buffer for the usual text; a longer one gets its own (not kept)
+  if (scratch.length <= n && n < SCRATCH_MAX) scratch = new Int32Array(SCRATCH_MAX)
+  const edges = scratch.length > n ? scratch : new Int32Array(n + 1)
+  let m = 0
+  let inside = 0
+  // every character's bits: at least its largest code unit
+  let bits = 0
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    bits |= c
+    const kind = BMP_KINDS[c]!
+    const token = (kind & TOKEN) | ((kind >> 1) & inside)
+    edges[m] = i
+    m += token ^ inside
+    inside = token
+  }
+  edges[m] = n
+  m += inside
+  if (bits >= 0xd800 && SURROGATE.test(text)) return { edges: codePointEdges(text), ascii: false }
+  return { edges: edges.slice(0, m), ascii: bits < 128 }
+}
+
+// the same edges one code point at a time, surrogate pairs included
+function codePointEdges (text: string): Int32Array {
+  const edges: number[] = []
   const n = text.length
   let i = 0
   while (i < n) {
@@ -123,8 +154,7 @@ function scan (text: string, pairs: Uint8Array | null): Column {
       i += c >= 0xd800 && c <= 0xdbff ? 2 : 1
       continue
     }
-    const start = i
-    let ascii = true
+    edges.push(i)
     while (i < n) {
       const d = text.charCodeAt(i)
       if (d < 128) {
@@ -133,27 +163,40 @@ function scan (text: string, pairs: Uint8Array | null): Column {
       } else {
         const cp = text.codePointAt(i)!
         if (kindOf(cp) === SEPARATOR) break
-        ascii = false
         i += cp > 0xffff ? 2 : 1
       }
     }
-    const pos = starts.length
-    starts.push(start)
-    ends.push(i)
+    edges.push(i)
+  }
+  return Int32Array.from(edges)
+}
+
+// `pairs`: null to stem every token
+function scan (text: string, pairs: Uint8Array | null): Column {
+  const { edges, ascii: allAscii } = tokenEdges(text)
+  const size = edges.length / 2
+  const sentences: number[] = []
+  const found = new Map<number, string>()
+  for (let pos = 0; pos < size; pos++) {
+    const start = edges[2 * pos]!
+    const end = edges[2 * pos + 1]!
     if (pos === 0) sentences.push(0)
     else if (isSpace(text.charCodeAt(start - 1))) {
       let j = start - 2
       while (j >= 0 && isSpace(text.charCodeAt(j))) j--
       if (j >= 0 && (text.charCodeAt(j) === 46 || text.charCodeAt(j) === 58)) sentences.push(pos)
     }
+    let ascii = true
+    if (!allAscii) for (let i = start; i < end && ascii; i++) ascii = text.charCodeAt(i) < 128
     if (ascii) {
-      if (!pairs || pairs[lower(c) * 256 + (i - start > 1 ? lower(text.charCodeAt(start + 1)) : 0)] === 1) found.set(pos, stemOf(text.slice(start, i).toLowerCase()))
+      const c = text.charCodeAt(start)
+      if (!pairs || pairs[lower(c) * 256 + (end - start > 1 ? lower(text.charCodeAt(start + 1)) : 0)] === 1) found.set(pos, stemOf(text.slice(start, end).toLowerCase()))
     } else {
-      const folded = foldToken(text, start, i)
+      const folded = foldToken(text, start, end)
       if (!pairs || pairs[folded.charCodeAt(0) * 256 + (folded.length > 1 ? folded.charCodeAt(1) : 0)] === 1) found.set(pos, stemOf(folded))
     }
   }
-  return { text, starts, ends, sentences, stems: found }
+  return { text, edges, size, sentences, stems: found }
 }
 
 export interface SnippetQuery {
@@ -165,7 +208,7 @@ export interface SnippetQuery {
 export function snippetQuery (terms: string[][]): SnippetQuery {
   const phrases = terms.map((term) => {
     const column = scan(term.join(' '), null)
-    return column.starts.map((_, pos) => column.stems.get(pos)!)
+    return Array.from({ length: column.size }, (_, pos) => column.stems.get(pos)!)
   })
   return { phrases, pairs: allowedPairs(phrases) }
 }
@@ -211,7 +254,7 @@ export function snippet (texts: string[], { phrases, pairs }: SnippetQuery, open
   let bestStart = 0
   let bestScore = 0
   columns.forEach((column, c) => {
-    const docSize = column.starts.length
+    const docSize = column.size
     const { sentences } = column
     for (const inst of insts) {
       if (inst.column !== c) continue
@@ -228,7 +271,7 @@ export function snippet (texts: string[], { phrases, pairs }: SnippetQuery, open
     }
   })
 
-  const { text, starts, ends } = columns[bestColumn]!
+  const { text, edges, size: docSize } = columns[bestColumn]!
   const shown = insts.filter((inst) => inst.column === bestColumn)
   // coalesced runs of overlapping instances, as token ranges [start, end]
   let k = 0
@@ -249,9 +292,9 @@ export function snippet (texts: string[], { phrases, pairs }: SnippetQuery, open
   while (run.start >= 0 && run.start < bestStart) nextRun()
   let at = 0
   let isOpen = false
-  for (let pos = bestStart; pos <= rangeEnd && pos < starts.length; pos++) {
-    const from = starts[pos]!
-    const to = ends[pos]!
+  for (let pos = bestStart; pos <= rangeEnd && pos < docSize; pos++) {
+    const from = edges[2 * pos]!
+    const to = edges[2 * pos + 1]!
     if (bestStart > 0 && pos === bestStart) at = from
     if (isOpen && (pos <= run.start || run.start < 0) && from > at) {
       out += close
@@ -283,5 +326,5 @@ export function snippet (texts: string[], { phrases, pairs }: SnippetQuery, open
     }
   }
   if (isOpen) out += close
-  return out + (rangeEnd >= starts.length - 1 ? text.slice(at) : ellipsis)
+  return out + (rangeEnd >= docSize - 1 ? text.slice(at) : ellipsis)
 }

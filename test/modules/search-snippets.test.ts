@@ -67,6 +67,29 @@ describe('search snippets', () => {
     expect(await expectFts5Snippets(app, QUERIES)).toBeGreaterThan(300)
   })
 
+  it('are exactly FTS5 snippet() for bodies with more token edges than the tokenizer\'s reused buffer holds (65,536)', async () => {
+    const next = random(13)
+    const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!
+    const text = (words: number) => Array.from({ length: words }, () => pick(WORDS) + pick(SEPARATORS)).join('')
+    const app = await makeApp({
+      env: { RESPONSE_CACHE: 'false' },
+      seed: (db) => {
+        insertSection(db, { slug: 'news' })
+        // a long one between short ones: the buffer is reused before and after it
+        for (const [i, words] of [[0, 40], [1, 40_000], [2, 40], [3, 9_000]] as const) {
+          // a word found only at the end: its snippet needs the last token's edges
+          insertArticle(db, { slug: `long-${i}`, section: 'news', headline: `Long ${i}`, body: [{ type: 'paragraph', text: `${text(words)} and then a zebrafinch sang.` }] })
+        }
+      },
+    })
+    // two edges a token: more than the buffer's 65,536 in the longest body
+    const body = JSON.parse(app.db.$client.prepare("select body from articles where slug = 'long-1'").pluck().get() as string) as Array<{ text: string }>
+    expect(body[0]!.text.match(/[\p{L}\p{N}\p{M}]+/gu)!.length).toBeGreaterThan(40_000)
+    expect(await expectFts5Snippets(app, ['zebrafinch', 'storm', 'harbour storms', '"sao paulo"', 'cafe', 'the'])).toBeGreaterThanOrEqual(20)
+    const { body: found } = await app.request.get('/v1/search?q=zebrafinch&limit=10').expect(200)
+    expect((found.data as Array<{ slug: string, snippet: string }>).find((hit) => hit.slug === 'long-1')!.snippet).toMatch(/a <mark>zebrafinch<\/mark> sang\.$/)
+  })
+
   it('do not mark an emoji between two query words, which FTS5 counts as a token', async () => {
     const app = await makeApp({
       env: { RESPONSE_CACHE: 'false' },
