@@ -3,12 +3,17 @@
 // re-listening fails while the server is down, so the connection is supervised here: when it
 // closes, `listening` is false at once (caches stop answering: changes are being missed) and it is
 // re-established with growing delays (0.1 s up to 2 s); once LISTEN is back, the feed restarts
-// from the newest change and every cache drops everything.
+// from the newest change (read on the same connection, after LISTEN) and every cache drops
+// everything. An attempt that gets no answer within `deadlineMs` (a connection the server or the
+// network left silent after its start-up) counts as lost and is retried: the driver itself would
+// wait on it forever.
 import postgres from 'postgres'
 import { CHANGES_CHANNEL, type ChangeFeed } from '../changes.js'
 
 const RETRY_MIN_MS = 100
 const RETRY_MAX_MS = 2_000
+// LISTEN and the newest change's seq, from connecting to the answer (connect_timeout is 5 s of it)
+const DEADLINE_MS = 10_000
 
 export class ChangeListener {
   listening = false
@@ -25,7 +30,9 @@ export class ChangeListener {
   constructor (
     private readonly url: string,
     private readonly feed: ChangeFeed,
-    private readonly latest: () => Promise<number>
+    // the newest change's seq, read on the given connection
+    private readonly latest: (client: postgres.Sql) => Promise<number>,
+    private readonly deadlineMs = DEADLINE_MS
   ) {}
 
   // Resolves when LISTEN first runs; rejects if it cannot (the caller decides whether to go on).
@@ -51,10 +58,19 @@ export class ChangeListener {
       onclose: () => { if (epoch === this.#epoch) this.#lost(new Error('the connection closed')) },
     }
     const client = this.#client = postgres(this.url, options)
+    let deadline: NodeJS.Timeout | undefined
     try {
-      await client.unsafe(`listen ${CHANGES_CHANNEL}`)
-      // everything committed up to `seq` is in what readers see from now on; later commits notify
-      const seq = await this.latest()
+      const seq = await Promise.race([
+        (async () => {
+          await client.unsafe(`listen ${CHANGES_CHANNEL}`)
+          // everything committed up to `seq` is in what readers see from now on; later commits notify
+          return await this.latest(client)
+        })(),
+        new Promise<never>((_resolve, reject) => {
+          deadline = setTimeout(() => { reject(new Error(`no answer within ${this.deadlineMs} ms`)) }, this.deadlineMs)
+          deadline.unref()
+        }),
+      ])
       if (epoch !== this.#epoch || this.#stopped) return
       this.feed.start(seq, first ? undefined : 'reconnected')
       this.listening = true
@@ -64,6 +80,8 @@ export class ChangeListener {
     } catch (error) {
       if (epoch === this.#epoch) this.#lost(error)
       if (first) throw error
+    } finally {
+      clearTimeout(deadline)
     }
   }
 

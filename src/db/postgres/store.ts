@@ -38,7 +38,7 @@ export class PostgresStore implements Store {
   constructor (readonly pg: PgDb, url?: string, replica?: PgDb) {
     const sectionIds = new SectionIds(this.feed, () => this.following)
     this.repos = postgresRepositories(pgConn(pg.$client, pg, undefined, sectionIds))
-    this.#listener = url === undefined ? undefined : new ChangeListener(url, this.feed, () => this.repos.changes.latest())
+    this.#listener = url === undefined ? undefined : new ChangeListener(url, this.feed, (client) => postgresRepositories(pgConn(client)).changes.latest())
     this.#replica = replica && new ReplicaReads(replica, pg, this.feed, sectionIds)
   }
 
