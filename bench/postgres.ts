@@ -101,10 +101,11 @@ export async function preparePostgres (sqlitePath: string, generated: unknown, s
 }
 
 // The database's size on disk and the stored page views, as the SQLite helpers in run.ts give them.
-export async function postgresFacts (url: string): Promise<{ bytes: number, views: number }> {
+// `viewsFrom`: count the views of that hour and later only (see storedViews in run.ts)
+export async function postgresFacts (url: string, viewsFrom = 0): Promise<{ bytes: number, views: number }> {
   const sql = postgres(url, { max: 1, onnotice: () => {} })
   try {
-    const [row] = await sql<Array<{ bytes: string, views: string }>>`select pg_database_size(current_database()) as bytes, (select coalesce(sum(views), 0) from page_views) as views`
+    const [row] = await sql<Array<{ bytes: string, views: string }>>`select pg_database_size(current_database()) as bytes, (select coalesce(sum(views), 0) from page_views where hour >= ${viewsFrom}) as views`
     return { bytes: Number(row!.bytes), views: Number(row!.views) }
   } finally {
     await sql.end({ timeout: 5 })
