@@ -19,6 +19,14 @@ function random (seed: number) {
   return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648
 }
 
+// seeded picks, and text of `words` random words and separators
+function randomText (seed: number) {
+  const next = random(seed)
+  const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!
+  const text = (words: number) => Array.from({ length: words }, () => pick(WORDS) + pick(SEPARATORS)).join('')
+  return { next, pick, text }
+}
+
 type App = Awaited<ReturnType<typeof makeApp>>
 
 // every hit's snippet for each query, against FTS5's snippet() of the same row; returns how many
@@ -46,9 +54,7 @@ const ODD_CHARACTERS = ['🙂', '🤔', '🥳', '📸', '🗞', '\u061C', '\u08C
 
 describe('search snippets', () => {
   it('are exactly FTS5 snippet() over headline, standfirst and body, escaped with <mark>', async () => {
-    const next = random(7)
-    const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!
-    const text = (words: number) => Array.from({ length: words }, () => pick(WORDS) + pick(SEPARATORS)).join('')
+    const { next, text } = randomText(7)
     const app = await makeApp({
       env: { RESPONSE_CACHE: 'false' },
       seed: (db) => {
@@ -68,9 +74,7 @@ describe('search snippets', () => {
   })
 
   it('are exactly FTS5 snippet() for bodies with more token edges than the tokenizer\'s reused buffer holds (65,536)', async () => {
-    const next = random(13)
-    const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!
-    const text = (words: number) => Array.from({ length: words }, () => pick(WORDS) + pick(SEPARATORS)).join('')
+    const { text } = randomText(13)
     const app = await makeApp({
       env: { RESPONSE_CACHE: 'false' },
       seed: (db) => {
@@ -110,8 +114,7 @@ describe('search snippets', () => {
   })
 
   it('are exactly FTS5 snippet() for text with emoji, symbols and letters SQLite folds its own way', async () => {
-    const next = random(11)
-    const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!
+    const { next, pick } = randomText(11)
     const odd = ODD_CHARACTERS
     const word = () => next() < 0.4 ? pick(odd) : next() < 0.5 ? pick(WORDS) + pick(odd) : pick(odd) + pick(['storm', 'calm', 'a'])
     const text = (words: number) => Array.from({ length: words }, () => word() + pick(SEPARATORS)).join('')
