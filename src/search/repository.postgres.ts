@@ -87,24 +87,32 @@ async function newestMatches (sql: PgConn['sql'], q: string, rankLimit: number, 
   return ids.length === rankLimit ? { from: ids.at(-1)! } : { ids }
 }
 
-// The newest matches (the CTE `newest`: article_id, document and live_at) ranked with SQLite's
-// per-term column relevance, live ones only. Liveness and age come from the search row's live_at
-// (migration 0008): reading each match's article by primary key was most of the statement's time.
-function newestRanking (weighed: number, after: boolean): string {
+// SQLite's per-term column relevance of a match, computed where the match is walked: the CTEs
+// that hold the newest matches keep (article_id, live_at, relevance), never the document. A
+// materialised CTE of 1,000 documents (2 KB each, 4 KB of memory) outgrew the default work_mem
+// (4 MB) and was written to a temporary file and read back: 10 ms of a 12 ms statement.
+function relevance (weighed: number): string {
   const sum = Array.from({ length: weighed }, (_, i) =>
-    `1 + 10 * (s.document @@ w.a${i})::int + 4 * (s.document @@ w.b${i})::int`).join(' + ')
+    `1 + 10 * (document @@ (select a${i} from queries))::int + 4 * (document @@ (select b${i} from queries))::int`).join(' + ')
+  return `(${sum})::float8 / ${weighed}.0::float8`
+}
+const walked = (weighed: number) => `article_id, live_at, ${relevance(weighed)} as relevance`
+
+// The newest matches (the CTE `newest`, walked with their relevance) ranked, live ones only.
+// Liveness and age come from the search row's live_at (migration 0008): reading each match's
+// article by primary key was most of the statement's time.
+function newestRanking (after: boolean): string {
   return `select id, score from (
-      select s.article_id as id, ((${sum})::float8 / ${weighed}.0::float8) / ${freshness('s.live_at')} as score
-      from newest s cross join queries w
-      where s.live_at <= :now::bigint
+      select article_id as id, relevance / ${freshness('live_at')} as score
+      from newest where live_at <= :now::bigint
     ) hits ${after ? AFTER : ''} order by score desc, id desc limit :limit::int`
 }
 
 // the rankLimit matches from `from`, the newest first
 const newestRankingSql = (weighed: number, after: boolean, rankLimit: number) => `with ${queries(weighed)},
-  newest as materialized (select article_id, document, live_at from articles_search
+  newest as materialized (select ${walked(weighed)} from articles_search
     where article_id >= :from::int and ${MATCHES_WALKED} order by article_id desc limit ${count(rankLimit)})
-  ${newestRanking(weighed, after)}`
+  ${newestRanking(after)}`
 
 // The first probe (matches among the newest PROBE_FACTOR × rankLimit articles) and, when it found
 // rankLimit, their ranking: first a row with id null giving the newest id, the count found and,
@@ -112,7 +120,7 @@ const newestRankingSql = (weighed: number, after: boolean, rankLimit: number) =>
 function firstProbeSql (weighed: number, after: boolean, rankLimit: number): string {
   return `with ${queries(weighed)},
     top as materialized (select coalesce(max(article_id), 0) as top from articles_search),
-    probe as materialized (select article_id, document, live_at from articles_search
+    probe as materialized (select ${walked(weighed)} from articles_search
       where article_id > (select top from top) - ${count(rankLimit * PROBE_FACTOR)} and ${MATCHES_WALKED}
       order by article_id desc limit ${count(rankLimit)}),
     found as materialized (select count(*)::int as n from probe),
@@ -121,12 +129,16 @@ function firstProbeSql (weighed: number, after: boolean, rankLimit: number): str
       case when (select n from found) < ${count(rankLimit)} then (select coalesce(jsonb_agg(article_id order by article_id desc), '[]') from probe) end as ids,
       null::int as id, null::float8 as score
     union all
-    select null, null, null, id, score from (${newestRanking(weighed, after)}) ranked`
+    select null, null, null, id, score from (${newestRanking(after)}) ranked`
 }
 
 // The statements that walk the newest articles by id, for test/postgres/search.test.ts (their
 // generic plans must not read the GIN index).
 export const walkingStatements = (): string[] => [RECENT_MATCHES, firstProbeSql(2, true, 1000), newestRankingSql(2, true, 1000)]
+
+// Every ranking statement, for test/postgres/search.test.ts (their CTEs must hold no documents).
+export const rankingStatements = (): string[] => [...walkingStatements(),
+  fullRanking({}, false, true, 0, {}), fullRanking({ since: 0 }, true, false, 0, { ids: [] })]
 
 interface FirstProbe { top: number | null, n: number | null, ids: number[] | null, id: number | null, score: number | null }
 const byScore = (a: Scored, b: Scored) => b.score - a.score || b.id - a.id
@@ -154,17 +166,19 @@ function fullRanking (filters: ArticleFilters, preview: boolean, after: boolean,
     params.sectionRoot = filters.sectionIds.root
   }
   if (!preview) { where.push('a.status = \'published\' and a.published_at <= :now::bigint'); params.now = now }
-  // the matches through the GIN index, or the given ids (a small match set already read), then each
-  // match's article by primary key: left to itself the planner may read every document or every
-  // article when it overestimates the matches of a phrase
+  // the matches through the GIN index, or the given ids (a small match set already read), each
+  // ranked as it is read (the CTE keeps no documents: see relevance()), then each match's article by
+  // primary key: left to itself the planner may read every document or every article when it
+  // overestimates the matches of a phrase
+  const rank = `ts_rank(${WEIGHTS}, document, (select q from queries))::float8 as rank`
   const matches = params.ids !== undefined
-    ? `select article_id, document from articles_search
+    ? `select article_id, ${rank} from articles_search
         where article_id in (select value::int from jsonb_array_elements_text(:ids::jsonb)) and ${MATCHES_WALKED}`
-    : 'select article_id, document from articles_search where document @@ (select q from queries)'
+    : `select article_id, ${rank} from articles_search where document @@ (select q from queries)`
   return `with ${queries()}, matches as materialized (${matches})
     select id, score from (
-      select a.id, ts_rank(${WEIGHTS}, s.document, w.q)::float8 / ${freshness(recencyKey)} as score
-      from matches s cross join queries w cross join lateral (
+      select a.id, s.rank / ${freshness(recencyKey)} as score
+      from matches s cross join lateral (
         select id, section_id, status, published_at, created_at from articles where id = s.article_id offset 0) a
       ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
     ) hits ${after ? AFTER : ''} order by score desc, id desc limit :limit::int`
