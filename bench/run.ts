@@ -280,7 +280,10 @@ async function main () {
       // read before the probe: the probe's view may be flushed at any moment after it is answered
       const viewsHour = Math.floor(Date.now() / 3_600_000)
       const viewsBefore = method === 'POST' ? await storedViews(path, viewsHour) : 0
-      const probe = await fetch(`http://127.0.0.1:${PORT}${firstPath(s.paths)}`, { method, headers: { 'user-agent': BROWSER } })
+      // a server that stopped answering says why (its stderr), not only the client's "fetch failed"
+      const probe = await fetch(`http://127.0.0.1:${PORT}${firstPath(s.paths)}`, { method, headers: { 'user-agent': BROWSER } }).catch((error: unknown) => {
+        throw new Error(`${mode} ${s.name}: the first request failed (${String((error as Error).cause ?? error)}); the server's stderr: ${server.stderr().slice(-2000) || '(empty)'}`)
+      })
       if (probe.status === 404 && (await probe.text()).includes('No route')) {
         rows.push({ scenario: s.name, mode, status: 'skipped (route missing)' })
         continue
