@@ -7,7 +7,13 @@
 // matches (by id, in index order, a cheap seek) are ranked, with a relevance that needs no counts:
 // per query term 10 for a headline match, 4 for the standfirst, 1 for the body (bm25's column
 // weights), averaged over the terms, times the same freshness as the full ranking.
+// A filtered delivery search over such a match set ranks the same way the newest `rankLimit`
+// matches that pass its filters: the matches are walked newest first and tested against each
+// filter's id set, read once per statement from a covering index (newestFilteredMatches). Ranking
+// every match instead took 43 s for `q=election&section=news` at 1,000,000 articles (bm25 and an
+// article row for each of 969,907 matches), with the event loop held throughout.
 import { and, inArray, sql, type SQL } from 'drizzle-orm'
+import type { ArticleFilters } from '../articles/list-query.js'
 import { articleFilterConditions, sectionDescendantIds } from '../articles/list.repository.sqlite.js'
 import { liveArticle } from '../articles/summaries.repository.sqlite.js'
 import type { Db } from '../db/connection.js'
@@ -24,6 +30,7 @@ const NEWEST = 'select rowid from articles_fts where articles_fts match :fts ord
 const NTH_NEWEST = 'select rowid from articles_fts where articles_fts match :fts order by rowid desc limit 1 offset :offset'
 // the cast matters: a JS number is bound as a REAL, and FTS5 then scans the whole doclist (17 ms vs 0.1 ms)
 const SINCE = 'select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:from as integer)'
+const SINCE_AMONG = `${SINCE} and +rowid in (select value from json_each(:ids))`
 // `+:now`: a bare parameter against an indexed column is re-planned at every run once sqlite_stat4
 // exists (see articles/article.repository.sqlite.ts): 12.8 -> 6.3 us for ten ids
 const LIVE = `select id, published_at as publishedAt from articles
@@ -31,6 +38,8 @@ const LIVE = `select id, published_at as publishedAt from articles
 
 interface Candidates {
   fts: string
+  // the candidates are some of the matches since `from` (a filtered search), not all of them
+  among?: boolean
   // the oldest candidate, the rankLimit-th newest match
   from: number
   // the candidates, newest first; null for a one-term query, where every column hit is a candidate
@@ -48,13 +57,54 @@ function newestMatches (db: Db, fts: string, terms: string[][], rankLimit: numbe
   return ids.length < rankLimit ? null : { fts, from: ids.at(-1)!, ids }
 }
 
+// Each filter as a set of article ids, from an index that holds them (no article row is read: at
+// 1,000,000 articles a row costs ~10 µs, an index entry ~0.3 µs). `+rowid` keeps the test out of
+// FTS5's plan, which would otherwise seek the full-text index once per id (~80 µs each); the set is
+// built once and probed as the matches go by. Liveness is left to the ranking, as for unfiltered
+// searches. Worst cases measured at 1,000,000 (`election`, in 97 % of articles): 124 ms for a
+// section with a third of the articles, 52 ms for an author with 604.
+function filterSets (db: Db, filters: ArticleFilters, params: Record<string, unknown>): string[] {
+  const sets: string[] = []
+  if (filters.sectionIds) {
+    sets.push('select id from articles where section_id in (select value from json_each(:sectionIds))')
+    params.sectionIds = JSON.stringify(filters.sectionIds.all ?? sectionDescendantIds(db, filters.sectionIds.root))
+  }
+  if (filters.tagIds) {
+    sets.push('select article_id from article_tags where tag_id in (select value from json_each(:tagIds))')
+    params.tagIds = JSON.stringify(filters.tagIds)
+  }
+  if (filters.authorId !== undefined) {
+    sets.push('select article_id from article_authors where author_id = :authorId')
+    params.authorId = filters.authorId
+  }
+  if (filters.since !== undefined || filters.until !== undefined) {
+    const range = [filters.since !== undefined && 'published_at >= :since', filters.until !== undefined && 'published_at < :until'].filter(Boolean)
+    sets.push(`select id from articles where status = 'published' and ${range.join(' and ')}`)
+    if (filters.since !== undefined) params.since = filters.since
+    if (filters.until !== undefined) params.until = filters.until
+  }
+  return sets.map((set) => `+rowid in (${set})`)
+}
+
+// The newest `rankLimit` matches that pass the filters, newest first (fewer when fewer pass).
+function newestFilteredMatches (db: Db, fts: string, filters: ArticleFilters, rankLimit: number): number[] {
+  const params: Record<string, unknown> = { fts, limit: rankLimit }
+  const sets = filterSets(db, filters, params)
+  const text = `select rowid from articles_fts where articles_fts match :fts and ${sets.join(' and ')} order by rowid desc limit :limit`
+  return statement(db, text).pluck().all(params) as number[]
+}
+
 const better = (a: Scored, b: Scored) => b.score - a.score || b.id - a.id
 
 // Candidates grouped by relevance × terms (an integer: 1 per term, 10 more per headline and 4 per
 // standfirst term), best group first; the order within a group does not matter. The group of
 // body-only matches of a one-term query comes last and is listed only when asked for.
-function relevanceGroups (db: Db, { fts, from, ids }: Candidates, weighed: string[]): Array<[number, () => number[]]> {
-  const hits = (column: string, term: string) => statement(db, SINCE).pluck().all({ fts: `{${column}} : ${term}`, from }) as number[]
+function relevanceGroups (db: Db, { fts, from, ids, among }: Candidates, weighed: string[]): Array<[number, () => number[]]> {
+  // a filtered search's candidates may reach far back: only their own column hits are read
+  const only = among && ids ? JSON.stringify(ids) : undefined
+  const hits = (column: string, term: string) => only === undefined
+    ? statement(db, SINCE).pluck().all({ fts: `{${column}} : ${term}`, from }) as number[]
+    : statement(db, SINCE_AMONG).pluck().all({ fts: `{${column}} : ${term}`, from, ids: only }) as number[]
   if (!ids) {
     const sums = new Map<number, number>()
     for (const [column, weight] of [['headline', 10], ['standfirst', 4]] as const) {
@@ -130,11 +180,14 @@ export function sqliteSearchRepository ({ db }: SqliteConn): SearchRepository {
     async rank ({ fts, terms }, filters, page, visibility, rankLimit) {
       const preview = visibility.preview === true
       const at = page.after?.t ?? visibility.now
-      if (!preview && rankLimit && unfiltered(filters)) {
+      if (!preview && rankLimit) {
         const newest = newestMatches(db, fts, terms, rankLimit)
         if (newest) {
           const after = page.after && { score: page.after.s, id: page.after.i }
-          return rankCandidates(db, newest, terms, at, visibility.now, page.limit + 1, after)
+          if (unfiltered(filters)) return rankCandidates(db, newest, terms, at, visibility.now, page.limit + 1, after)
+          const ids = newestFilteredMatches(db, fts, filters, rankLimit)
+          if (ids.length === 0) return []
+          return rankCandidates(db, { fts, from: ids.at(-1)!, ids, among: true }, terms, at, visibility.now, page.limit + 1, after)
         }
       }
       const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`

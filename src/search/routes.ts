@@ -15,7 +15,8 @@ const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Search articles',
       description: 'Full-text search over headline, standfirst and body, with diacritics folded (`Raqqa` finds `Raqqā`) and English stemming (`running` finds `run`). ' +
         'Every word must match; "double-quoted words" must match as a phrase. Ranked by relevance (headline above standfirst above body) blended with recency. ' +
-        'Takes the same filters and cursor paging as `GET /v1/articles`; the next page is also in a `Link: <...>; rel="next"` header.',
+        'Takes the same filters and cursor paging as `GET /v1/articles`; the next page is also in a `Link: <...>; rel="next"` header. ' +
+        'When more stories match than the server\'s `SEARCH_RANK_LIMIT` (1000 by default), only the newest that many matches (that pass the filters, when filtered) are ranked and paged through, with a relevance that weighs each word by the field it is in; scores compare within one result list only.',
       querystring: SearchQuery,
       response: { 200: SearchResults },
     },
