@@ -10,13 +10,33 @@ export const HOUR_MS = 3_600_000
 // Buckets older than the longest period (30 days) plus the partial hour at its start are pruned.
 export const RETENTION_HOURS = 30 * 24 + 1
 
+// How long a flush waits for the previous one before it goes ahead.
+export const PREVIOUS_FLUSH_WAIT_MS = 10_000
+
+export interface ViewBufferOptions {
+  previousFlushWaitMs?: number
+  // called when a flush goes ahead of a previous one that has not settled
+  onStalled?: (waitedMs: number) => void
+}
+
 export class ViewBuffer {
   private counts = new Map<number, Map<number, number>>()
   private lastPruneHour = -1
-  // flushes run one after another (the interval's and the one at close)
+  // flushes run one after another (the interval's and the one at close), each waiting for the
+  // previous one at most previousFlushWaitMs: a transaction that never settles (a pooled
+  // PostgreSQL connection the driver stranded across a server restart, as the change listener's
+  // and the response cache's reads were, porsager/postgres#1193) would otherwise hold every later
+  // flush while views piled up in memory. The stalled flush's views stay with it: written if it
+  // ever commits, back in the buffer if it fails, lost only if it never settles (its transaction
+  // never reached the server, or died with the connection).
   private flushing: Promise<unknown> = Promise.resolve()
+  private readonly previousFlushWaitMs: number
+  private readonly onStalled: (waitedMs: number) => void
 
-  constructor (private readonly store: Store, private readonly clock: () => number) {}
+  constructor (private readonly store: Store, private readonly clock: () => number, options: ViewBufferOptions = {}) {
+    this.previousFlushWaitMs = options.previousFlushWaitMs ?? PREVIOUS_FLUSH_WAIT_MS
+    this.onStalled = options.onStalled ?? (() => {})
+  }
 
   record (articleId: number, at: number): void {
     const hour = Math.floor(at / HOUR_MS)
@@ -34,9 +54,24 @@ export class ViewBuffer {
   // Writes every buffered view in one transaction (the upsert is one statement on PostgreSQL) and
   // resolves to how many; on failure the views go back into the buffer and it rejects.
   flush (): Promise<number> {
-    const run = this.flushing.then(() => this.write(), () => this.write())
+    const run = this.afterPrevious().then(() => this.write())
     this.flushing = run.catch(() => {})
     return run
+  }
+
+  private afterPrevious (): Promise<void> {
+    const previous = this.flushing
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.onStalled(this.previousFlushWaitMs)
+        resolve()
+      }, this.previousFlushWaitMs)
+      timer.unref()
+      void previous.finally(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
   }
 
   private async write (): Promise<number> {
@@ -71,7 +106,9 @@ declare module 'fastify' {
 }
 
 async function viewBufferPlugin (app: FastifyInstance) {
-  const buffer = new ViewBuffer(app.store, () => app.clock())
+  const buffer = new ViewBuffer(app.store, () => app.clock(), {
+    onStalled: (waitedMs) => app.log.warn({ waitedMs, pending: buffer.pending() }, 'a page-view flush has not settled; the next one goes ahead'),
+  })
   app.decorate('views', buffer)
   const flushSafely = () => {
     buffer.flush().catch((err: unknown) => {

@@ -43,6 +43,52 @@ describe('POST /v1/articles/{slug}/views', () => {
     expect(await ctx.store.repos.sql.all('select article_id as "articleId", views from page_views')).toEqual([{ articleId: id, views: 8 }])
   })
 
+  // A transaction that never settles (a pooled PostgreSQL connection stranded across a restart, as
+  // the change listener's and the response cache's reads were) held every later flush: views
+  // piled up in memory and none was written until the process restarted.
+  it('goes ahead of a previous flush that does not settle, and counts a slow one once when it commits', async () => {
+    let id = 0
+    const ctx = await makeApp({
+      env: { VIEWS_FLUSH_INTERVAL_MS: '60000' },
+      seed: (db) => { insertSection(db, { slug: 'news' }); id = insertArticle(db, { slug: 'story', section: 'news' }) },
+    })
+    const store = await reopenStore(ctx)
+    // the first transaction hangs until released (never, for the stranded case)
+    let release: (() => void) | undefined
+    let began: () => void
+    const begun = new Promise<void>((resolve) => { began = resolve })
+    let calls = 0
+    const hanging = new Proxy(store, {
+      get (target, property, receiver) {
+        if (property !== 'tx') return Reflect.get(target, property, receiver)
+        return (fn: Parameters<Store['tx']>[0]) => {
+          if (calls++ > 0) return target.tx(fn)
+          began()
+          return new Promise<void>((resolve) => { release = resolve }).then(() => target.tx(fn))
+        }
+      },
+    })
+    const stalls: number[] = []
+    const buffer = new ViewBuffer(hanging, ctx.clock, { previousFlushWaitMs: 50, onStalled: (ms) => stalls.push(ms) })
+    for (let i = 0; i < 3; i++) buffer.record(id, ctx.clock())
+    const slow = buffer.flush()
+    await begun
+    for (let i = 0; i < 4; i++) buffer.record(id, ctx.clock())
+    // without the wait's bound this flush would never start
+    expect(await buffer.flush()).toBe(4)
+    expect(stalls).toEqual([50])
+    expect(await totalViews(ctx.store)).toBe(4)
+    // the slow flush commits after all: its three views are written once, not put back
+    release!()
+    expect(await slow).toBe(3)
+    expect(buffer.pending()).toBe(0)
+    expect(await totalViews(ctx.store)).toBe(7)
+    // and flushes chain as before once nothing hangs
+    buffer.record(id, ctx.clock())
+    expect(await buffer.flush()).toBe(1)
+    expect(stalls).toEqual([50])
+  })
+
   it('answers known bots 202 without counting them', async () => {
     const { app, store, request } = await makeApp({
       seed: (db) => { insertSection(db, { slug: 'news' }); insertArticle(db, { slug: 'story', section: 'news' }) },
