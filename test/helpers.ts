@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import supertest from 'supertest'
 import { afterEach } from 'vitest'
-import { buildApp, type App } from '../src/app.js'
+import { buildApp, type App, type AppDeps } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import type { Db } from '../src/db/connection.js'
 import { runMigrations } from '../src/db/migrate.js'
@@ -96,7 +96,7 @@ function sqliteReadConnection (store: Store): Db {
   })
 }
 
-export async function makeApp (overrides: { env?: Record<string, string>, clock?: TestClock, seed?: (seed: Seed) => unknown, prepare?: (store: Store) => unknown, routes?: (app: App) => void | Promise<void>, engine?: Engine } = {}): Promise<TestContext> {
+export async function makeApp (overrides: { env?: Record<string, string>, clock?: TestClock, seed?: (seed: Seed) => unknown, prepare?: (store: Store) => unknown, routes?: (app: App) => void | Promise<void>, engine?: Engine, logger?: AppDeps['logger'] } = {}): Promise<TestContext> {
   const { store, dir, env } = await makeStore(overrides.engine)
   // event-loop shedding off unless a test asks for it: a test's own synchronous seeding (thousands of
   // rows in one transaction) would otherwise trip it on a loaded CI machine
@@ -105,7 +105,7 @@ export async function makeApp (overrides: { env?: Record<string, string>, clock?
   await overrides.prepare?.(store)
   if (overrides.seed) await seedStore(store, overrides.seed)
   const clock = overrides.clock ?? makeClock()
-  const app = await buildApp({ store, config, clock })
+  const app = await buildApp({ store, config, clock, logger: overrides.logger ?? false })
   await overrides.routes?.(app)
   await app.ready()
   // closed before the store (cleanups run last-pushed first)

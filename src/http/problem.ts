@@ -167,12 +167,32 @@ async function problemPlugin (app: FastifyInstance) {
   // A request still unanswered REQUEST_TIMEOUT_MS after it arrived (its handler waits on a database
   // that does not answer), or whose connection goes idle for CONNECTION_TIMEOUT_MS while its handler
   // waits (Node would drop the socket without a word), gets a 503 problem instead of hanging.
-  // Whatever the handler does later is discarded (Fastify logs "Reply was already sent").
+  // Whatever the handler does later is discarded: its value, or its error (say the driver's, when
+  // the database comes back and drops the connection it waited on), is logged as what it is, not
+  // as Fastify's "Reply was already sent" / "Promise errored" errors with a status of 500.
   const { requestTimeout } = app.config
+  const answeredLate = new WeakSet<FastifyRequest>()
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler
+    route.handler = function (request, reply) {
+      const result: unknown = handler.call(this, request, reply)
+      if (!(result instanceof Promise)) return result
+      return result.then((value: unknown) => {
+        if (!answeredLate.has(request)) return value
+        request.log.info({ method: request.method, url: request.url }, 'handler finished after its 503; result discarded')
+        return undefined
+      }, (error: unknown) => {
+        if (!answeredLate.has(request)) throw error
+        request.log.warn({ err: error, method: request.method, url: request.url }, 'handler failed after its 503; error discarded')
+        return undefined
+      })
+    }
+  })
   app.addHook('onRequest', (request, reply, done) => {
     const late = () => {
       if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) return
       request.log.warn({ method: request.method, url: request.url }, 'request not answered in time: 503')
+      answeredLate.add(request)
       sendUnavailable(request, reply, 'The server could not answer in time.')
     }
     // a request the article render handed over (articles/fast-render.ts) has spent some of its time
