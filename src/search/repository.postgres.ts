@@ -6,7 +6,7 @@
 // paging and the large-match-set strategy are SQLite's (repository.ts, repository.sqlite.ts):
 // - the full ranking is ts_rank with the weights {body 0.1, standfirst 0.4, headline 1} (bm25's
 //   1 : 4 : 10) times freshness;
-// - above `rankLimit` matches an unfiltered delivery search ranks the newest `rankLimit` matches
+// - above `rankLimit` matches an unfiltered search ranks the newest `rankLimit` matches
 //   with the same per-term column relevance as SQLite's (the same scores for the same rows);
 //   a filtered one the newest `rankLimit` matches that pass its filters (newestFilteredSql).
 // The statements are prepared like every other, so after five runs PostgreSQL may serve one with a
@@ -102,18 +102,22 @@ const walked = (weighed: number) => `article_id, live_at, ${relevance(weighed)} 
 // The newest matches (the CTE `newest`, walked with their relevance) ranked, live ones only.
 // Liveness and age come from the search row's live_at (migration 0008): reading each match's
 // article by primary key was most of the statement's time.
-function newestRanking (after: boolean): string {
-  return `select id, score from (
-      select article_id as id, relevance / ${freshness('live_at')} as score
-      from newest where live_at <= :now::bigint
-    ) hits ${after ? AFTER : ''} order by score desc, id desc limit :limit::int`
+// A preview ranks every status by publication time, or creation time before publication: read from
+// each candidate's article.
+function newestRanking (after: boolean, preview = false): string {
+  const hits = preview
+    ? `select n.article_id as id, n.relevance / ${freshness('coalesce(a.published_at, a.created_at)')} as score
+      from newest n join articles a on a.id = n.article_id`
+    : `select article_id as id, relevance / ${freshness('live_at')} as score
+      from newest where live_at <= :now::bigint`
+  return `select id, score from (${hits}) hits ${after ? AFTER : ''} order by score desc, id desc limit :limit::int`
 }
 
 // the rankLimit matches from `from`, the newest first
-const newestRankingSql = (weighed: number, after: boolean, rankLimit: number) => `with ${queries(weighed)},
+const newestRankingSql = (weighed: number, after: boolean, rankLimit: number, preview = false) => `with ${queries(weighed)},
   newest as materialized (select ${walked(weighed)} from articles_search
     where article_id >= :from::int and ${MATCHES_WALKED} order by article_id desc limit ${count(rankLimit)})
-  ${newestRanking(after)}`
+  ${newestRanking(after, preview)}`
 
 // The ids of the articles that pass the filters, each filter read from its own index (the
 // publication time from articles_live_idx: published stories only, as delivery shows).
@@ -156,7 +160,7 @@ function filterIds (filters: ArticleFilters, params: Record<string, unknown>): s
 // - sparse matches (a span over DENSE_SPAN × rankLimit): every match through the GIN index, then
 //   the filter.
 const DENSE_SPAN = 50
-function newestFilteredSql (weighed: number, after: boolean, rankLimit: number, filtered: string, dense: boolean): string {
+function newestFilteredSql (weighed: number, after: boolean, rankLimit: number, filtered: string, dense: boolean, preview = false): string {
   const newest = dense
     ? `select s.article_id, s.live_at, ${relevance(weighed)} as relevance
         from (select id from ids order by id desc limit ${count(rankLimit * DENSE_SPAN)}) f
@@ -167,7 +171,7 @@ function newestFilteredSql (weighed: number, after: boolean, rankLimit: number, 
   return `with ${queries(weighed)}, ids as (${filtered}),
     ${dense ? '' : 'matches as materialized (select article_id from articles_search where document @@ (select q from queries)),'}
     newest as materialized (${newest})
-    ${newestRanking(after)}`
+    ${newestRanking(after, preview)}`
 }
 
 const TOP = 'select coalesce(max(article_id), 0)::int as top from articles_search'
@@ -175,7 +179,7 @@ const TOP = 'select coalesce(max(article_id), 0)::int as top from articles_searc
 // The first probe (matches among the newest PROBE_FACTOR × rankLimit articles) and, when it found
 // rankLimit, their ranking: first a row with id null giving the newest id, the count found and,
 // when short, the ids found; then the ranked rows, in no particular order.
-function firstProbeSql (weighed: number, after: boolean, rankLimit: number): string {
+function firstProbeSql (weighed: number, after: boolean, rankLimit: number, preview = false): string {
   return `with ${queries(weighed)},
     top as materialized (select coalesce(max(article_id), 0) as top from articles_search),
     probe as materialized (select ${walked(weighed)} from articles_search
@@ -187,7 +191,7 @@ function firstProbeSql (weighed: number, after: boolean, rankLimit: number): str
       case when (select n from found) < ${count(rankLimit)} then (select coalesce(jsonb_agg(article_id order by article_id desc), '[]') from probe) end as ids,
       null::int as id, null::float8 as score
     union all
-    select null, null, null, id, score from (${newestRanking(after)}) ranked`
+    select null, null, null, id, score from (${newestRanking(after, preview)}) ranked`
 }
 
 // The statements that walk the newest articles by id, for test/postgres/search.test.ts (their
@@ -198,7 +202,8 @@ export const walkingStatements = (): string[] => [RECENT_MATCHES, firstProbeSql(
 export const rankingStatements = (): string[] => {
   const every = filterIds({ sectionIds: { root: 0 }, tagIds: [], authorId: 0, since: 0, until: 0 }, {})
   return [...walkingStatements(), fullRanking({}, false, true, 0, {}), fullRanking({ since: 0 }, true, false, 0, { ids: [] }),
-    newestFilteredSql(2, true, 1000, every, true), newestFilteredSql(2, false, 1000, every, false)]
+    newestFilteredSql(2, true, 1000, every, true), newestFilteredSql(2, false, 1000, every, false, true),
+    firstProbeSql(2, false, 1000, true), newestRankingSql(2, true, 1000, true)]
 }
 
 interface FirstProbe { top: number | null, n: number | null, ids: number[] | null, id: number | null, score: number | null }
@@ -254,9 +259,12 @@ export function postgresSearchRepository ({ sql }: PgConn): SearchRepository {
       const at = page.after?.t ?? visibility.now
       const q = websearchText(terms)
       const params: Record<string, unknown> = { q, at, limit: page.limit + 1, ...afterParams(page.after) }
-      if (!preview && rankLimit) {
+      // a preview's publication-time filters are on coalesce(published_at, created_at), which no
+      // index holds: those searches rank every match
+      if (rankLimit && !(preview && (filters.since !== undefined || filters.until !== undefined))) {
         const weighed = terms.slice(0, WEIGHED_TERMS)
-        const ranking: Record<string, unknown> = { ...params, now: visibility.now }
+        const ranking: Record<string, unknown> = { ...params }
+        if (!preview) ranking.now = visibility.now
         weighed.forEach((term, i) => { ranking[`t${i}`] = websearchText([term]) })
         if (!unfiltered(filters)) {
           // more than rankLimit matches in all? (the probes of an unfiltered search, without its ranking)
@@ -271,13 +279,13 @@ export function postgresSearchRepository ({ sql }: PgConn): SearchRepository {
           }
           const filtered = filterIds(filters, ranking)
           const dense = top - newest.from < rankLimit * DENSE_SPAN
-          return await sql.all<Scored>(newestFilteredSql(weighed.length, page.after !== undefined, rankLimit, filtered, dense), ranking)
+          return await sql.all<Scored>(newestFilteredSql(weighed.length, page.after !== undefined, rankLimit, filtered, dense, preview), ranking)
         }
-        const rows = await sql.all<FirstProbe>(firstProbeSql(weighed.length, page.after !== undefined, rankLimit), ranking)
+        const rows = await sql.all<FirstProbe>(firstProbeSql(weighed.length, page.after !== undefined, rankLimit, preview), ranking)
         const head = rows.find((row) => row.id === null)!
         if (head.n === rankLimit) return rows.filter((row) => row !== head).map(({ id, score }) => ({ id: id!, score: score! })).sort(byScore)
         const newest = await newestMatches(sql, q, rankLimit, { top: head.top!, window: rankLimit * PROBE_FACTOR, ids: head.ids! })
-        if ('from' in newest) return await sql.all<Scored>(newestRankingSql(weighed.length, page.after !== undefined, rankLimit), { ...ranking, from: newest.from })
+        if ('from' in newest) return await sql.all<Scored>(newestRankingSql(weighed.length, page.after !== undefined, rankLimit, preview), { ...ranking, from: newest.from })
         if (newest.ids.length === 0) return []
         params.ids = newest.ids
       }

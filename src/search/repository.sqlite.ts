@@ -3,17 +3,20 @@
 //
 // Search over a very large match set. bm25() first counts every match of every term over the whole
 // index (its IDF), which at a million articles costs 20 to 200 ms per query whatever the LIMIT. When
-// an unfiltered delivery search matches more than `rankLimit` stories, only the newest `rankLimit`
+// a search matches more than `rankLimit` stories, only the newest `rankLimit`
 // matches (by id, in index order, a cheap seek) are ranked, with a relevance that needs no counts:
 // per query term 10 for a headline match, 4 for the standfirst, 1 for the body (bm25's column
 // weights), averaged over the terms, times the same freshness as the full ranking.
-// A filtered delivery search over such a match set ranks the same way the newest `rankLimit`
+// A filtered search over such a match set ranks the same way the newest `rankLimit`
 // matches that pass its filters: the matches are walked newest first and tested against each
 // filter's id set, read once per statement from a covering index (newestFilteredMatches). Ranking
 // every match instead took 43 s for `q=election&section=news` at 1,000,000 articles (bm25 and an
-// article row for each of 969,907 matches), with the event loop held throughout.
+// article row for each of 969,907 matches), with the event loop held throughout. A preview search
+// (drafts included) ranks by publication or else creation time, read with the candidates; one
+// with a publication-time filter (on that coalesce, which no index holds) ranks every match.
 import { and, inArray, sql, type SQL } from 'drizzle-orm'
 import type { ArticleFilters } from '../articles/list-query.js'
+import type { Visibility } from '../articles/summaries.js'
 import { articleFilterConditions, sectionDescendantIds } from '../articles/list.repository.sqlite.js'
 import { liveArticle } from '../articles/summaries.repository.sqlite.js'
 import type { Db } from '../db/connection.js'
@@ -35,6 +38,9 @@ const SINCE_AMONG = `${SINCE} and +rowid in (select value from json_each(:ids))`
 // exists (see articles/article.repository.sqlite.ts): 12.8 -> 6.3 us for ten ids
 const LIVE = `select id, published_at as publishedAt from articles
   where id in (select value from json_each(:ids)) and status = 'published' and published_at <= +:now`
+// a preview search ranks every status by publication time, or creation time before publication
+const ANY_STATUS = `select id, coalesce(published_at, created_at) as publishedAt from articles
+  where id in (select value from json_each(:ids))`
 
 interface Candidates {
   fts: string
@@ -137,7 +143,9 @@ function relevanceGroups (db: Db, { fts, from, ids, among }: Candidates, weighed
 // freshness reference time. Freshness is at most 1, so a candidate's relevance bounds its score:
 // candidates are read from `articles` (a row seek each, the costly part) best relevance first, up
 // to BATCH per statement, and the reading stops once no unread candidate can reach the `count`-th score.
-function rankCandidates (db: Db, candidates: Candidates, terms: string[][], at: number, now: number, count: number, after?: Scored): Scored[] {
+function rankCandidates (db: Db, candidates: Candidates, terms: string[][], at: number, visibility: Visibility, count: number, after?: Scored): Scored[] {
+  const times = visibility.preview === true ? statement(db, ANY_STATUS) : statement(db, LIVE)
+  const params = visibility.preview === true ? {} : { now: visibility.now }
   const weighed = terms.slice(0, WEIGHED_TERMS).map((term) => quote(term.join(' ')))
   const groups = relevanceGroups(db, candidates, weighed)
   const best: Scored[] = []
@@ -157,7 +165,7 @@ function rankCandidates (db: Db, candidates: Candidates, terms: string[][], at: 
       if (next === list.length) [group, list, next] = [group + 1, null, 0]
     }
     if (batch.size === 0) return best
-    for (const { id, publishedAt } of statement(db, LIVE).all({ ids: JSON.stringify([...batch.keys()]), now }) as Array<{ id: number, publishedAt: number }>) {
+    for (const { id, publishedAt } of times.all({ ...params, ids: JSON.stringify([...batch.keys()]) }) as Array<{ id: number, publishedAt: number }>) {
       const score = batch.get(id)! / (1.0 + Math.max(0, at - publishedAt) / FRESHNESS_MS)
       if (after && !(score < after.score || (score === after.score && id < after.id))) continue
       best.push({ id, score })
@@ -180,14 +188,16 @@ export function sqliteSearchRepository ({ db }: SqliteConn): SearchRepository {
     async rank ({ fts, terms }, filters, page, visibility, rankLimit) {
       const preview = visibility.preview === true
       const at = page.after?.t ?? visibility.now
-      if (!preview && rankLimit) {
+      // a preview's publication-time filters are on coalesce(published_at, created_at), which no
+      // index holds: those searches rank every match
+      if (rankLimit && !(preview && (filters.since !== undefined || filters.until !== undefined))) {
         const newest = newestMatches(db, fts, terms, rankLimit)
         if (newest) {
           const after = page.after && { score: page.after.s, id: page.after.i }
-          if (unfiltered(filters)) return rankCandidates(db, newest, terms, at, visibility.now, page.limit + 1, after)
+          if (unfiltered(filters)) return rankCandidates(db, newest, terms, at, visibility, page.limit + 1, after)
           const ids = newestFilteredMatches(db, fts, filters, rankLimit)
           if (ids.length === 0) return []
-          return rankCandidates(db, { fts, from: ids.at(-1)!, ids, among: true }, terms, at, visibility.now, page.limit + 1, after)
+          return rankCandidates(db, { fts, from: ids.at(-1)!, ids, among: true }, terms, at, visibility, page.limit + 1, after)
         }
       }
       const recencyKey = preview ? sql`coalesce(${articles.publishedAt}, ${articles.createdAt})` : sql`${articles.publishedAt}`

@@ -5,8 +5,9 @@
 // cursor's reference time so that later pages of one search rank with the same formula as the
 // first; ties by id, highest first. Relevance weighs a headline match 10, a standfirst match 4 and
 // a body match 1 (SQLite: bm25 with those column weights; PostgreSQL: ts_rank with those weights).
-// Above `rankLimit` matches, an unfiltered delivery search ranks only the newest `rankLimit` matches
-// with a relevance that needs no corpus statistics (see repository.sqlite.ts).
+// Above `rankLimit` matches, a search ranks only the newest `rankLimit` matches (that pass its
+// filters) with a relevance that needs no corpus statistics (see repository.sqlite.ts); a preview
+// search with a publication-time filter ranks every match.
 import type { ArticleFilters } from '../articles/list-query.js'
 import type { Visibility } from '../articles/summaries.js'
 import type { ParsedQuery } from './query.js'
@@ -25,7 +26,7 @@ export interface IndexedText { id: number, headline: string | null, standfirst: 
 
 export interface SearchRepository {
   // Up to page.limit + 1 scored matches after `page.after`, best first. `rankLimit`: above this
-  // many matches an unfiltered delivery search ranks only the newest this many.
+  // many matches only the newest this many (that pass the filters) are ranked.
   rank (query: ParsedQuery, filters: ArticleFilters, page: { limit: number, after?: SearchPosition | undefined }, visibility: Visibility, rankLimit?: number): Promise<Scored[]>
   // The indexed text of these articles (headline, standfirst, body text), for snippets.
   indexedText (ids: readonly number[]): Promise<IndexedText[]>

@@ -42,7 +42,7 @@ export interface SearchPage {
   next: SearchPosition | null
 }
 
-// `rankLimit`: above this many matches an unfiltered delivery search ranks only the newest this many (repository.ts)
+// `rankLimit`: above this many matches only the newest this many are ranked (repository.ts)
 export async function searchPage (store: Store, query: ParsedQuery, filters: ArticleFilters, page: { limit: number, after?: SearchPosition | undefined }, visibility: Visibility, rankLimit?: number): Promise<SearchPage> {
   const repos = readRepos(store, visibility.preview)
   const at = page.after?.t ?? visibility.now
