@@ -121,7 +121,7 @@ const newestRankingSql = (weighed: number, after: boolean, rankLimit: number, pr
 
 // The ids of the articles that pass the filters, each filter read from its own index (the
 // publication time from articles_live_idx: published stories only, as delivery shows).
-function filterIds (filters: ArticleFilters, params: Record<string, unknown>): string {
+function filterIds (filters: ArticleFilters, params: Record<string, unknown>, preview = false): string {
   const sets: string[] = []
   if (filters.sectionIds) {
     // `= any(array(...))`: one index range per section (`in (...)` read the whole index, 1,000,000 entries)
@@ -138,8 +138,13 @@ function filterIds (filters: ArticleFilters, params: Record<string, unknown>): s
     params.authorId = filters.authorId
   }
   if (filters.since !== undefined || filters.until !== undefined) {
-    const range = [filters.since !== undefined && 'published_at >= :since::bigint', filters.until !== undefined && 'published_at < :until::bigint'].filter(Boolean)
-    sets.push(`select id from articles where status = 'published' and ${range.join(' and ')}`)
+    const range = (column: string) => [filters.since !== undefined && `${column} >= :since::bigint`, filters.until !== undefined && `${column} < :until::bigint`].filter(Boolean).join(' and ')
+    // a preview's time is coalesce(published_at, created_at): the published-at range of either
+    // status, and the creation time of the stories never given a publication time (drafts, few)
+    sets.push(preview
+      ? `(select id from articles where status = any('{draft,published}'::text[]) and ${range('published_at')}
+        union all select id from articles where status = any('{draft,published}'::text[]) and published_at is null and ${range('created_at')})`
+      : `select id from articles where status = 'published' and ${range('published_at')}`)
     if (filters.since !== undefined) params.since = filters.since
     if (filters.until !== undefined) params.until = filters.until
   }
@@ -202,7 +207,7 @@ export const walkingStatements = (): string[] => [RECENT_MATCHES, firstProbeSql(
 export const rankingStatements = (): string[] => {
   const every = filterIds({ sectionIds: { root: 0 }, tagIds: [], authorId: 0, since: 0, until: 0 }, {})
   return [...walkingStatements(), fullRanking({}, false, true, 0, {}), fullRanking({ since: 0 }, true, false, 0, { ids: [] }),
-    newestFilteredSql(2, true, 1000, every, true), newestFilteredSql(2, false, 1000, every, false, true),
+    newestFilteredSql(2, true, 1000, every, true), newestFilteredSql(2, false, 1000, filterIds({ since: 0, until: 0 }, {}, true), false, true),
     firstProbeSql(2, false, 1000, true), newestRankingSql(2, true, 1000, true)]
 }
 
@@ -259,9 +264,7 @@ export function postgresSearchRepository ({ sql }: PgConn): SearchRepository {
       const at = page.after?.t ?? visibility.now
       const q = websearchText(terms)
       const params: Record<string, unknown> = { q, at, limit: page.limit + 1, ...afterParams(page.after) }
-      // a preview's publication-time filters are on coalesce(published_at, created_at), which no
-      // index holds: those searches rank every match
-      if (rankLimit && !(preview && (filters.since !== undefined || filters.until !== undefined))) {
+      if (rankLimit) {
         const weighed = terms.slice(0, WEIGHED_TERMS)
         const ranking: Record<string, unknown> = { ...params }
         if (!preview) ranking.now = visibility.now
@@ -277,7 +280,7 @@ export function postgresSearchRepository ({ sql }: PgConn): SearchRepository {
             params.ids = newest.ids
             return await sql.all<Scored>(fullRanking(filters, preview, page.after !== undefined, visibility.now, params), params)
           }
-          const filtered = filterIds(filters, ranking)
+          const filtered = filterIds(filters, ranking, preview)
           const dense = top - newest.from < rankLimit * DENSE_SPAN
           return await sql.all<Scored>(newestFilteredSql(weighed.length, page.after !== undefined, rankLimit, filtered, dense, preview), ranking)
         }

@@ -12,8 +12,7 @@
 // filter's id set, read once per statement from a covering index (newestFilteredMatches). Ranking
 // every match instead took 43 s for `q=election&section=news` at 1,000,000 articles (bm25 and an
 // article row for each of 969,907 matches), with the event loop held throughout. A preview search
-// (drafts included) ranks by publication or else creation time, read with the candidates; one
-// with a publication-time filter (on that coalesce, which no index holds) ranks every match.
+// (drafts included) ranks by publication or else creation time, read with the candidates.
 import { and, inArray, sql, type SQL } from 'drizzle-orm'
 import type { ArticleFilters } from '../articles/list-query.js'
 import type { Visibility } from '../articles/summaries.js'
@@ -69,7 +68,7 @@ function newestMatches (db: Db, fts: string, terms: string[][], rankLimit: numbe
 // built once and probed as the matches go by. Liveness is left to the ranking, as for unfiltered
 // searches. Worst cases measured at 1,000,000 (`election`, in 97 % of articles): 124 ms for a
 // section with a third of the articles, 52 ms for an author with 604.
-function filterSets (db: Db, filters: ArticleFilters, params: Record<string, unknown>): string[] {
+function filterSets (db: Db, filters: ArticleFilters, params: Record<string, unknown>, preview: boolean): string[] {
   const sets: string[] = []
   if (filters.sectionIds) {
     sets.push('select id from articles where section_id in (select value from json_each(:sectionIds))')
@@ -84,8 +83,13 @@ function filterSets (db: Db, filters: ArticleFilters, params: Record<string, unk
     params.authorId = filters.authorId
   }
   if (filters.since !== undefined || filters.until !== undefined) {
-    const range = [filters.since !== undefined && 'published_at >= :since', filters.until !== undefined && 'published_at < :until'].filter(Boolean)
-    sets.push(`select id from articles where status = 'published' and ${range.join(' and ')}`)
+    const range = (column: string) => [filters.since !== undefined && `${column} >= :since`, filters.until !== undefined && `${column} < :until`].filter(Boolean).join(' and ')
+    // a preview's time is coalesce(published_at, created_at): the published-at range of either
+    // status, and the creation time of the stories never given a publication time (drafts, few)
+    sets.push(preview
+      ? `select id from articles where status in ('draft', 'published') and ${range('published_at')}
+        union all select id from articles where status in ('draft', 'published') and published_at is null and ${range('created_at')}`
+      : `select id from articles where status = 'published' and ${range('published_at')}`)
     if (filters.since !== undefined) params.since = filters.since
     if (filters.until !== undefined) params.until = filters.until
   }
@@ -93,9 +97,9 @@ function filterSets (db: Db, filters: ArticleFilters, params: Record<string, unk
 }
 
 // The newest `rankLimit` matches that pass the filters, newest first (fewer when fewer pass).
-function newestFilteredMatches (db: Db, fts: string, filters: ArticleFilters, rankLimit: number): number[] {
+function newestFilteredMatches (db: Db, fts: string, filters: ArticleFilters, rankLimit: number, preview: boolean): number[] {
   const params: Record<string, unknown> = { fts, limit: rankLimit }
-  const sets = filterSets(db, filters, params)
+  const sets = filterSets(db, filters, params, preview)
   const text = `select rowid from articles_fts where articles_fts match :fts and ${sets.join(' and ')} order by rowid desc limit :limit`
   return statement(db, text).pluck().all(params) as number[]
 }
@@ -188,14 +192,12 @@ export function sqliteSearchRepository ({ db }: SqliteConn): SearchRepository {
     async rank ({ fts, terms }, filters, page, visibility, rankLimit) {
       const preview = visibility.preview === true
       const at = page.after?.t ?? visibility.now
-      // a preview's publication-time filters are on coalesce(published_at, created_at), which no
-      // index holds: those searches rank every match
-      if (rankLimit && !(preview && (filters.since !== undefined || filters.until !== undefined))) {
+      if (rankLimit) {
         const newest = newestMatches(db, fts, terms, rankLimit)
         if (newest) {
           const after = page.after && { score: page.after.s, id: page.after.i }
           if (unfiltered(filters)) return rankCandidates(db, newest, terms, at, visibility, page.limit + 1, after)
-          const ids = newestFilteredMatches(db, fts, filters, rankLimit)
+          const ids = newestFilteredMatches(db, fts, filters, rankLimit, preview)
           if (ids.length === 0) return []
           return rankCandidates(db, { fts, from: ids.at(-1)!, ids, among: true }, terms, at, visibility, page.limit + 1, after)
         }

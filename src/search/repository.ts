@@ -6,8 +6,7 @@
 // first; ties by id, highest first. Relevance weighs a headline match 10, a standfirst match 4 and
 // a body match 1 (SQLite: bm25 with those column weights; PostgreSQL: ts_rank with those weights).
 // Above `rankLimit` matches, a search ranks only the newest `rankLimit` matches (that pass its
-// filters) with a relevance that needs no corpus statistics (see repository.sqlite.ts); a preview
-// search with a publication-time filter ranks every match.
+// filters) with a relevance that needs no corpus statistics (see repository.sqlite.ts).
 import type { ArticleFilters } from '../articles/list-query.js'
 import type { Visibility } from '../articles/summaries.js'
 import type { ParsedQuery } from './query.js'
