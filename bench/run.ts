@@ -121,6 +121,8 @@ function scenarios (g: Generated, path: string): Scenario[] {
     { name: 'latest list', paths: ['/v1/articles?limit=20'] },
     { name: 'section list (descendants)', paths: g.sectionPaths.map((path) => `/v1/articles?section=${path}&limit=20`) },
     { name: 'search', paths: g.searchTerms.map((term) => `/v1/search?q=${encodeURIComponent(term)}&limit=20`) },
+    // each term in each section: the newest SEARCH_RANK_LIMIT matches that pass the filter
+    { name: 'search (section)', paths: g.searchTerms.flatMap((term) => g.sectionPaths.map((path) => `/v1/search?q=${encodeURIComponent(term)}&section=${path}&limit=20`)) },
     { name: 'related', paths: g.hotSlugs.map((slug) => `/v1/articles/${slug}/related?limit=5`) },
     { name: 'most-viewed', paths: ['/v1/most-viewed?period=24h&limit=10'] },
     { name: 'view beacons', method: 'POST', paths: () => `/v1/articles/${pick(g.publishedSlugs)}/views`, warm: false },

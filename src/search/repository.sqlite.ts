@@ -62,6 +62,11 @@ function newestMatches (db: Db, fts: string, terms: string[][], rankLimit: numbe
   return ids.length < rankLimit ? null : { fts, from: ids.at(-1)!, ids }
 }
 
+const sectionListing = 'select article_id from article_listings where section_id = :sectionId'
+// a section's listing tested per match, for the newest SECTION_WINDOW × rankLimit matches
+const SECTION_WINDOW = 8
+const IN_SECTION = 'exists (select 1 from article_listings where article_id = articles_fts.rowid and section_id = :sectionId)'
+
 // Each filter as a set of article ids, from an index that holds them (no article row is read: at
 // 1,000,000 articles a row costs ~10 µs, an index entry ~0.3 µs). `+rowid` keeps the test out of
 // FTS5's plan, which would otherwise seek the full-text index once per id (~80 µs each); the set is
@@ -70,7 +75,12 @@ function newestMatches (db: Db, fts: string, terms: string[][], rankLimit: numbe
 // section with a third of the articles, 52 ms for an author with 604.
 function filterSets (db: Db, filters: ArticleFilters, params: Record<string, unknown>, preview: boolean): string[] {
   const sets: string[] = []
-  if (filters.sectionIds) {
+  if (filters.sectionIds && !preview) {
+    // the live listing of the section and its descendants: one index range (a third of 1,000,000
+    // stories: 45 ms, against 110 ms through articles_section_idx, one range per section)
+    sets.push(sectionListing)
+    params.sectionId = filters.sectionIds.root
+  } else if (filters.sectionIds) {
     sets.push('select id from articles where section_id in (select value from json_each(:sectionIds))')
     params.sectionIds = JSON.stringify(filters.sectionIds.all ?? sectionDescendantIds(db, filters.sectionIds.root))
   }
@@ -97,9 +107,20 @@ function filterSets (db: Db, filters: ArticleFilters, params: Record<string, unk
 }
 
 // The newest `rankLimit` matches that pass the filters, newest first (fewer when fewer pass).
+// A section is first tested match by match (an index seek each) over the newest SECTION_WINDOW ×
+// rankLimit matches, which holds rankLimit of a section with an eighth of the stories: 2–4 ms at
+// 1,000,000 articles, where building the set of a section with a third of them takes 40–60 ms.
 function newestFilteredMatches (db: Db, fts: string, filters: ArticleFilters, rankLimit: number, preview: boolean): number[] {
   const params: Record<string, unknown> = { fts, limit: rankLimit }
   const sets = filterSets(db, filters, params, preview)
+  if (sets[0] === `+rowid in (${sectionListing})`) {
+    const lower = statement(db, NTH_NEWEST).pluck().get({ fts, offset: rankLimit * SECTION_WINDOW - 1 }) as number | undefined
+    const tests = [IN_SECTION, ...sets.slice(1)]
+    const text = `select rowid from articles_fts where articles_fts match :fts and rowid >= cast(:lower as integer) and ${tests.join(' and ')} order by rowid desc limit :limit`
+    const ids = statement(db, text).pluck().all({ ...params, lower: lower ?? 0 }) as number[]
+    // enough, or every match tested
+    if (ids.length === rankLimit || lower === undefined) return ids
+  }
   const text = `select rowid from articles_fts where articles_fts match :fts and ${sets.join(' and ')} order by rowid desc limit :limit`
   return statement(db, text).pluck().all(params) as number[]
 }
