@@ -9,7 +9,7 @@
 // weights), averaged over the terms, times the same freshness as the full ranking.
 // A filtered search over such a match set ranks the same way the newest `rankLimit`
 // matches that pass its filters: the matches are walked newest first and tested against each
-// filter's id set, read once per statement from a covering index (newestFilteredMatches). Ranking
+// filter's id set, read once per statement from an index (newestFilteredMatches). Ranking
 // every match instead took 43 s for `q=election&section=news` at 1,000,000 articles (bm25 and an
 // article row for each of 969,907 matches), with the event loop held throughout. A preview search
 // (drafts included) ranks by publication or else creation time, read with the candidates.
@@ -71,8 +71,9 @@ const IN_SECTION = 'exists (select 1 from article_listings where article_id = ar
 // 1,000,000 articles a row costs ~10 µs, an index entry ~0.3 µs). `+rowid` keeps the test out of
 // FTS5's plan, which would otherwise seek the full-text index once per id (~80 µs each); the set is
 // built once and probed as the matches go by. Liveness is left to the ranking, as for unfiltered
-// searches. Worst cases measured at 1,000,000 (`election`, in 97 % of articles): 124 ms for a
-// section with a third of the articles, 52 ms for an author with 604.
+// searches. Measured at 1,000,000 (`election`, in 97 % of articles): 45 ms for the listing of a
+// section with a third of the articles (see newestFilteredMatches for what comes first), 52 ms for
+// an author with 604 stories (every match walked).
 function filterSets (db: Db, filters: ArticleFilters, params: Record<string, unknown>, preview: boolean): string[] {
   const sets: string[] = []
   if (filters.sectionIds && !preview) {
