@@ -67,10 +67,11 @@ export class ViewBuffer {
         resolve()
       }, this.previousFlushWaitMs)
       timer.unref()
-      void previous.finally(() => {
+      const settled = () => {
         clearTimeout(timer)
         resolve()
-      })
+      }
+      previous.then(settled, settled)
     })
   }
 
