@@ -35,8 +35,57 @@ export interface Dispatcher {
   nudge (): void
 }
 
+// Each statement or transaction of the dispatcher is given up after this long: one that never
+// settles (a pooled PostgreSQL connection stranded across a server restart, porsager/postgres#1193,
+// as the change listener's and the response cache's reads once were) would otherwise hold the pass,
+// and with it this node's dispatching, until a restart. A statement given up that commits later
+// changes nothing that matters: claims are leased and retaken after their lease, fan-out and
+// attempts are recorded in their own transactions, and delivery is at least once anyway.
+export const STATEMENT_DEADLINE_MS = 30_000
+
+export class DispatcherDeadlineError extends Error {}
+
+function settleWithin<T> (work: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DispatcherDeadlineError(`webhook dispatcher: ${what} got no answer within ${ms} ms`)), ms)
+    timer.unref()
+    work.then((value) => { clearTimeout(timer); resolve(value) }, (error: unknown) => { clearTimeout(timer); reject(error) })
+  })
+}
+
+// The store as the dispatcher uses it: tx() and every repository method settle within `ms`.
+function bounded (store: Store, ms: number): Store {
+  // (read from the target itself: a class's getters and methods may use its private fields)
+  const repository = (repo: object, name: string) => new Proxy(repo, {
+    get (target, property) {
+      const value: unknown = Reflect.get(target, property)
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        const result: unknown = Reflect.apply(value, target, args)
+        return result instanceof Promise ? settleWithin(result, ms, `${name}.${String(property)}`) : result
+      }
+    },
+  })
+  const repos = new Proxy(store.repos, {
+    get: (target, property) => {
+      const value: unknown = Reflect.get(target, property)
+      return typeof value === 'object' && value !== null ? repository(value, String(property)) : value
+    },
+  })
+  return new Proxy(store, {
+    get (target, property) {
+      if (property === 'repos') return repos
+      if (property === 'tx') return <T>(work: (r: Store['repos']) => Promise<T>) => settleWithin(target.tx(work), ms, 'a transaction')
+      const value: unknown = Reflect.get(target, property)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+  })
+}
+
 interface Options {
   store: Store
+  // see STATEMENT_DEADLINE_MS
+  statementDeadlineMs?: number
   config: WebhooksConfig
   secrets: () => SecretBox | null
   clock: () => number
@@ -57,7 +106,8 @@ export function eventBody (event: Pick<EventRow, 'type' | 'data' | 'createdAt'>)
   return `{"type":${JSON.stringify(event.type)},"timestamp":${JSON.stringify(new Date(event.createdAt).toISOString())},"data":${event.data}}`
 }
 
-export function dispatcher ({ store, config, secrets: loadSecrets, clock, log, counters, random = Math.random }: Options): Dispatcher {
+export function dispatcher ({ store: unbounded, statementDeadlineMs = STATEMENT_DEADLINE_MS, config, secrets: loadSecrets, clock, log, counters, random = Math.random }: Options): Dispatcher {
+  const store = bounded(unbounded, statementDeadlineMs)
   const policy = { allowHttp: config.allowHttp, allowPrivate: config.allowPrivate }
   let timer: NodeJS.Timeout | null = null
   let running: Promise<DispatchStats> | null = null

@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { createApiKey } from '../../src/keys/repository.js'
 import { buildApp } from '../../src/app.js'
+import { dispatcher } from '../../src/webhooks/dispatcher.js'
 import { makeClock, reopenStore, TEST_ENGINE } from '../helpers.js'
 import { count, makeNewsroom, seedTaxonomy, story, type Newsroom } from '../management/helpers.js'
 import { startReceiver, type Receiver } from './receiver.js'
@@ -170,6 +171,44 @@ describe('delivery', () => {
     expect(tags.received.map((x) => verify(tagHook.secret, x))).toEqual([
       expect.objectContaining({ type: 'tag.changed', data: { slug: 'climate', previousSlug: 'climate', surrogateKeys: ['*'] } }),
     ])
+  })
+
+  // A statement that never settles (a pooled PostgreSQL connection stranded across a restart) held
+  // the dispatcher's pass, and so this node's dispatching, until the process restarted.
+  it('gives up a pass whose statement never settles, and the next pass delivers', async () => {
+    const ctx = await newsroom()
+    const receiver = await startReceiver()
+    const { secret } = await subscribe(ctx, receiver)
+    await publishStory(ctx)
+    let calls = 0
+    const hanging = new Proxy(ctx.store, {
+      get (target, property) {
+        if (property !== 'repos') {
+          const value: unknown = Reflect.get(target, property)
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+        }
+        return new Proxy(target.repos, {
+          get (repos, name) {
+            if (name !== 'webhooks') return Reflect.get(repos, name)
+            return new Proxy(repos.webhooks, {
+              get (webhooks, method) {
+                const value = Reflect.get(webhooks, method) as unknown
+                // the first question of the first pass never gets an answer
+                if (method === 'hasWork') return (...args: Parameters<typeof webhooks.hasWork>) => calls++ === 0 ? new Promise(() => {}) : webhooks.hasWork(...args)
+                return value
+              },
+            })
+          },
+        })
+      },
+    })
+    const errors: unknown[] = []
+    const quiet = { ...ctx.app.log, error: (e: unknown) => { errors.push(e) }, warn: () => {} } as unknown as typeof ctx.app.log
+    const own = dispatcher({ store: hanging, statementDeadlineMs: 50, config: ctx.config.webhooks, secrets: ctx.app.webhookSecrets, clock: ctx.clock, log: quiet, counters: { count: () => {} } })
+    await expect(own.runOnce()).rejects.toThrow(/webhooks.hasWork got no answer within 50 ms/)
+    // (the taxonomy's events are fanned out too; only the story's reaches this endpoint)
+    expect((await own.runOnce()).attempted).toBe(1)
+    expect(receiver.received.map((r) => verify(secret, r).type)).toEqual(['article.published'])
   })
 
   it('emits nothing for a rolled-back write', async () => {
