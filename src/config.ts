@@ -51,7 +51,7 @@ export const ConfigSchema = z.object({
   MOST_VIEWED_CACHE_SECONDS: z.coerce.number().int().min(0).default(10),
   // default: on unless NODE_ENV=production (see http/serializer.ts)
   RESPONSE_VALIDATION: bool.optional(),
-  SEARCH_RANK_LIMIT: z.coerce.number().int().min(1).default(1000),
+  SEARCH_RANK_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   COMPRESSION_THRESHOLD: z.coerce.number().int().min(0).default(1024),
   CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').max(1000).optional(),
   LIVE_STREAM_LIMIT: z.coerce.number().int().min(0).default(10_000),

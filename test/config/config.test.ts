@@ -25,6 +25,10 @@ describe('configuration', () => {
     ['BODY_LIMIT', '-1'],
     ['RESPONSE_CACHE', 'sometimes'],
     ['CURSOR_SECRET', 'shorter-than-32-characters'],
+    // 50 × the limit sizes a PostgreSQL window: past 2^53 every search threw (a 500)
+    ['SEARCH_RANK_LIMIT', '9007199254740991'],
+    ['SEARCH_RANK_LIMIT', '1000001'],
+    ['SEARCH_RANK_LIMIT', '0'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`))
