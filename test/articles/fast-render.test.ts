@@ -3,6 +3,7 @@
 // fast path leaves to Fastify), in every coding, with CORS, 304s, the response cache and metrics.
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { makeNewsroom, seedTaxonomy, story, type Newsroom } from '../management/helpers.js'
 
@@ -108,6 +109,31 @@ describe.each<{ name: string, env: Record<string, string> }>([
 })
 
 describe('the article fast path', () => {
+  // a render and a cache hit keep every byte of the body, compressed or not, multi-byte characters
+  // included, under and over 16 KiB
+  it.each([
+    ['a story under 16 KiB', 40],
+    ['a story over 16 KiB', 400],
+  ])('keeps every byte of %s with multi-byte text, rendered and from the cache, in every coding', async (_name, paragraphs) => {
+    const t = await newsroom({ RESPONSE_CACHE: 'true' })
+    const text = 'Zürich — naïve café, 東京 📰 \u2028 "quoted" '
+    const { slug } = await publishedStory(t, { body: Array.from({ length: paragraphs }, (_, i) => ({ type: 'paragraph', text: `${i} ${text}` })) })
+    const expected = (await t.request.get(viaFastify(slug)).expect(200)).text
+    expect(Buffer.byteLength(expected) > 16 * 1024).toBe(paragraphs > 100)
+    const decode = { br: brotliDecompressSync, gzip: gunzipSync, identity: (b: Buffer) => b }
+    for (const coding of ['identity', 'gzip', 'br'] as const) {
+      t.app.responseCache!.clear()
+      // a render, a render that fills the cache (the second read), then hits
+      for (const cache of ['MISS', 'MISS', 'HIT', 'HIT']) {
+        const res = await raw(t, `/v1/articles/${slug}`, { 'accept-encoding': coding })
+        expect(res.headers['x-cache'], coding).toBe(cache)
+        expect(res.headers['content-encoding'], coding).toBe(coding === 'identity' ? undefined : coding)
+        expect(Number(res.headers['content-length']), coding).toBe(res.body.length)
+        expect(decode[coding](res.body).toString('utf8'), `${coding} ${cache}`).toBe(expected)
+      }
+    }
+  })
+
   it('leaves format, preview, credentialed and unknown reads to Fastify', async () => {
     const t = await newsroom({ RESPONSE_CACHE: 'false' })
     const { slug } = await publishedStory(t)
