@@ -24,6 +24,7 @@ export const ConfigSchema = z.object({
   // PostgreSQL connections a process opens (each for DATABASE_URL and DATABASE_READ_URL): beyond,
   // statements are pipelined on open ones (see "PostgreSQL" in README.md for the measured choice)
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(24 * 3600 * 1000).default(30_000),
   // proxies whose X-Forwarded-For is believed (client address for the view beacon's rate limit and
   // logs): comma-separated addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8; unset: none
   TRUST_PROXY: z.string().refine((v) => v.split(',').every((p) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(p.trim())), 'must be a comma-separated list of IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8').optional(),
@@ -100,6 +101,8 @@ export type Config = {
   databaseReadUrl: string | undefined
   // PostgreSQL: connections to each of databaseUrl and databaseReadUrl (plus one for LISTEN)
   databasePoolSize: number
+  // PostgreSQL's statement_timeout on the server's pooled connections (0: none)
+  statementTimeout: number
   // proxies whose X-Forwarded-For is believed (none: the socket address is the client)
   trustProxy: string[]
   demoContent: boolean
@@ -182,6 +185,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     databaseUrl: c.DATABASE_URL,
     databaseReadUrl: c.DATABASE_URL === undefined ? undefined : c.DATABASE_READ_URL,
     databasePoolSize: c.DATABASE_POOL_SIZE,
+    statementTimeout: c.STATEMENT_TIMEOUT_MS,
     trustProxy: c.TRUST_PROXY === undefined ? [] : c.TRUST_PROXY.split(',').map((p) => p.trim()),
     demoContent: c.DEMO_CONTENT,
     logLevel: c.LOG_LEVEL,

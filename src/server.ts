@@ -19,7 +19,7 @@ async function main () {
   }
   let store
   try {
-    store = await openStore(config, { demoContent: config.demoContent, readUrl: config.databaseReadUrl })
+    store = await openStore(config, { demoContent: config.demoContent, readUrl: config.databaseReadUrl, statementTimeout: config.statementTimeout })
   } catch (error) {
     // a DATABASE_URL that cannot be used (unreachable, wrong password, no unaccent, a failed
     // migration): one line naming the variable, never the password

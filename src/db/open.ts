@@ -15,16 +15,19 @@ export interface OpenStoreOptions {
   demoContent?: boolean
   // PostgreSQL: a streaming replica for delivery reads (DATABASE_READ_URL; the server only)
   readUrl?: string
+  // PostgreSQL: statement_timeout of the pooled connections, in ms (STATEMENT_TIMEOUT_MS; the server
+  // only: the CLI's imports and restores may run longer). Migrations lift it on their connection.
+  statementTimeout?: number
 }
 
-export async function openStore (config: Pick<Config, 'databasePath' | 'databaseUrl'> & Partial<Pick<Config, 'databasePoolSize'>>, { migrate = true, demoContent = false, readUrl }: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore (config: Pick<Config, 'databasePath' | 'databaseUrl'> & Partial<Pick<Config, 'databasePoolSize'>>, { migrate = true, demoContent = false, readUrl, statementTimeout }: OpenStoreOptions = {}): Promise<Store> {
   let store: Store
   if (config.databaseUrl) {
     const { checkPostgres } = await import('./postgres/connection.js')
     const { runPostgresMigrations } = await import('./postgres/migrate.js')
     const { PostgresStore } = await import('./postgres/store.js')
     await checkPostgres(config.databaseUrl)
-    const pgStore = PostgresStore.open({ url: config.databaseUrl, max: config.databasePoolSize }, readUrl)
+    const pgStore = PostgresStore.open({ url: config.databaseUrl, max: config.databasePoolSize, statementTimeout }, readUrl)
     store = pgStore
     try {
       if (migrate) await runPostgresMigrations(pgStore.pg, config.databaseUrl)

@@ -29,6 +29,7 @@ describe('configuration', () => {
     ['SEARCH_RANK_LIMIT', '9007199254740991'],
     ['SEARCH_RANK_LIMIT', '1000001'],
     ['SEARCH_RANK_LIMIT', '0'],
+    ['STATEMENT_TIMEOUT_MS', '-1'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`))

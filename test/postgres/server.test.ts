@@ -1,9 +1,12 @@
 // The real server with DATABASE_URL on a real PostgreSQL server: it migrates, loads the demo content
 // and serves (test/e2e/postgres-demo.test.ts compares its answers with SQLite's); a database it
 // cannot use stops it with one line naming DATABASE_URL, exit 1, and nothing half-migrated.
+import postgres from 'postgres'
 import { describe, expect, it } from 'vitest'
+import { MIGRATION_LOCK_KEY } from '../../src/db/postgres/migrate.js'
 import { postgresPortMissing } from '../e2e/pending.js'
 import { startServer, startWithDatabaseUrl, stopServer } from '../e2e/process.js'
+import { eventually } from '../helpers.js'
 import { asAdmin, createPlainRole, createTestDatabase, testPostgresUrl, withDatabase } from '../postgres.js'
 
 const serverUrl = await testPostgresUrl()
@@ -41,6 +44,64 @@ describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
       expect(connections).toEqual([{ app: 'dateline', n: 3 }, { app: 'dateline-listen', n: 1 }])
     } finally {
       expect(await stopServer(server, 'SIGTERM')).toEqual({ code: 0, signal: null })
+    }
+  })
+
+  it('STATEMENT_TIMEOUT_MS: a statement held past it is cancelled and its request answered 503 at once; migrations wait as long as they must', async (ctx) => {
+    const missing = await postgresPortMissing()
+    if (missing) ctx.skip(missing)
+    const url = await createTestDatabase(serverUrl!)
+    const admin = postgres(url, { max: 2, onnotice: () => {} })
+    try {
+      // another process's migrations hold the lock: this server's migrations wait past the timeout
+      const holder = await admin.reserve()
+      await holder`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`
+      const starting = startServer('/nonexistent/never-used.db', { DATABASE_URL: url, DEMO_CONTENT: 'true', RESPONSE_CACHE: 'false', STATEMENT_TIMEOUT_MS: '300', REQUEST_TIMEOUT_MS: '20000' })
+      await eventually(async () => {
+        const [waiting] = await admin<Array<{ ms: number }>>`
+          select (extract(epoch from clock_timestamp() - a.query_start) * 1000)::int as ms
+          from pg_locks l join pg_stat_activity a on a.pid = l.pid
+          where l.locktype = 'advisory' and not l.granted and a.datname = current_database()`
+        return waiting !== undefined && waiting.ms > 900
+      }, 10_000, "the server's migrations waiting on the lock for three timeouts")
+      await holder`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`
+      holder.release()
+      const server = await starting
+      let release = () => {}
+      try {
+        expect((await fetch(`${server.baseUrl}/v1/articles?limit=5`)).status).toBe(200)
+        // a transaction that holds the articles table: the listing's statement waits on its lock
+        const held = new Promise<void>((resolve) => { release = resolve })
+        let locked!: () => void
+        const lockTaken = new Promise<void>((resolve) => { locked = resolve })
+        const holding = admin.begin(async (tx) => {
+          await tx`lock table articles in access exclusive mode`
+          locked()
+          await held
+        })
+        await lockTaken
+        const started = Date.now()
+        const res = await fetch(`${server.baseUrl}/v1/articles?limit=5`)
+        const elapsed = Date.now() - started
+        expect(res.status).toBe(503)
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+        expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+        expect(await res.json()).toMatchObject({ status: 503 })
+        // cancelled by PostgreSQL, not given up at REQUEST_TIMEOUT_MS while it still ran
+        expect(elapsed).toBeLessThan(10_000)
+        const stillWaiting = await admin<Array<{ n: number }>>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and application_name = 'dateline' and wait_event_type = 'Lock'`
+        expect(stillWaiting).toEqual([{ n: 0 }])
+        release()
+        await holding
+        expect((await fetch(`${server.baseUrl}/v1/articles?limit=5`)).status).toBe(200)
+      } finally {
+        release()
+        expect(await stopServer(server, 'SIGTERM')).toEqual({ code: 0, signal: null })
+      }
+    } finally {
+      await admin.end({ timeout: 5 })
     }
   })
 

@@ -13,6 +13,9 @@ export interface OpenPgOptions {
   max?: number
   // seconds to wait for a connection (TCP, TLS and authentication) before failing
   connectTimeout?: number
+  // milliseconds after which PostgreSQL cancels a statement of this pool (statement_timeout, waits
+  // for locks included; SQLSTATE 57014, answered 503); 0 or absent: no limit
+  statementTimeout?: number
 }
 
 // 64-bit integers (count(*), sum(), bigint millisecond timestamps) are read as numbers, as from
@@ -32,7 +35,7 @@ const int8AsNumber = { to: 20, from: [20], serialize: (v: number) => String(v), 
 //   test/postgres/plans.test.ts and search.test.ts).
 export const SESSION_SETTINGS = { jit: 'off', max_parallel_workers_per_gather: '0', plan_cache_mode: 'force_generic_plan' } as const
 
-export function openPg ({ url, max = 10, connectTimeout = 10 }: OpenPgOptions): PgDb {
+export function openPg ({ url, max = 10, connectTimeout = 10, statementTimeout = 0 }: OpenPgOptions): PgDb {
   const client = postgres(url, {
     max,
     connect_timeout: connectTimeout,
@@ -40,7 +43,7 @@ export function openPg ({ url, max = 10, connectTimeout = 10 }: OpenPgOptions): 
     types: { int8: int8AsNumber },
     // server notices ("relation ... already exists, skipping") are not the application's output
     onnotice: () => {},
-    connection: { application_name: 'dateline', ...SESSION_SETTINGS },
+    connection: { application_name: 'dateline', ...SESSION_SETTINGS, ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}) },
   })
   return drizzle(client, { schema }) as PgDb
 }

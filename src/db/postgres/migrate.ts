@@ -40,6 +40,9 @@ export async function runPostgresMigrations (db: PgDb, url: string, folder = pos
   const applied: string[] = []
   let current = 'the migrations table'
   try {
+    // the pool's statement_timeout (STATEMENT_TIMEOUT_MS) is not for migrations: an index on
+    // 1,000,000 articles takes longer, and so may the wait for another process's migrations
+    await conn.unsafe('set statement_timeout = 0')
     await conn`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`
     try {
       await checkUnaccent(conn, url)
@@ -74,6 +77,8 @@ export async function runPostgresMigrations (db: PgDb, url: string, folder = pos
       : describePgError(error, url)
     throw new MigrationError(message, { cause: error })
   } finally {
+    // back to the pool's own setting (the start-up parameter) before the connection is reused
+    await conn.unsafe('reset statement_timeout').catch(() => {})
     conn.release()
   }
   return { applied }
