@@ -49,6 +49,14 @@ export async function openStore (config: Pick<Config, 'databasePath' | 'database
     if (demoContent) await seedDemoContentIfEmpty(store)
   } catch (error) {
     await store.close().catch(() => {})
+    // PostgreSQL refused the demo content (a statement cancelled at STATEMENT_TIMEOUT_MS, the server
+    // going away): one line, as for the checks and migrations above
+    const code = (error as { code?: unknown }).code
+    if (config.databaseUrl && typeof code === 'string') {
+      const { PgUnavailableError } = await import('./postgres/connection.js')
+      const hint = code === '57014' && statementTimeout ? ` (STATEMENT_TIMEOUT_MS is ${statementTimeout})` : ''
+      throw new PgUnavailableError(`DATABASE_URL: loading the demo content failed: ${(error as Error).message.split('\n')[0]}${hint}`, { cause: error })
+    }
     throw error
   }
   return store

@@ -57,11 +57,11 @@ export async function startServer (database: string | Record<string, string>, en
 
 // The real server with a DATABASE_URL it cannot use, run to its exit (one that works serves: use
 // startServer); DATABASE_PATH points into a fresh folder, and sqliteCreated tells whether anything appeared.
-export function startWithDatabaseUrl (url: string): Promise<{ code: number | null, stdout: string, stderr: string, sqliteCreated: boolean }> {
+export function startWithDatabaseUrl (url: string, env: Record<string, string> = {}): Promise<{ code: number | null, stdout: string, stderr: string, sqliteCreated: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'dateline-pg-'))
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, DATABASE_URL: url, DATABASE_PATH: join(dir, 'db', 'dateline.db'), PORT: '0', LOG_LEVEL: 'info' },
+      env: { ...process.env, DATABASE_URL: url, DATABASE_PATH: join(dir, 'db', 'dateline.db'), PORT: '0', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

@@ -3,7 +3,8 @@
 // cannot use stops it with one line naming DATABASE_URL, exit 1, and nothing half-migrated.
 import postgres from 'postgres'
 import { describe, expect, it } from 'vitest'
-import { MIGRATION_LOCK_KEY } from '../../src/db/postgres/migrate.js'
+import { closePg, openPg } from '../../src/db/postgres/connection.js'
+import { MIGRATION_LOCK_KEY, runPostgresMigrations } from '../../src/db/postgres/migrate.js'
 import { postgresPortMissing } from '../e2e/pending.js'
 import { startServer, startWithDatabaseUrl, stopServer } from '../e2e/process.js'
 import { eventually } from '../helpers.js'
@@ -100,6 +101,34 @@ describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
         release()
         expect(await stopServer(server, 'SIGTERM')).toEqual({ code: 0, signal: null })
       }
+    } finally {
+      await admin.end({ timeout: 5 })
+    }
+  })
+
+  it('demo content cancelled at STATEMENT_TIMEOUT_MS: exit 1, one line naming both variables', async () => {
+    const url = await createTestDatabase(serverUrl!)
+    const db = openPg({ url, max: 1 })
+    await runPostgresMigrations(db, url)
+    await closePg(db)
+    const admin = postgres(url, { max: 1, onnotice: () => {} })
+    try {
+      // the demo loader's first statement (is the database empty?) waits on this lock
+      let release = () => {}
+      const held = new Promise<void>((resolve) => { release = resolve })
+      let locked = () => {}
+      const lockTaken = new Promise<void>((resolve) => { locked = resolve })
+      const holding = admin.begin(async (tx) => {
+        await tx`lock table articles in access exclusive mode`
+        locked()
+        await held
+      })
+      await lockTaken
+      const result = await startWithDatabaseUrl(url, { DEMO_CONTENT: 'true', STATEMENT_TIMEOUT_MS: '300' })
+      release()
+      await holding
+      expect(result.code).toBe(1)
+      expect(result.stderr.trim().split('\n')).toEqual(['DATABASE_URL: loading the demo content failed: canceling statement due to statement timeout (STATEMENT_TIMEOUT_MS is 300)'])
     } finally {
       await admin.end({ timeout: 5 })
     }
