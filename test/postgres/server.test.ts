@@ -12,6 +12,28 @@ import { asAdmin, createPlainRole, createTestDatabase, testPostgresUrl, withData
 
 const serverUrl = await testPostgresUrl()
 
+// A transaction of `admin` holding the articles table (access exclusive) until released: every
+// statement that reads articles waits on it. Releasing again is harmless.
+async function holdArticles (admin: postgres.Sql): Promise<{ release: () => Promise<void> }> {
+  let release = () => {}
+  const held = new Promise<void>((resolve) => { release = resolve })
+  let locked = () => {}
+  const lockTaken = new Promise<void>((resolve) => { locked = resolve })
+  const holding = admin.begin(async (tx) => {
+    await tx`lock table articles in access exclusive mode`
+    locked()
+    await held
+  })
+  // a failed begin or lock rejects here instead of waiting forever
+  await Promise.race([lockTaken, holding])
+  return {
+    release: async () => {
+      release()
+      await holding
+    },
+  }
+}
+
 describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
   it('a reachable, empty PostgreSQL database: migrated, demo content loaded, ready; SIGTERM exits 0', async (ctx) => {
     const missing = await postgresPortMissing()
@@ -68,19 +90,11 @@ describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
       await holder`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`
       holder.release()
       const server = await starting
-      let release = () => {}
+      let lock: { release: () => Promise<void> } | undefined
       try {
         expect((await fetch(`${server.baseUrl}/v1/articles?limit=5`)).status).toBe(200)
-        // a transaction that holds the articles table: the listing's statement waits on its lock
-        const held = new Promise<void>((resolve) => { release = resolve })
-        let locked!: () => void
-        const lockTaken = new Promise<void>((resolve) => { locked = resolve })
-        const holding = admin.begin(async (tx) => {
-          await tx`lock table articles in access exclusive mode`
-          locked()
-          await held
-        })
-        await lockTaken
+        // the listing's statement waits on this lock
+        lock = await holdArticles(admin)
         const started = Date.now()
         const res = await fetch(`${server.baseUrl}/v1/articles?limit=5`)
         const elapsed = Date.now() - started
@@ -94,11 +108,10 @@ describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
           select count(*)::int as n from pg_stat_activity
           where datname = current_database() and application_name = 'dateline' and wait_event_type = 'Lock'`
         expect(stillWaiting).toEqual([{ n: 0 }])
-        release()
-        await holding
+        await lock.release()
         expect((await fetch(`${server.baseUrl}/v1/articles?limit=5`)).status).toBe(200)
       } finally {
-        release()
+        await lock?.release()
         expect(await stopServer(server, 'SIGTERM')).toEqual({ code: 0, signal: null })
       }
     } finally {
@@ -114,19 +127,9 @@ describe.skipIf(!serverUrl)('server and CLI with DATABASE_URL', () => {
     const admin = postgres(url, { max: 1, onnotice: () => {} })
     try {
       // the demo loader's first statement (is the database empty?) waits on this lock
-      let release = () => {}
-      const held = new Promise<void>((resolve) => { release = resolve })
-      let locked = () => {}
-      const lockTaken = new Promise<void>((resolve) => { locked = resolve })
-      const holding = admin.begin(async (tx) => {
-        await tx`lock table articles in access exclusive mode`
-        locked()
-        await held
-      })
-      await lockTaken
+      const lock = await holdArticles(admin)
       const result = await startWithDatabaseUrl(url, { DEMO_CONTENT: 'true', STATEMENT_TIMEOUT_MS: '300' })
-      release()
-      await holding
+      await lock.release()
       expect(result.code).toBe(1)
       expect(result.stderr.trim().split('\n')).toEqual(['DATABASE_URL: loading the demo content failed: canceling statement due to statement timeout (STATEMENT_TIMEOUT_MS is 300)'])
     } finally {
