@@ -44,6 +44,10 @@ export function postgresViewsRepository ({ sql }: PgConn): ViewsRepository {
       await sql.run(ADD, { rows: rows.map((r) => ({ a: r.articleId, h: r.hour, v: r.views })) })
     },
     async prune (beforeHour) {
+      // not bound by STATEMENT_TIMEOUT_MS (the flush's transaction only: SET LOCAL): after nodes
+      // were down for days the first prune deletes days of buckets at once, and a cancelled prune
+      // would fail every flush, the views piling up in memory
+      await sql.run('set local statement_timeout = 0')
       await sql.run(PRUNE, { beforeHour })
     },
     async mostViewed ({ fromHour, sectionId, limit, now, preview = false }) {

@@ -2,7 +2,8 @@ import { loadConfig } from '../../src/config.js'
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../../src/db/store.js'
 import { ViewBuffer } from '../../src/views/buffer.js'
-import { eventually, makeApp, makeClock, reopenStore } from '../helpers.js'
+import { PostgresStore } from '../../src/db/postgres/store.js'
+import { eventually, makeApp, makeClock, reopenStore, TEST_ENGINE } from '../helpers.js'
 import { makeNewsroom, seedTaxonomy, story } from '../management/helpers.js'
 import { DAY, HOUR, insertArticle, insertSection, insertViews, seedStore } from '../fixtures.js'
 
@@ -252,6 +253,51 @@ describe('POST /v1/articles/{slug}/views', () => {
     })
     await app.views.flush()
     expect(await totalViews(store)).toBe(5)
+  })
+
+  it.skipIf(TEST_ENGINE !== 'postgres')('prunes past STATEMENT_TIMEOUT_MS (a long prune must not fail every flush)', async () => {
+    const clock = makeClock('2026-11-24T12:30:00.000Z')
+    const ctx = await makeApp({
+      clock,
+      seed: (db) => {
+        insertSection(db, { slug: 'news' })
+        const id = insertArticle(db, { slug: 'story', section: 'news' })
+        insertViews(db, id, Date.parse('2026-10-25T10:59:59.999Z'), 7)
+        insertViews(db, id, Date.parse('2026-11-24T12:00:00.000Z'), 5)
+      },
+    })
+    const store = PostgresStore.open({ url: ctx.config.databaseUrl!, max: 2, statementTimeout: 300 })
+    const admin = PostgresStore.open({ url: ctx.config.databaseUrl!, max: 2 })
+    try {
+      const [story] = await admin.pg.$client<Array<{ id: number }>>`select id from articles where slug = 'story'`
+      const buffer = new ViewBuffer(store, clock)
+      buffer.record(story!.id, clock())
+      // the expired bucket is locked: the prune waits on it for three timeouts
+      let release = () => {}
+      const held = new Promise<void>((resolve) => { release = resolve })
+      let locked = () => {}
+      const lockTaken = new Promise<void>((resolve) => { locked = resolve })
+      const holding = admin.pg.$client.begin(async (tx) => {
+        await tx`select * from page_views where hour < 498036 for update`
+        locked()
+        await held
+      })
+      await Promise.race([lockTaken, holding])
+      const flushed = buffer.flush()
+      await eventually(async () => {
+        const [waiting] = await admin.pg.$client<Array<{ ms: number }>>`
+          select (extract(epoch from clock_timestamp() - query_start) * 1000)::int as ms from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and query like 'delete from page_views%'`
+        return waiting !== undefined && waiting.ms > 900
+      }, 10_000, 'the prune waiting on the lock for three timeouts')
+      release()
+      await holding
+      await flushed
+      expect(await totalViews(ctx.store)).toBe(6)
+    } finally {
+      await store.close()
+      await admin.close()
+    }
   })
 })
 
